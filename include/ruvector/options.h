@@ -1,0 +1,60 @@
+// Options for creating or opening a Database. Every field documents its default.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "ruvector/metric.h"
+
+namespace ruvector {
+
+class Storage;
+
+enum class IndexKind : int {
+  kHnsw = 0,  // approximate, graph based (default)
+  kFlat = 1,  // exact brute force
+};
+
+// Case-insensitive "hnsw" | "flat"; anything else is INVALID_ARGUMENT.
+Result<IndexKind> parse_index_kind(std::string_view name);
+const char* index_kind_name(IndexKind kind) noexcept;
+
+// HNSW parameters. Defaults reach recall@10 >= 0.95 on the project's benchmark
+// datasets (fashion-mnist-784, clustered 128-d and 768-d); see docs/benchmarks.md.
+struct HnswParams {
+  // Links per node on upper layers; layer 0 keeps 2*m. Range 2..256.
+  std::uint32_t m = 16;
+  // Candidate list size while building. Range 1..65535; raised to m if smaller.
+  std::uint32_t ef_construction = 100;
+  // Default candidate list size while searching (per query override in SearchQuery).
+  // Range 1..65535; a search always uses at least k.
+  std::uint32_t ef_search = 64;
+  // Accepted for compatibility with the reference system; the index grows on demand,
+  // this only pre-reserves memory. 0 = no reservation.
+  std::uint64_t max_elements = 0;
+  // Seed for level assignment; fixed so builds are reproducible.
+  std::uint64_t seed = 0x5eed;
+};
+
+struct DatabaseOptions {
+  // Vector length, 1..65536. Required for a new database (0 = "take it from the store"
+  // when opening an existing one; an error for a new one).
+  std::uint32_t dimensions = 0;
+  // Distance metric. Default cosine. When opening a store, an explicitly set metric
+  // that contradicts the stored one is INVALID_ARGUMENT.
+  std::optional<Metric> metric;
+  // Index kind. Default hnsw.
+  std::optional<IndexKind> index;
+  // HNSW parameters; unset = the stored ones, or the defaults above for a new database.
+  std::optional<HnswParams> hnsw;
+  // Persistence backend. nullptr = in-memory database (nothing persisted).
+  // Shared ownership: the Database keeps it alive while open.
+  std::shared_ptr<Storage> storage;
+  // Worker threads for batch work (insert_batch, search_batch). 0 = every core.
+  std::uint32_t threads = 0;
+};
+
+}  // namespace ruvector

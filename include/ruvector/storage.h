@@ -1,0 +1,76 @@
+// Storage: the persistence backend behind a Database.
+//
+// A Storage holds the records of truth (id -> vector, metadata), the database
+// settings and opaque named blobs (for example a persisted index image). The
+// Database keeps its working set (vectors, graph) in memory and writes through to
+// the Storage before it acknowledges a write: a write that returned OK is in the
+// Storage. Two backends: MemoryStorage (here, in-process, for tests and as the
+// model) and the durable LMDB backend.
+//
+// Threads: every method is safe to call from any thread; implementations
+// serialise writers internally. Readers may run beside a writer and see either
+// the state before or after each write() as a whole.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ruvector/result.h"
+
+namespace ruvector {
+
+// One record as the storage sees it. Metadata is JSON text ("" = none).
+struct StoredRecord {
+  std::string id;
+  std::vector<float> vector;
+  std::string metadata_json;
+};
+
+// A view passed to scan() callbacks; valid only during the callback.
+struct StoredRecordView {
+  std::string_view id;
+  std::span<const float> vector;
+  std::string_view metadata_json;
+};
+
+// An atomic set of changes: all applied, or none.
+struct WriteBatch {
+  std::vector<StoredRecord> upserts;   // insert or replace by id
+  std::vector<std::string> deletes;    // absent ids are ignored
+  bool empty() const { return upserts.empty() && deletes.empty(); }
+};
+
+class Storage {
+ public:
+  virtual ~Storage() = default;
+
+  // Applies the batch atomically. Durable backends make it durable before returning.
+  virtual Status write(const WriteBatch& batch) = 0;
+  // Calls `visit` for every record, in id order. Stops at, and returns, the first error.
+  virtual Status scan(const std::function<Status(const StoredRecordView&)>& visit) const = 0;
+  virtual Result<std::uint64_t> count() const = 0;
+
+  // Named values (settings, index image). get_value of an absent key returns nullopt.
+  virtual Result<std::optional<std::string>> get_value(std::string_view key) const = 0;
+  virtual Status put_value(std::string_view key, std::string_view bytes) = 0;
+  virtual Status delete_value(std::string_view key) = 0;
+
+  // Incremented by every successful write(); persisted by durable backends. Lets an
+  // index image be checked against the records it was built from.
+  virtual Result<std::uint64_t> generation() const = 0;
+
+  virtual bool read_only() const = 0;
+  // Short description for logs and `info`, e.g. "memory" or "lmdb:/path".
+  virtual std::string describe() const = 0;
+};
+
+// A thread-safe in-memory Storage. Nothing survives the process.
+std::shared_ptr<Storage> make_memory_storage();
+
+}  // namespace ruvector

@@ -1,0 +1,53 @@
+// Plain value types crossing the Database API.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ruvector/json.h"
+
+namespace ruvector {
+
+// Limits (SPEC §2).
+inline constexpr std::uint32_t kMaxDimensions = 65536;
+inline constexpr std::size_t kMaxIdBytes = 511;  // fits an LMDB key
+
+// An entry to insert. Non-owning view of the vector: it must stay valid for the call.
+struct Entry {
+  // Empty = the engine generates a UUID v4. An existing id is replaced (upsert):
+  // its vector and metadata are both replaced.
+  std::string id;
+  std::span<const float> vector;
+  // A JSON object, or null for "no metadata". Anything else is INVALID_ARGUMENT.
+  Json metadata;
+};
+
+// A stored entry, as returned by get().
+struct Record {
+  std::string id;
+  std::vector<float> vector;
+  Json metadata;  // null when the entry has none
+};
+
+struct SearchQuery {
+  std::span<const float> vector;  // non-owning; valid for the call
+  std::size_t k = 10;             // >= 1; larger than size() returns everything
+  // Candidate list size for this query; unset = the database's ef_search. Always >= k.
+  std::optional<std::uint32_t> ef_search;
+  // Mongo-style filter over metadata (SPEC §2); null = no filter.
+  Json filter;
+  bool include_vector = false;
+  bool include_metadata = false;
+};
+
+struct SearchHit {
+  std::string id;
+  float score = 0;             // distance: lower is better
+  std::vector<float> vector;   // empty unless include_vector
+  Json metadata;               // null unless include_metadata (and present)
+};
+
+}  // namespace ruvector
