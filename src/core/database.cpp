@@ -1,1 +1,457 @@
-// placeholder while the tree is assembled
+#include "ruvector/database.h"
+
+#include <algorithm>
+#include <mutex>
+#include <new>
+#include <shared_mutex>
+#include <unordered_map>
+
+#include "core/uuid.h"
+#include "core/validate.h"
+#include "filter/filter.h"
+#include "index/index.h"
+#include "ruvector/storage.h"
+#include "util/parallel.h"
+
+namespace ruvector {
+
+using detail::Filter;
+using detail::Index;
+using detail::Neighbor;
+using detail::Slot;
+
+namespace {
+
+constexpr const char* kSettingsKey = "settings";
+constexpr int kSettingsFormat = 1;
+
+std::string metadata_text(const Json& metadata) {
+  if (metadata.is_null()) return {};
+  return metadata.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+Json settings_json(const DatabaseInfo& s) {
+  return Json{{"format", kSettingsFormat},
+              {"dimensions", s.dimensions},
+              {"metric", metric_name(s.metric)},
+              {"index", index_kind_name(s.index)},
+              {"hnsw",
+               {{"m", s.hnsw.m},
+                {"ef_construction", s.hnsw.ef_construction},
+                {"ef_search", s.hnsw.ef_search},
+                {"seed", s.hnsw.seed}}}};
+}
+
+Result<DatabaseInfo> parse_settings(const std::string& text) {
+  const Json j = Json::parse(text, nullptr, false);
+  auto bad = [](const std::string& why) { return Status::Corruption("stored settings are unreadable: " + why); };
+  if (j.is_discarded() || !j.is_object()) return bad("not a JSON object");
+  if (!j.contains("format") || !j["format"].is_number_integer() || j["format"].get<int>() != kSettingsFormat)
+    return bad("unknown settings format");
+  DatabaseInfo s;
+  const Json* h = j.contains("hnsw") ? &j["hnsw"] : nullptr;
+  if (!j.contains("dimensions") || !j["dimensions"].is_number_unsigned() || !j.contains("metric") ||
+      !j["metric"].is_string() || !j.contains("index") || !j["index"].is_string() || h == nullptr ||
+      !h->is_object())
+    return bad("missing fields");
+  s.dimensions = j["dimensions"].get<std::uint32_t>();
+  auto metric = parse_metric(j["metric"].get<std::string>());
+  auto kind = parse_index_kind(j["index"].get<std::string>());
+  if (!metric.ok() || !kind.ok()) return bad("unknown metric or index");
+  s.metric = *metric;
+  s.index = *kind;
+  for (const char* f : {"m", "ef_construction", "ef_search", "seed"})
+    if (!h->contains(f) || !(*h)[f].is_number_unsigned()) return bad(std::string("missing hnsw.") + f);
+  s.hnsw.m = (*h)["m"].get<std::uint32_t>();
+  s.hnsw.ef_construction = (*h)["ef_construction"].get<std::uint32_t>();
+  s.hnsw.ef_search = (*h)["ef_search"].get<std::uint32_t>();
+  s.hnsw.seed = (*h)["seed"].get<std::uint64_t>();
+  if (!detail::validate_dimensions(s.dimensions).ok() || !detail::validate_hnsw(s.hnsw).ok())
+    return bad("values out of range");
+  return s;
+}
+
+// Merges explicit options into stored settings; a contradiction is INVALID_ARGUMENT
+// naming both values.
+Status merge_options(const DatabaseOptions& o, DatabaseInfo& s) {
+  auto conflict = [](const char* what, const std::string& given, const std::string& stored) {
+    return Status::InvalidArgument(std::string(what) + " " + given + " contradicts the stored " + what + " " + stored +
+                                   " of this database; omit it or pass " + stored);
+  };
+  if (o.dimensions != 0 && o.dimensions != s.dimensions)
+    return conflict("dimensions", std::to_string(o.dimensions), std::to_string(s.dimensions));
+  if (o.metric && *o.metric != s.metric) return conflict("metric", metric_name(*o.metric), metric_name(s.metric));
+  if (o.index && *o.index != s.index) return conflict("index", index_kind_name(*o.index), index_kind_name(s.index));
+  if (o.hnsw) {
+    // Build-time parameters define the stored graph; ef_search is a search default and may change.
+    if (o.hnsw->m != s.hnsw.m) return conflict("hnsw m", std::to_string(o.hnsw->m), std::to_string(s.hnsw.m));
+    if (o.hnsw->ef_construction != s.hnsw.ef_construction)
+      return conflict("hnsw efConstruction", std::to_string(o.hnsw->ef_construction),
+                      std::to_string(s.hnsw.ef_construction));
+    s.hnsw.ef_search = o.hnsw->ef_search;
+  }
+  return Status::Ok();
+}
+
+// Adapts a compiled filter to the index's per-slot predicate.
+class MetadataPredicate final : public detail::SlotPredicate {
+ public:
+  MetadataPredicate(const Filter& filter, const std::vector<Json>& metadata) : filter_(filter), metadata_(metadata) {}
+  bool accept(Slot slot) const noexcept override { return filter_.matches(metadata_[slot]); }
+
+ private:
+  const Filter& filter_;
+  const std::vector<Json>& metadata_;
+};
+
+// A validated search, ready to run under the read lock.
+struct PlannedQuery {
+  const SearchQuery* query;
+  std::size_t ef;
+  std::optional<Filter> filter;
+};
+
+}  // namespace
+
+struct Database::Impl {
+  DatabaseInfo settings;
+  std::shared_ptr<Storage> storage;
+  unsigned threads = 1;
+
+  // Writers hold write_mu for the whole write (storage, then memory) so storage and
+  // memory apply writes in the same order; they take `mu` exclusively only while
+  // changing memory. Readers take `mu` shared.
+  std::mutex write_mu;
+  mutable std::shared_mutex mu;
+
+  detail::VectorSpace space;
+  std::unique_ptr<Index> index;
+  std::unordered_map<std::string, Slot> by_id;
+  std::vector<std::string> ids;  // by slot; empty = free
+  std::vector<Json> metadata;    // by slot
+  std::vector<Slot> free_slots;
+  Slot next_slot = 0;
+
+  Impl(const DatabaseInfo& s, std::shared_ptr<Storage> st, unsigned t)
+      : settings(s), storage(std::move(st)), threads(t), space(s.dimensions, s.metric) {}
+
+  // A decoded write: one entry after validation and id assignment.
+  struct Upsert {
+    std::string id;
+    std::span<const float> vector;
+    Json metadata;
+  };
+
+  Status check_entry(const Entry& e) const {
+    if (!e.id.empty()) RUVECTOR_RETURN_IF_ERROR(detail::validate_id(e.id));
+    RUVECTOR_RETURN_IF_ERROR(detail::validate_vector(e.vector, settings.dimensions, settings.metric));
+    return detail::validate_metadata(e.metadata);
+  }
+
+  Status write_storage(const std::vector<Upsert>& ups, const std::vector<std::string>& deletes) {
+    if (!storage) return Status::Ok();
+    WriteBatch batch;
+    batch.upserts.reserve(ups.size());
+    for (const Upsert& u : ups)
+      batch.upserts.push_back(StoredRecord{u.id, std::vector<float>(u.vector.begin(), u.vector.end()),
+                                           metadata_text(u.metadata)});
+    batch.deletes = deletes;
+    return storage->write(batch);
+  }
+
+  // Applies upserts to memory. Caller holds `mu` exclusively. Ids are unique.
+  void apply_upserts(std::vector<Upsert>& ups) {
+    std::vector<Slot> fresh;
+    std::vector<std::size_t> fresh_pos;
+    std::vector<Slot> slots(ups.size());
+    for (std::size_t i = 0; i < ups.size(); ++i) {
+      auto it = by_id.find(ups[i].id);
+      if (it != by_id.end()) {
+        slots[i] = it->second;
+        continue;
+      }
+      Slot s;
+      if (!free_slots.empty()) {
+        s = free_slots.back();
+        free_slots.pop_back();
+      } else {
+        s = next_slot++;
+      }
+      slots[i] = s;
+      fresh.push_back(s);
+      fresh_pos.push_back(i);
+    }
+    space.reserve(next_slot);
+    if (ids.size() < next_slot) {
+      const std::size_t cap = std::max<std::size_t>(next_slot, ids.size() + ids.size() / 2);
+      ids.resize(cap);
+      metadata.resize(cap);
+    }
+    // Replaced entries: new vector and metadata in place, then relink.
+    for (std::size_t i = 0; i < ups.size(); ++i) {
+      if (!ids[slots[i]].empty()) {
+        space.set(slots[i], ups[i].vector.data());
+        metadata[slots[i]] = std::move(ups[i].metadata);
+        index->update(slots[i]);
+      }
+    }
+    detail::parallel_for(fresh.size(), threads, 512, [&](std::size_t j, unsigned) {
+      space.set(fresh[j], ups[fresh_pos[j]].vector.data());
+    });
+    for (std::size_t j = 0; j < fresh.size(); ++j) {
+      Upsert& u = ups[fresh_pos[j]];
+      metadata[fresh[j]] = std::move(u.metadata);
+      ids[fresh[j]] = u.id;
+      by_id.emplace(std::move(u.id), fresh[j]);
+    }
+    index->add(fresh, threads);
+  }
+
+  void apply_remove(Slot s) {
+    by_id.erase(ids[s]);
+    ids[s].clear();
+    metadata[s] = nullptr;
+    index->remove(s, threads);
+    for (Slot r : index->take_released_slots()) free_slots.push_back(r);
+  }
+
+  // Validates every entry, assigns ids, drops earlier duplicates (later ones win).
+  Result<std::vector<Upsert>> plan_upserts(std::span<const Entry> entries, std::vector<std::string>& out_ids) const {
+    std::vector<Upsert> ups;
+    ups.reserve(entries.size());
+    out_ids.clear();
+    out_ids.reserve(entries.size());
+    std::unordered_map<std::string_view, std::size_t> last;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      Status st = check_entry(entries[i]);
+      if (!st.ok()) return entries.size() == 1 ? st : st.WithContext("entry " + std::to_string(i));
+      out_ids.push_back(entries[i].id.empty() ? detail::uuid_v4() : entries[i].id);
+    }
+    for (std::size_t i = 0; i < entries.size(); ++i) last[out_ids[i]] = i;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (last[out_ids[i]] != i) continue;
+      ups.push_back(Upsert{out_ids[i], entries[i].vector, entries[i].metadata});
+    }
+    return ups;
+  }
+
+  Result<PlannedQuery> plan_query(const SearchQuery& q) const {
+    if (q.k == 0) return Status::InvalidArgument("k must be at least 1, got 0");
+    RUVECTOR_RETURN_IF_ERROR(detail::validate_vector(q.vector, settings.dimensions, settings.metric));
+    if (q.ef_search && (*q.ef_search == 0 || *q.ef_search > 65535))
+      return Status::InvalidArgument("efSearch must be between 1 and 65535, got " + std::to_string(*q.ef_search));
+    PlannedQuery p{&q, std::max<std::size_t>(q.k, q.ef_search ? *q.ef_search : settings.hnsw.ef_search), std::nullopt};
+    if (!q.filter.is_null()) {
+      RUVECTOR_ASSIGN_OR_RETURN(Filter f, Filter::compile(q.filter));
+      if (!f.match_all()) p.filter = std::move(f);
+    }
+    return p;
+  }
+
+  // Caller holds `mu` shared.
+  std::vector<SearchHit> run_query(const PlannedQuery& p) const {
+    const SearchQuery& q = *p.query;
+    const detail::PreparedQuery prepared = space.prepare(q.vector.data());
+    std::optional<MetadataPredicate> pred;
+    if (p.filter) pred.emplace(*p.filter, metadata);
+    const detail::SlotPredicate* predicate = pred ? &*pred : nullptr;
+    std::vector<Neighbor> found;
+    index->search(prepared, q.k, p.ef, predicate, found);
+    // Guarantee k results whenever k entries qualify: an approximate walk can come back
+    // short with a selective filter or a disconnected region, so fall back to exact.
+    if (found.size() < q.k && found.size() < by_id.size()) index->search_exact(prepared, q.k, predicate, found);
+    std::vector<SearchHit> hits;
+    hits.reserve(found.size());
+    for (const Neighbor& n : found) {
+      SearchHit h;
+      h.id = ids[n.slot];
+      h.score = space.to_score(n.distance);
+      hits.push_back(std::move(h));
+    }
+    std::vector<std::size_t> order(hits.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return hits[a].score < hits[b].score || (hits[a].score == hits[b].score && hits[a].id < hits[b].id);
+    });
+    std::vector<SearchHit> out;
+    out.reserve(std::min(q.k, hits.size()));
+    for (std::size_t i = 0; i < order.size() && out.size() < q.k; ++i) {
+      SearchHit& h = hits[order[i]];
+      const Slot s = found[order[i]].slot;
+      if (q.include_vector) {
+        const float* v = space.vector(s);
+        h.vector.assign(v, v + settings.dimensions);
+      }
+      if (q.include_metadata) h.metadata = metadata[s];
+      out.push_back(std::move(h));
+    }
+    return out;
+  }
+};
+
+namespace {
+
+// Runs f, turning allocation failure and stray exceptions into a Status.
+template <class F>
+auto guarded(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    return Status::ResourceExhausted("out of memory");
+  } catch (const std::exception& e) {
+    return Status::InvalidArgument(std::string("internal error: ") + e.what());
+  }
+}
+
+}  // namespace
+
+Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Database::~Database() = default;
+
+Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options) {
+  return guarded([&]() -> Result<std::unique_ptr<Database>> {
+    DatabaseInfo s;
+    bool stored = false;
+    if (options.storage) {
+      RUVECTOR_ASSIGN_OR_RETURN(std::optional<std::string> text, options.storage->get_value(kSettingsKey));
+      if (text) {
+        RUVECTOR_ASSIGN_OR_RETURN(s, parse_settings(*text));
+        RUVECTOR_RETURN_IF_ERROR(merge_options(options, s));
+        stored = true;
+      }
+    }
+    if (!stored) {
+      if (options.dimensions == 0 && options.storage)
+        return Status::InvalidArgument("dimensions must be given to create a new database (1.." +
+                                       std::to_string(kMaxDimensions) + ")");
+      RUVECTOR_RETURN_IF_ERROR(detail::validate_dimensions(options.dimensions));
+      s.dimensions = options.dimensions;
+      s.metric = options.metric.value_or(Metric::kCosine);
+      s.index = options.index.value_or(IndexKind::kHnsw);
+      s.hnsw = options.hnsw.value_or(HnswParams{});
+    }
+    RUVECTOR_RETURN_IF_ERROR(detail::validate_hnsw(s.hnsw));
+    auto impl = std::make_unique<Impl>(s, options.storage, detail::resolve_threads(options.threads));
+    if (s.index == IndexKind::kHnsw) {
+      RUVECTOR_ASSIGN_OR_RETURN(impl->index, detail::make_hnsw_index(impl->space, s.hnsw));
+    } else {
+      impl->index = detail::make_flat_index(impl->space);
+    }
+    impl->settings.storage = options.storage ? options.storage->describe() : "memory";
+    if (options.storage) {
+      if (!stored && !options.storage->read_only()) {
+        RUVECTOR_RETURN_IF_ERROR(options.storage->put_value(kSettingsKey, settings_json(impl->settings).dump()));
+      }
+      // Load every record, then build the index in one parallel batch.
+      std::vector<std::vector<float>> vectors;
+      std::vector<Impl::Upsert> ups;
+      Status scan = options.storage->scan([&](const StoredRecordView& r) -> Status {
+        if (r.vector.size() != s.dimensions)
+          return Status::Corruption("record '" + std::string(r.id) + "' has " + std::to_string(r.vector.size()) +
+                                    " values, the database has " + std::to_string(s.dimensions) + " dimensions");
+        Json meta;
+        if (!r.metadata_json.empty()) {
+          meta = Json::parse(r.metadata_json, nullptr, false);
+          if (meta.is_discarded() || !meta.is_object())
+            return Status::Corruption("record '" + std::string(r.id) + "' has unreadable metadata");
+        }
+        vectors.emplace_back(r.vector.begin(), r.vector.end());
+        ups.push_back(Impl::Upsert{std::string(r.id), {}, std::move(meta)});
+        return Status::Ok();
+      });
+      RUVECTOR_RETURN_IF_ERROR(scan);
+      for (std::size_t i = 0; i < ups.size(); ++i) ups[i].vector = vectors[i];
+      std::unique_lock<std::shared_mutex> lock(impl->mu);
+      impl->apply_upserts(ups);
+    }
+    return std::unique_ptr<Database>(new Database(std::move(impl)));
+  });
+}
+
+Result<std::string> Database::insert(const Entry& entry) {
+  RUVECTOR_ASSIGN_OR_RETURN(auto written, insert_batch(std::span<const Entry>(&entry, 1)));
+  return std::move(written.front());
+}
+
+Result<std::vector<std::string>> Database::insert_batch(std::span<const Entry> entries) {
+  return guarded([&]() -> Result<std::vector<std::string>> {
+    std::vector<std::string> ids;
+    if (entries.empty()) return ids;
+    RUVECTOR_ASSIGN_OR_RETURN(std::vector<Impl::Upsert> ups, impl_->plan_upserts(entries, ids));
+    std::lock_guard<std::mutex> writer(impl_->write_mu);
+    if (impl_->storage && impl_->storage->read_only())
+      return Status::Unsupported("the database is open read-only; writes are refused");
+    RUVECTOR_RETURN_IF_ERROR(impl_->write_storage(ups, {}));
+    std::unique_lock<std::shared_mutex> lock(impl_->mu);
+    impl_->apply_upserts(ups);
+    return ids;
+  });
+}
+
+Result<Record> Database::get(std::string_view id) const {
+  return guarded([&]() -> Result<Record> {
+    std::shared_lock<std::shared_mutex> lock(impl_->mu);
+    auto it = impl_->by_id.find(std::string(id));
+    if (it == impl_->by_id.end()) return Status::NotFound("no entry with id '" + std::string(id) + "'");
+    const float* v = impl_->space.vector(it->second);
+    return Record{it->first, std::vector<float>(v, v + impl_->settings.dimensions), impl_->metadata[it->second]};
+  });
+}
+
+Result<bool> Database::remove(std::string_view id) {
+  return guarded([&]() -> Result<bool> {
+    std::lock_guard<std::mutex> writer(impl_->write_mu);
+    Slot slot;
+    {
+      std::shared_lock<std::shared_mutex> lock(impl_->mu);
+      auto it = impl_->by_id.find(std::string(id));
+      if (it == impl_->by_id.end()) return false;
+      slot = it->second;
+    }
+    if (impl_->storage && impl_->storage->read_only())
+      return Status::Unsupported("the database is open read-only; writes are refused");
+    RUVECTOR_RETURN_IF_ERROR(impl_->write_storage({}, {std::string(id)}));
+    std::unique_lock<std::shared_mutex> lock(impl_->mu);
+    impl_->apply_remove(slot);
+    return true;
+  });
+}
+
+std::size_t Database::size() const {
+  std::shared_lock<std::shared_mutex> lock(impl_->mu);
+  return impl_->by_id.size();
+}
+
+Result<std::vector<SearchHit>> Database::search(const SearchQuery& query) const {
+  return guarded([&]() -> Result<std::vector<SearchHit>> {
+    RUVECTOR_ASSIGN_OR_RETURN(PlannedQuery plan, impl_->plan_query(query));
+    std::shared_lock<std::shared_mutex> lock(impl_->mu);
+    return impl_->run_query(plan);
+  });
+}
+
+Result<std::vector<std::vector<SearchHit>>> Database::search_batch(std::span<const SearchQuery> queries) const {
+  return guarded([&]() -> Result<std::vector<std::vector<SearchHit>>> {
+    std::vector<PlannedQuery> plans;
+    plans.reserve(queries.size());
+    for (std::size_t i = 0; i < queries.size(); ++i) {
+      auto p = impl_->plan_query(queries[i]);
+      if (!p.ok()) return p.status().WithContext("query " + std::to_string(i));
+      plans.push_back(std::move(p).value());
+    }
+    std::vector<std::vector<SearchHit>> out(queries.size());
+    std::shared_lock<std::shared_mutex> lock(impl_->mu);
+    detail::parallel_for(plans.size(), impl_->threads, 4,
+                         [&](std::size_t i, unsigned) { out[i] = impl_->run_query(plans[i]); });
+    return out;
+  });
+}
+
+DatabaseInfo Database::info() const {
+  std::shared_lock<std::shared_mutex> lock(impl_->mu);
+  DatabaseInfo i = impl_->settings;
+  i.count = impl_->by_id.size();
+  return i;
+}
+
+}  // namespace ruvector

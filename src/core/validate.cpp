@@ -1,1 +1,57 @@
-// placeholder while the tree is assembled
+#include "core/validate.h"
+
+#include <cmath>
+#include <string>
+
+#include "ruvector/types.h"
+
+namespace ruvector::detail {
+
+Status validate_dimensions(std::uint32_t dimensions) {
+  if (dimensions == 0 || dimensions > kMaxDimensions)
+    return Status::InvalidArgument("dimensions must be between 1 and " + std::to_string(kMaxDimensions) + ", got " +
+                                   std::to_string(dimensions));
+  return Status::Ok();
+}
+
+Status validate_vector(std::span<const float> v, std::uint32_t dimensions, Metric metric) {
+  if (v.size() != dimensions)
+    return Status::DimensionMismatch("vector has " + std::to_string(v.size()) + " values, database expects " +
+                                     std::to_string(dimensions));
+  bool any_nonzero = false;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (!std::isfinite(v[i]))
+      return Status::InvalidArgument("vector[" + std::to_string(i) + "] is " +
+                                     (std::isnan(v[i]) ? std::string("NaN") : (v[i] > 0 ? "+Infinity" : "-Infinity")) +
+                                     "; every value must be a finite number");
+    any_nonzero |= v[i] != 0.0f;
+  }
+  if (metric == Metric::kCosine && !any_nonzero)
+    return Status::InvalidArgument("vector is all zeros; cosine distance is undefined for a zero vector");
+  return Status::Ok();
+}
+
+Status validate_id(std::string_view id) {
+  if (id.empty()) return Status::InvalidArgument("id must not be empty");
+  if (id.size() > kMaxIdBytes)
+    return Status::InvalidArgument("id is " + std::to_string(id.size()) + " bytes long, the limit is " +
+                                   std::to_string(kMaxIdBytes));
+  return Status::Ok();
+}
+
+Status validate_metadata(const Json& metadata) {
+  if (metadata.is_null() || metadata.is_object()) return Status::Ok();
+  return Status::InvalidArgument(std::string("metadata must be a JSON object, got ") + metadata.type_name());
+}
+
+Status validate_hnsw(const HnswParams& p) {
+  if (p.m < 2 || p.m > 256) return Status::InvalidArgument("hnsw m must be between 2 and 256, got " + std::to_string(p.m));
+  if (p.ef_construction < 1 || p.ef_construction > 65535)
+    return Status::InvalidArgument("hnsw efConstruction must be between 1 and 65535, got " +
+                                   std::to_string(p.ef_construction));
+  if (p.ef_search < 1 || p.ef_search > 65535)
+    return Status::InvalidArgument("hnsw efSearch must be between 1 and 65535, got " + std::to_string(p.ef_search));
+  return Status::Ok();
+}
+
+}  // namespace ruvector::detail

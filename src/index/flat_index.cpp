@@ -1,1 +1,47 @@
-// placeholder while the tree is assembled
+// Exact index: a live-slot bitmap over the VectorSpace; every search scans it.
+#include <algorithm>
+
+#include "index/exact_scan.h"
+#include "index/index.h"
+
+namespace ruvector::detail {
+namespace {
+
+class FlatIndex final : public Index {
+ public:
+  explicit FlatIndex(const VectorSpace& space) : space_(space) {}
+
+  void add(std::span<const Slot> slots, unsigned) override {
+    for (Slot s : slots) {
+      if (s >= live_.size()) live_.resize(std::max<std::size_t>(s + 1, live_.size() * 3 / 2), 0);
+      live_[s] = 1;
+    }
+  }
+  void update(Slot) override {}
+  void remove(Slot slot, unsigned) override {
+    live_[slot] = 0;
+    released_.push_back(slot);
+  }
+  std::vector<Slot> take_released_slots() override { return std::exchange(released_, {}); }
+
+  void search(const PreparedQuery& q, std::size_t k, std::size_t, const SlotPredicate* filter,
+              std::vector<Neighbor>& out) const override {
+    search_exact(q, k, filter, out);
+  }
+  void search_exact(const PreparedQuery& q, std::size_t k, const SlotPredicate* filter,
+                    std::vector<Neighbor>& out) const override {
+    exact_scan(space_, live_.size(), [this](Slot s) { return live_[s] != 0; }, q, k, filter, out);
+  }
+  std::size_t memory_bytes() const noexcept override { return live_.capacity(); }
+
+ private:
+  const VectorSpace& space_;
+  std::vector<unsigned char> live_;
+  std::vector<Slot> released_;
+};
+
+}  // namespace
+
+std::unique_ptr<Index> make_flat_index(const VectorSpace& space) { return std::make_unique<FlatIndex>(space); }
+
+}  // namespace ruvector::detail

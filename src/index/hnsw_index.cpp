@@ -1,1 +1,516 @@
-// placeholder while the tree is assembled
+// HNSW (Malkov & Yashunin, "Efficient and robust approximate nearest neighbor search
+// using Hierarchical Navigable Small World graphs", 2016/2018).
+//
+// Layout: layer-0 links of all nodes live in one array, node-major, each block being
+// [count, link_1 .. link_M0] (M0 = 2M): a search walks that array and the vectors of
+// the VectorSpace and nothing else. Upper layers (about 1/M of the nodes) keep their
+// blocks in one heap allocation per node.
+//
+// Concurrency: search() runs under the Database's shared lock, with no writer, so it
+// reads links without locks. add() of a batch builds in parallel: each worker inserts
+// one node at a time and takes a striped mutex around every read or write of a link
+// block, never holding two at once (no lock order, no deadlock). Nodes that raise the
+// top layer hold the entry mutex for their whole insertion, as the paper's
+// implementation does.
+//
+// Deletion: remove() marks the node deleted. Deleted nodes are still walked through
+// but never returned. When they exceed 5% of the graph, a repair pass relinks every
+// node that points at a deleted one (its live links plus the deleted node's live links,
+// pruned with the neighbour-selection heuristic), then frees the deleted slots.
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <mutex>
+#include <random>
+
+#include "index/exact_scan.h"
+#include "index/index.h"
+#include "index/visited_set.h"
+#include "util/parallel.h"
+
+namespace ruvector::detail {
+namespace {
+
+constexpr Slot kNoSlot = 0xFFFFFFFFu;
+constexpr int kMaxLevel = 30;
+constexpr std::size_t kStripes = 2048;
+
+struct AcceptLive {
+  const std::vector<unsigned char>& deleted;
+  bool operator()(Slot s) const noexcept { return deleted[s] == 0; }
+};
+
+struct AcceptLiveFiltered {
+  const std::vector<unsigned char>& deleted;
+  const SlotPredicate& filter;
+  bool operator()(Slot s) const noexcept { return deleted[s] == 0 && filter.accept(s); }
+};
+
+struct AcceptLiveExcept {
+  const std::vector<unsigned char>& deleted;
+  Slot self;
+  bool operator()(Slot s) const noexcept { return s != self && deleted[s] == 0; }
+};
+
+struct FartherFirst {
+  bool operator()(const Neighbor& a, const Neighbor& b) const noexcept { return a < b; }
+};
+struct NearerFirst {
+  bool operator()(const Neighbor& a, const Neighbor& b) const noexcept { return b < a; }
+};
+
+class HnswIndex final : public Index {
+ public:
+  HnswIndex(const VectorSpace& space, const HnswParams& p)
+      : space_(space),
+        m_(p.m),
+        m0_(2 * static_cast<std::size_t>(p.m)),
+        ef_construction_(std::max<std::size_t>(p.ef_construction, p.m)),
+        level_mult_(1.0 / std::log(static_cast<double>(std::max<std::uint32_t>(p.m, 2)))),
+        rng_(p.seed),
+        stripes_(new std::mutex[kStripes]) {
+    if (p.max_elements > 0) reserve(static_cast<std::size_t>(std::min<std::uint64_t>(p.max_elements, 1u << 24)));
+  }
+
+  void add(std::span<const Slot> slots, unsigned threads) override {
+    if (slots.empty()) return;
+    Slot top = 0;
+    for (Slot s : slots) top = std::max(top, s);
+    reserve(static_cast<std::size_t>(top) + 1);
+    std::vector<int> levels(slots.size());
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      levels[i] = draw_level();
+      init_node(slots[i], levels[i]);
+    }
+    live_count_ += slots.size();
+    // A small graph is seeded sequentially so parallel workers start from a connected core.
+    std::size_t seq = 0;
+    if (threads <= 1 || slots.size() < 256) {
+      seq = slots.size();
+    } else if (live_count_ - slots.size() < 1024) {
+      seq = std::min<std::size_t>(slots.size(), 1024 - (live_count_ - slots.size()));
+    }
+    {
+      auto vis = visited_.acquire(capacity_);
+      for (std::size_t i = 0; i < seq; ++i) insert_node<false>(slots[i], levels[i], *vis);
+    }
+    if (seq < slots.size()) {
+      std::vector<std::unique_ptr<VisitedPool::Lease>> leases;
+      for (unsigned w = 0; w < threads; ++w)
+        leases.push_back(std::make_unique<VisitedPool::Lease>(visited_.acquire(capacity_)));
+      parallel_for(slots.size() - seq, threads, 1, [&](std::size_t i, unsigned w) {
+        insert_node<true>(slots[seq + i], levels[seq + i], **leases[w]);
+      });
+    }
+  }
+
+  void update(Slot s) override {
+    const int level = level_[s];
+    for (int l = 0; l <= level; ++l) links(s, l)[0] = 0;
+    if (entry_ == s) {
+      // Enter the graph through another node; s is relinked below like a new node.
+      Slot other = kNoSlot;
+      int best = -1;
+      for (std::size_t i = 0; i < capacity_; ++i) {
+        const Slot c = static_cast<Slot>(i);
+        if (c != s && level_[c] > best && !deleted_[c]) {
+          best = level_[c];
+          other = c;
+        }
+      }
+      if (other == kNoSlot) return;  // s is the only node: nothing to link
+      entry_ = other;
+      max_level_ = best;
+    }
+    auto vis = visited_.acquire(capacity_);
+    insert_node<false>(s, level, *vis);
+  }
+
+  void remove(Slot s, unsigned threads) override {
+    if (deleted_[s]) return;
+    deleted_[s] = 1;
+    ++deleted_count_;
+    --live_count_;
+    if (deleted_count_ * 20 > live_count_ + deleted_count_) repair(threads);
+  }
+
+  std::vector<Slot> take_released_slots() override { return std::exchange(released_, {}); }
+
+  void search(const PreparedQuery& q, std::size_t k, std::size_t ef, const SlotPredicate* filter,
+              std::vector<Neighbor>& out) const override {
+    out.clear();
+    if (entry_ == kNoSlot) return;
+    ef = std::max(ef, k);
+    Slot ep = entry_;
+    float d = space_.distance(q, ep);
+    for (int l = max_level_; l > 0; --l) greedy<false>(q, ep, d, l);
+    auto vis = visited_.acquire(capacity_);
+    if (filter == nullptr) {
+      search_layer<false>(q, ep, d, 0, ef, AcceptLive{deleted_}, *vis, out);
+    } else {
+      search_layer<false>(q, ep, d, 0, ef, AcceptLiveFiltered{deleted_, *filter}, *vis, out);
+    }
+    std::sort(out.begin(), out.end());
+  }
+
+  void search_exact(const PreparedQuery& q, std::size_t k, const SlotPredicate* filter,
+                    std::vector<Neighbor>& out) const override {
+    exact_scan(space_, capacity_, [this](Slot s) { return level_[s] >= 0 && deleted_[s] == 0; }, q, k, filter, out);
+  }
+
+  std::size_t memory_bytes() const noexcept override {
+    std::size_t bytes = level0_.capacity() * sizeof(std::uint32_t) + level_.capacity() + deleted_.capacity() +
+                        upper_.capacity() * sizeof(upper_[0]) + kStripes * sizeof(std::mutex);
+    for (std::size_t i = 0; i < capacity_; ++i)
+      if (level_[i] > 0) bytes += static_cast<std::size_t>(level_[i]) * (1 + m_) * sizeof(std::uint32_t);
+    return bytes;
+  }
+
+ private:
+  std::size_t max_links(int level) const noexcept { return level == 0 ? m0_ : m_; }
+
+  std::uint32_t* links(Slot s, int level) noexcept {
+    return level == 0 ? level0_.data() + static_cast<std::size_t>(s) * (1 + m0_)
+                      : upper_[s].get() + static_cast<std::size_t>(level - 1) * (1 + m_);
+  }
+  const std::uint32_t* links(Slot s, int level) const noexcept {
+    return const_cast<HnswIndex*>(this)->links(s, level);
+  }
+
+  std::mutex& stripe(Slot s) const noexcept { return stripes_[s % kStripes]; }
+
+  void reserve(std::size_t n) {
+    if (n <= capacity_) return;
+    const std::size_t cap = std::max<std::size_t>({n, capacity_ + capacity_ / 2, 64});
+    level0_.resize(cap * (1 + m0_), 0);
+    level_.resize(cap, -1);
+    deleted_.resize(cap, 0);
+    upper_.resize(cap);
+    capacity_ = cap;
+  }
+
+  int draw_level() {
+    std::uniform_real_distribution<double> uni(0.0, 1.0);
+    const double r = std::max(uni(rng_), 1e-300);
+    return std::min(kMaxLevel, static_cast<int>(-std::log(r) * level_mult_));
+  }
+
+  void init_node(Slot s, int level) {
+    level_[s] = static_cast<signed char>(level);
+    deleted_[s] = 0;
+    links(s, 0)[0] = 0;
+    if (level > 0) {
+      upper_[s].reset(new std::uint32_t[static_cast<std::size_t>(level) * (1 + m_)]);
+      for (int l = 1; l <= level; ++l) links(s, l)[0] = 0;
+    } else {
+      upper_[s].reset();
+    }
+  }
+
+  // Copies the links of s at `level` into buf (locked variant) or returns them in place.
+  template <bool kLocked>
+  const std::uint32_t* read_links(Slot s, int level, std::uint32_t* buf) const {
+    const std::uint32_t* l = links(s, level);
+    if constexpr (!kLocked) {
+      (void)buf;
+      return l;
+    } else {
+      std::lock_guard<std::mutex> lock(stripe(s));
+      std::copy(l, l + 1 + l[0], buf);
+      return buf;
+    }
+  }
+
+  template <bool kLocked>
+  // Moves ep to the nearest node reachable by strictly improving steps; never onto `skip`.
+  void greedy(const PreparedQuery& q, Slot& ep, float& d, int level, Slot skip = kNoSlot) const {
+    std::vector<std::uint32_t> buf(kLocked ? 1 + m_ : 0);
+    for (bool changed = true; changed;) {
+      changed = false;
+      const std::uint32_t* l = read_links<kLocked>(ep, level, buf.data());
+      for (std::uint32_t i = 1; i <= l[0]; ++i) {
+        if (l[i] == skip) continue;
+        const float dn = space_.distance(q, l[i]);
+        if (dn < d) {
+          d = dn;
+          ep = l[i];
+          changed = true;
+        }
+      }
+    }
+  }
+
+  // Best-first search of one layer from ep. `out` receives up to ef accepted nodes
+  // (unsorted). Rejected nodes are still expanded, so the walk passes through them.
+  template <bool kLocked, class Accept>
+  void search_layer(const PreparedQuery& q, Slot ep, float ep_dist, int level, std::size_t ef, const Accept& accept,
+                    VisitedSet& vis, std::vector<Neighbor>& out) const {
+    std::vector<Neighbor> candidates;  // min-heap by distance
+    std::vector<Neighbor>& results = out;  // max-heap by distance
+    results.clear();
+    candidates.reserve(ef * 2);
+    results.reserve(ef + 1);
+    std::vector<std::uint32_t> buf(kLocked ? 1 + max_links(level) : 0);
+    vis.test_and_set(ep);
+    candidates.push_back({ep_dist, ep});
+    float bound = std::numeric_limits<float>::infinity();
+    if (accept(ep)) {
+      results.push_back({ep_dist, ep});
+      bound = ep_dist;
+    }
+    while (!candidates.empty()) {
+      const Neighbor c = candidates.front();
+      if (c.distance > bound && results.size() >= ef) break;
+      std::pop_heap(candidates.begin(), candidates.end(), NearerFirst{});
+      candidates.pop_back();
+      const std::uint32_t* l = read_links<kLocked>(c.slot, level, buf.data());
+      const std::uint32_t n = l[0];
+      for (std::uint32_t i = 1; i <= std::min<std::uint32_t>(n, 4); ++i) __builtin_prefetch(space_.vector(l[i]));
+      for (std::uint32_t i = 1; i <= n; ++i) {
+        const Slot nb = l[i];
+        if (i + 4 <= n) __builtin_prefetch(space_.vector(l[i + 4]));
+        if (vis.test_and_set(nb)) continue;
+        const float dn = space_.distance(q, nb);
+        if (results.size() < ef || dn < bound) {
+          candidates.push_back({dn, nb});
+          std::push_heap(candidates.begin(), candidates.end(), NearerFirst{});
+          if (accept(nb)) {
+            results.push_back({dn, nb});
+            std::push_heap(results.begin(), results.end(), FartherFirst{});
+            if (results.size() > ef) {
+              std::pop_heap(results.begin(), results.end(), FartherFirst{});
+              results.pop_back();
+            }
+            bound = results.front().distance;
+          }
+        }
+      }
+    }
+  }
+
+  // The paper's neighbour-selection heuristic (Algorithm 4): walk candidates from the
+  // nearest; keep one only if it is nearer to the base than to every kept one.
+  // `cands` must be sorted ascending by distance to the base.
+  void select_neighbors(std::vector<Neighbor>& cands, std::size_t max_count) const {
+    if (cands.size() <= max_count) return;
+    std::vector<Neighbor> kept;
+    kept.reserve(max_count);
+    for (const Neighbor& c : cands) {
+      if (kept.size() >= max_count) break;
+      bool good = true;
+      for (const Neighbor& k : kept) {
+        if (space_.distance(c.slot, k.slot) < c.distance) {
+          good = false;
+          break;
+        }
+      }
+      if (good) kept.push_back(c);
+    }
+    cands.swap(kept);
+  }
+
+  // Adds `from` to the links of `to` at `level`, pruning with the heuristic when full.
+  template <bool kLocked>
+  void add_link(Slot to, Slot from, int level) {
+    std::unique_lock<std::mutex> lock;
+    if constexpr (kLocked) lock = std::unique_lock<std::mutex>(stripe(to));
+    std::uint32_t* l = links(to, level);
+    const std::uint32_t n = l[0];
+    for (std::uint32_t i = 1; i <= n; ++i)
+      if (l[i] == from) return;
+    if (n < max_links(level)) {
+      l[n + 1] = from;
+      l[0] = n + 1;
+      return;
+    }
+    std::vector<Neighbor> cands;
+    cands.reserve(n + 1);
+    cands.push_back({space_.distance(to, from), from});
+    for (std::uint32_t i = 1; i <= n; ++i) cands.push_back({space_.distance(to, l[i]), l[i]});
+    std::sort(cands.begin(), cands.end());
+    select_neighbors(cands, max_links(level));
+    write_links(l, cands);
+  }
+
+  static void write_links(std::uint32_t* l, const std::vector<Neighbor>& sel) {
+    for (std::size_t i = 0; i < sel.size(); ++i) l[i + 1] = sel[i].slot;
+    l[0] = static_cast<std::uint32_t>(sel.size());
+  }
+
+  // Links node s (already initialised with `level`) into the graph.
+  template <bool kLocked>
+  void insert_node(Slot s, int level, VisitedSet& vis) {
+    const PreparedQuery q = space_.prepare(space_.vector(s));
+    std::unique_lock<std::mutex> top_lock;
+    Slot ep;
+    int top;
+    {
+      std::unique_lock<std::mutex> lock;
+      if constexpr (kLocked) lock = std::unique_lock<std::mutex>(entry_mu_);
+      ep = entry_;
+      top = max_level_;
+      if (ep == kNoSlot) {
+        entry_ = s;
+        max_level_ = level;
+        return;
+      }
+      if constexpr (kLocked) {
+        if (level > top) top_lock = std::move(lock);  // hold it: this node becomes the entry point
+      }
+    }
+    float d = space_.distance(q, ep);
+    for (int l = top; l > level; --l) greedy<kLocked>(q, ep, d, l, s);
+    std::vector<Neighbor> found;
+    for (int l = std::min(level, top); l >= 0; --l) {
+      vis.reset(capacity_);
+      vis.test_and_set(s);
+      search_layer<kLocked>(q, ep, d, l, ef_construction_, AcceptLiveExcept{deleted_, s}, vis, found);
+      std::sort(found.begin(), found.end());
+      if (!found.empty()) {
+        ep = found.front().slot;
+        d = found.front().distance;
+      }
+      std::vector<Neighbor> selected = found;
+      select_neighbors(selected, m_);
+      {
+        std::unique_lock<std::mutex> lock;
+        if constexpr (kLocked) lock = std::unique_lock<std::mutex>(stripe(s));
+        std::uint32_t* own = links(s, l);
+        if (own[0] != 0) {
+          // Concurrent inserts already linked to s at this layer: keep those links too.
+          for (std::uint32_t i = 1; i <= own[0]; ++i) {
+            const Slot o = own[i];
+            if (std::none_of(selected.begin(), selected.end(), [o](const Neighbor& x) { return x.slot == o; }))
+              selected.push_back({space_.distance(s, o), o});
+          }
+          std::sort(selected.begin(), selected.end());
+          select_neighbors(selected, max_links(l));
+        }
+        write_links(own, selected);
+      }
+      for (const Neighbor& nb : selected) add_link<kLocked>(nb.slot, s, l);
+    }
+    if (level > top) {
+      std::unique_lock<std::mutex> lock;
+      if constexpr (kLocked) {
+        if (!top_lock.owns_lock()) lock = std::unique_lock<std::mutex>(entry_mu_);
+      }
+      if (level > max_level_) {
+        entry_ = s;
+        max_level_ = level;
+      }
+    }
+  }
+
+  // Relinks every live node that points at a deleted one, then frees deleted slots.
+  void repair(unsigned threads) {
+    for (int l = 0; l <= max_level_; ++l) {
+      parallel_for(capacity_, threads, 256, [&](std::size_t i, unsigned) {
+        const Slot s = static_cast<Slot>(i);
+        if (level_[s] < l || deleted_[s]) return;
+        std::uint32_t* own = links(s, l);
+        bool touched = false;
+        for (std::uint32_t j = 1; j <= own[0] && !touched; ++j) touched = deleted_[own[j]] != 0;
+        if (!touched) return;
+        // Only s's own block is written; deleted nodes' blocks are only read, so
+        // workers never race. Live links are kept (re-pruning them would thin the graph
+        // at every pass); the freed places go to the deleted nodes' live links, chosen by
+        // the heuristic against what is kept, then topped up by distance so the degree
+        // does not shrink.
+        std::vector<Neighbor> kept, cands;
+        const std::uint32_t before = own[0];
+        auto known = [&](Slot c) {
+          for (const Neighbor& x : kept)
+            if (x.slot == c) return true;
+          for (const Neighbor& x : cands)
+            if (x.slot == c) return true;
+          return false;
+        };
+        for (std::uint32_t j = 1; j <= own[0]; ++j)
+          if (!deleted_[own[j]]) kept.push_back({space_.distance(s, own[j]), own[j]});
+        for (std::uint32_t j = 1; j <= own[0]; ++j) {
+          const Slot c = own[j];
+          if (!deleted_[c] || level_[c] < l) continue;
+          const std::uint32_t* dl = links(c, l);
+          for (std::uint32_t t = 1; t <= dl[0]; ++t) {
+            const Slot x = dl[t];
+            if (x != s && !deleted_[x] && !known(x)) cands.push_back({space_.distance(s, x), x});
+          }
+        }
+        std::sort(cands.begin(), cands.end());
+        std::vector<Neighbor> skipped;
+        for (const Neighbor& c : cands) {
+          if (kept.size() >= before) break;
+          bool good = true;
+          for (const Neighbor& k : kept) {
+            if (space_.distance(c.slot, k.slot) < c.distance) {
+              good = false;
+              break;
+            }
+          }
+          (good ? kept : skipped).push_back(c);
+        }
+        for (const Neighbor& c : skipped) {
+          if (kept.size() >= before) break;
+          kept.push_back(c);
+        }
+        std::sort(kept.begin(), kept.end());
+        cands.swap(kept);
+        write_links(own, cands);
+      });
+    }
+    const bool entry_deleted = entry_ != kNoSlot && deleted_[entry_] != 0;
+    for (std::size_t i = 0; i < capacity_; ++i) {
+      const Slot s = static_cast<Slot>(i);
+      if (!deleted_[s]) continue;
+      deleted_[s] = 0;
+      level_[s] = -1;
+      upper_[s].reset();
+      links(s, 0)[0] = 0;
+      released_.push_back(s);
+    }
+    deleted_count_ = 0;
+    if (entry_deleted) {
+      entry_ = kNoSlot;
+      max_level_ = -1;
+      for (std::size_t i = 0; i < capacity_; ++i) {
+        if (level_[i] > max_level_) {
+          max_level_ = level_[i];
+          entry_ = static_cast<Slot>(i);
+        }
+      }
+    }
+  }
+
+  const VectorSpace& space_;
+  const std::size_t m_;
+  const std::size_t m0_;
+  const std::size_t ef_construction_;
+  const double level_mult_;
+  std::mt19937_64 rng_;
+
+  std::size_t capacity_ = 0;
+  std::vector<std::uint32_t> level0_;                 // capacity_ * (1 + m0_)
+  std::vector<signed char> level_;                    // -1 = free slot
+  std::vector<unsigned char> deleted_;                // 1 = removed, awaiting repair
+  std::vector<std::unique_ptr<std::uint32_t[]>> upper_;  // levels 1..level_ blocks
+
+  Slot entry_ = kNoSlot;
+  int max_level_ = -1;
+  std::size_t live_count_ = 0;
+  std::size_t deleted_count_ = 0;
+  std::vector<Slot> released_;
+
+  std::unique_ptr<std::mutex[]> stripes_;
+  std::mutex entry_mu_;
+  mutable VisitedPool visited_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Index>> make_hnsw_index(const VectorSpace& space, const HnswParams& params) {
+  return std::unique_ptr<Index>(std::make_unique<HnswIndex>(space, params));
+}
+
+}  // namespace ruvector::detail

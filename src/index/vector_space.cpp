@@ -1,1 +1,48 @@
-// placeholder while the tree is assembled
+#include "index/vector_space.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace ruvector::detail {
+
+VectorSpace::VectorSpace(std::size_t dim, Metric metric) : dim_(dim), metric_(metric), kernels_(&active_kernels()) {}
+
+void VectorSpace::reserve(std::size_t n) {
+  if (n <= capacity_) return;
+  std::size_t cap = std::max<std::size_t>({n, capacity_ + capacity_ / 2, 64});
+  data_.resize(cap * dim_);
+  if (metric_ == Metric::kCosine) inv_norms_.resize(cap, 1.0f);
+  capacity_ = cap;
+}
+
+void VectorSpace::set(Slot slot, const float* v) {
+  std::memcpy(data_.data() + static_cast<std::size_t>(slot) * dim_, v, dim_ * sizeof(float));
+  if (metric_ == Metric::kCosine) {
+    const float sq = kernels_->dot(v, v, dim_);
+    inv_norms_[slot] = sq > 0.0f ? 1.0f / std::sqrt(sq) : 0.0f;
+  }
+}
+
+PreparedQuery VectorSpace::prepare(const float* q) const noexcept {
+  PreparedQuery p{q, 1.0f};
+  if (metric_ == Metric::kCosine) {
+    const float sq = kernels_->dot(q, q, dim_);
+    p.inv_norm = sq > 0.0f ? 1.0f / std::sqrt(sq) : 0.0f;
+  }
+  return p;
+}
+
+float VectorSpace::to_score(float internal) const noexcept {
+  switch (metric_) {
+    case Metric::kEuclidean: return std::sqrt(std::max(0.0f, internal));
+    case Metric::kCosine: return std::clamp(internal, 0.0f, 2.0f);
+    default: return internal;
+  }
+}
+
+std::size_t VectorSpace::memory_bytes() const noexcept {
+  return data_.capacity() * sizeof(float) + inv_norms_.capacity() * sizeof(float);
+}
+
+}  // namespace ruvector::detail

@@ -75,6 +75,21 @@ Dataset make_clustered(std::size_t n, std::size_t dim, std::size_t clusters, std
   return d;
 }
 
+std::pair<Dataset, Dataset> split(const Dataset& all, std::size_t n_base) {
+  Dataset base, rest;
+  base.dim = rest.dim = all.dim;
+  base.n = std::min(n_base, all.n);
+  rest.n = all.n - base.n;
+  const auto cut = all.data.begin() + static_cast<std::ptrdiff_t>(base.n * all.dim);
+  base.data.assign(all.data.begin(), cut);
+  rest.data.assign(cut, all.data.end());
+  if (!all.labels.empty()) {
+    base.labels.assign(all.labels.begin(), all.labels.begin() + static_cast<std::ptrdiff_t>(base.n));
+    rest.labels.assign(all.labels.begin() + static_cast<std::ptrdiff_t>(base.n), all.labels.end());
+  }
+  return {std::move(base), std::move(rest)};
+}
+
 double reference_score(const float* a, const float* b, std::size_t dim, Metric metric) {
   double dot = 0, na = 0, nb = 0, l2 = 0, l1 = 0;
   for (std::size_t i = 0; i < dim; ++i) {

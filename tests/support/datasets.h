@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ruvector/metric.h"
@@ -31,6 +32,10 @@ Result<Dataset> load_fashion_mnist(bool train, std::size_t limit = 0);
 // `n` points around `clusters` Gaussian centres in [-1, 1]^dim with per-coordinate
 // standard deviation `spread`. Deterministic for a seed.
 Dataset make_clustered(std::size_t n, std::size_t dim, std::size_t clusters, std::uint64_t seed, float spread = 0.15f);
+
+// Splits `all` into its first `n_base` rows and the rest (e.g. base and queries drawn
+// from one distribution).
+std::pair<Dataset, Dataset> split(const Dataset& all, std::size_t n_base);
 
 // Exact k nearest base rows (indices, ascending distance, ties by index) for every query row.
 std::vector<std::vector<std::uint32_t>> brute_force_knn(const Dataset& base, const Dataset& queries,

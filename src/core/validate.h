@@ -1,0 +1,31 @@
+// PRIVATE header. Input checks shared by every write and read path. Each returns
+// the SPEC §2 code and a message that says what was wrong and what was expected.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "ruvector/json.h"
+#include "ruvector/metric.h"
+#include "ruvector/options.h"
+#include "ruvector/status.h"
+
+namespace ruvector::detail {
+
+// Length, finiteness, and (cosine) non-zero norm.
+Status validate_vector(std::span<const float> v, std::uint32_t dimensions, Metric metric);
+
+// 1..kMaxIdBytes bytes.
+Status validate_id(std::string_view id);
+
+// null or a JSON object.
+Status validate_metadata(const Json& metadata);
+
+// 1..kMaxDimensions.
+Status validate_dimensions(std::uint32_t dimensions);
+
+// Ranges of HnswParams fields.
+Status validate_hnsw(const HnswParams& p);
+
+}  // namespace ruvector::detail

@@ -1,0 +1,68 @@
+// PRIVATE header. The index interface: a structure over the slots of a VectorSpace
+// that answers k-nearest-neighbour queries. It does not own vectors, ids or metadata.
+//
+// Threads: search() may run concurrently with other search() calls. Every other
+// method needs exclusive access (the Database's write lock); add_batch()
+// parallelises internally.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "index/vector_space.h"
+#include "ruvector/options.h"
+#include "ruvector/result.h"
+
+namespace ruvector::detail {
+
+struct Neighbor {
+  float distance;  // internal distance (see VectorSpace)
+  Slot slot;
+  bool operator<(const Neighbor& o) const noexcept {
+    return distance < o.distance || (distance == o.distance && slot < o.slot);
+  }
+};
+
+// Which slots may appear in results (in addition to "is live"). Called from search
+// threads; must be thread-safe and cheap.
+class SlotPredicate {
+ public:
+  virtual ~SlotPredicate() = default;
+  virtual bool accept(Slot slot) const noexcept = 0;
+};
+
+class Index {
+ public:
+  virtual ~Index() = default;
+
+  // Adds `slots`, whose vectors are already in the space. May use `threads` workers.
+  virtual void add(std::span<const Slot> slots, unsigned threads) = 0;
+  // The vector at a live slot changed in place: relink it.
+  virtual void update(Slot slot) = 0;
+  // Removes a live slot from results at once; the structure is repaired before the
+  // slot is handed back through take_released_slots().
+  virtual void remove(Slot slot, unsigned threads) = 0;
+  // Slots whose removal is complete; the caller may reuse them. Clears the list.
+  virtual std::vector<Slot> take_released_slots() = 0;
+
+  // Up to max(k, ef) nearest accepted live slots, sorted ascending. `filter` may be null.
+  virtual void search(const PreparedQuery& q, std::size_t k, std::size_t ef, const SlotPredicate* filter,
+                      std::vector<Neighbor>& out) const = 0;
+
+  // Exact top-k over every accepted live slot, sorted ascending. Guarantees
+  // min(k, matching) results; used when the approximate search came back short.
+  virtual void search_exact(const PreparedQuery& q, std::size_t k, const SlotPredicate* filter,
+                            std::vector<Neighbor>& out) const = 0;
+
+  virtual std::size_t memory_bytes() const noexcept = 0;
+};
+
+// Exact index: scans every live slot.
+std::unique_ptr<Index> make_flat_index(const VectorSpace& space);
+
+// HNSW graph index. UNSUPPORTED in builds configured with RUVECTOR_HNSW=OFF.
+Result<std::unique_ptr<Index>> make_hnsw_index(const VectorSpace& space, const HnswParams& params);
+
+}  // namespace ruvector::detail
