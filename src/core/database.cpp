@@ -12,6 +12,7 @@
 #include "index/index.h"
 #include "ruvector/storage.h"
 #include "util/parallel.h"
+#include "util/rw_lock.h"
 
 namespace ruvector {
 
@@ -122,7 +123,7 @@ struct Database::Impl {
   // memory apply writes in the same order; they take `mu` exclusively only while
   // changing memory. Readers take `mu` shared.
   std::mutex write_mu;
-  mutable std::shared_mutex mu;
+  mutable detail::WriterPriorityMutex mu;
 
   detail::VectorSpace space;
   std::unique_ptr<Index> index;
@@ -160,26 +161,22 @@ struct Database::Impl {
   }
 
   // Applies upserts to memory. Caller holds `mu` exclusively. Ids are unique.
+  // A replaced entry is removed and inserted again under a new slot: its old graph
+  // node is excluded from results at once and purged by the next graph repair,
+  // which also reconnects the nodes that linked to it.
   void apply_upserts(std::vector<Upsert>& ups) {
-    std::vector<Slot> fresh;
-    std::vector<std::size_t> fresh_pos;
+    for (const Upsert& u : ups) {
+      auto it = by_id.find(u.id);
+      if (it != by_id.end()) apply_remove(it->second);
+    }
     std::vector<Slot> slots(ups.size());
-    for (std::size_t i = 0; i < ups.size(); ++i) {
-      auto it = by_id.find(ups[i].id);
-      if (it != by_id.end()) {
-        slots[i] = it->second;
-        continue;
-      }
-      Slot s;
+    for (Slot& s : slots) {
       if (!free_slots.empty()) {
         s = free_slots.back();
         free_slots.pop_back();
       } else {
         s = next_slot++;
       }
-      slots[i] = s;
-      fresh.push_back(s);
-      fresh_pos.push_back(i);
     }
     space.reserve(next_slot);
     if (ids.size() < next_slot) {
@@ -187,24 +184,14 @@ struct Database::Impl {
       ids.resize(cap);
       metadata.resize(cap);
     }
-    // Replaced entries: new vector and metadata in place, then relink.
+    detail::parallel_for(ups.size(), threads, 512,
+                         [&](std::size_t i, unsigned) { space.set(slots[i], ups[i].vector.data()); });
     for (std::size_t i = 0; i < ups.size(); ++i) {
-      if (!ids[slots[i]].empty()) {
-        space.set(slots[i], ups[i].vector.data());
-        metadata[slots[i]] = std::move(ups[i].metadata);
-        index->update(slots[i]);
-      }
+      metadata[slots[i]] = std::move(ups[i].metadata);
+      ids[slots[i]] = ups[i].id;
+      by_id.emplace(std::move(ups[i].id), slots[i]);
     }
-    detail::parallel_for(fresh.size(), threads, 512, [&](std::size_t j, unsigned) {
-      space.set(fresh[j], ups[fresh_pos[j]].vector.data());
-    });
-    for (std::size_t j = 0; j < fresh.size(); ++j) {
-      Upsert& u = ups[fresh_pos[j]];
-      metadata[fresh[j]] = std::move(u.metadata);
-      ids[fresh[j]] = u.id;
-      by_id.emplace(std::move(u.id), fresh[j]);
-    }
-    index->add(fresh, threads);
+    index->add(slots, threads);
   }
 
   void apply_remove(Slot s) {
@@ -361,7 +348,7 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options)
       });
       RUVECTOR_RETURN_IF_ERROR(scan);
       for (std::size_t i = 0; i < ups.size(); ++i) ups[i].vector = vectors[i];
-      std::unique_lock<std::shared_mutex> lock(impl->mu);
+      std::unique_lock<detail::WriterPriorityMutex> lock(impl->mu);
       impl->apply_upserts(ups);
     }
     return std::unique_ptr<Database>(new Database(std::move(impl)));
@@ -382,7 +369,7 @@ Result<std::vector<std::string>> Database::insert_batch(std::span<const Entry> e
     if (impl_->storage && impl_->storage->read_only())
       return Status::Unsupported("the database is open read-only; writes are refused");
     RUVECTOR_RETURN_IF_ERROR(impl_->write_storage(ups, {}));
-    std::unique_lock<std::shared_mutex> lock(impl_->mu);
+    std::unique_lock<detail::WriterPriorityMutex> lock(impl_->mu);
     impl_->apply_upserts(ups);
     return ids;
   });
@@ -390,7 +377,7 @@ Result<std::vector<std::string>> Database::insert_batch(std::span<const Entry> e
 
 Result<Record> Database::get(std::string_view id) const {
   return guarded([&]() -> Result<Record> {
-    std::shared_lock<std::shared_mutex> lock(impl_->mu);
+    std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
     auto it = impl_->by_id.find(std::string(id));
     if (it == impl_->by_id.end()) return Status::NotFound("no entry with id '" + std::string(id) + "'");
     const float* v = impl_->space.vector(it->second);
@@ -403,7 +390,7 @@ Result<bool> Database::remove(std::string_view id) {
     std::lock_guard<std::mutex> writer(impl_->write_mu);
     Slot slot;
     {
-      std::shared_lock<std::shared_mutex> lock(impl_->mu);
+      std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
       auto it = impl_->by_id.find(std::string(id));
       if (it == impl_->by_id.end()) return false;
       slot = it->second;
@@ -411,21 +398,21 @@ Result<bool> Database::remove(std::string_view id) {
     if (impl_->storage && impl_->storage->read_only())
       return Status::Unsupported("the database is open read-only; writes are refused");
     RUVECTOR_RETURN_IF_ERROR(impl_->write_storage({}, {std::string(id)}));
-    std::unique_lock<std::shared_mutex> lock(impl_->mu);
+    std::unique_lock<detail::WriterPriorityMutex> lock(impl_->mu);
     impl_->apply_remove(slot);
     return true;
   });
 }
 
 std::size_t Database::size() const {
-  std::shared_lock<std::shared_mutex> lock(impl_->mu);
+  std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
   return impl_->by_id.size();
 }
 
 Result<std::vector<SearchHit>> Database::search(const SearchQuery& query) const {
   return guarded([&]() -> Result<std::vector<SearchHit>> {
     RUVECTOR_ASSIGN_OR_RETURN(PlannedQuery plan, impl_->plan_query(query));
-    std::shared_lock<std::shared_mutex> lock(impl_->mu);
+    std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
     return impl_->run_query(plan);
   });
 }
@@ -440,7 +427,7 @@ Result<std::vector<std::vector<SearchHit>>> Database::search_batch(std::span<con
       plans.push_back(std::move(p).value());
     }
     std::vector<std::vector<SearchHit>> out(queries.size());
-    std::shared_lock<std::shared_mutex> lock(impl_->mu);
+    std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
     detail::parallel_for(plans.size(), impl_->threads, 4,
                          [&](std::size_t i, unsigned) { out[i] = impl_->run_query(plans[i]); });
     return out;
@@ -448,7 +435,7 @@ Result<std::vector<std::vector<SearchHit>>> Database::search_batch(std::span<con
 }
 
 DatabaseInfo Database::info() const {
-  std::shared_lock<std::shared_mutex> lock(impl_->mu);
+  std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
   DatabaseInfo i = impl_->settings;
   i.count = impl_->by_id.size();
   return i;

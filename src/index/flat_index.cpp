@@ -17,7 +17,6 @@ class FlatIndex final : public Index {
       live_[s] = 1;
     }
   }
-  void update(Slot) override {}
   void remove(Slot slot, unsigned) override {
     live_[slot] = 0;
     released_.push_back(slot);

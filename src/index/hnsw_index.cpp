@@ -105,28 +105,6 @@ class HnswIndex final : public Index {
     }
   }
 
-  void update(Slot s) override {
-    const int level = level_[s];
-    for (int l = 0; l <= level; ++l) links(s, l)[0] = 0;
-    if (entry_ == s) {
-      // Enter the graph through another node; s is relinked below like a new node.
-      Slot other = kNoSlot;
-      int best = -1;
-      for (std::size_t i = 0; i < capacity_; ++i) {
-        const Slot c = static_cast<Slot>(i);
-        if (c != s && level_[c] > best && !deleted_[c]) {
-          best = level_[c];
-          other = c;
-        }
-      }
-      if (other == kNoSlot) return;  // s is the only node: nothing to link
-      entry_ = other;
-      max_level_ = best;
-    }
-    auto vis = visited_.acquire(capacity_);
-    insert_node<false>(s, level, *vis);
-  }
-
   void remove(Slot s, unsigned threads) override {
     if (deleted_[s]) return;
     deleted_[s] = 1;
@@ -223,14 +201,13 @@ class HnswIndex final : public Index {
   }
 
   template <bool kLocked>
-  // Moves ep to the nearest node reachable by strictly improving steps; never onto `skip`.
-  void greedy(const PreparedQuery& q, Slot& ep, float& d, int level, Slot skip = kNoSlot) const {
+  // Moves ep to the nearest node reachable by strictly improving steps.
+  void greedy(const PreparedQuery& q, Slot& ep, float& d, int level) const {
     std::vector<std::uint32_t> buf(kLocked ? 1 + m_ : 0);
     for (bool changed = true; changed;) {
       changed = false;
       const std::uint32_t* l = read_links<kLocked>(ep, level, buf.data());
       for (std::uint32_t i = 1; i <= l[0]; ++i) {
-        if (l[i] == skip) continue;
         const float dn = space_.distance(q, l[i]);
         if (dn < d) {
           d = dn;
@@ -360,7 +337,7 @@ class HnswIndex final : public Index {
       }
     }
     float d = space_.distance(q, ep);
-    for (int l = top; l > level; --l) greedy<kLocked>(q, ep, d, l, s);
+    for (int l = top; l > level; --l) greedy<kLocked>(q, ep, d, l);
     std::vector<Neighbor> found;
     for (int l = std::min(level, top); l >= 0; --l) {
       vis.reset(capacity_);

@@ -39,8 +39,6 @@ class Index {
 
   // Adds `slots`, whose vectors are already in the space. May use `threads` workers.
   virtual void add(std::span<const Slot> slots, unsigned threads) = 0;
-  // The vector at a live slot changed in place: relink it.
-  virtual void update(Slot slot) = 0;
   // Removes a live slot from results at once; the structure is repaired before the
   // slot is handed back through take_released_slots().
   virtual void remove(Slot slot, unsigned threads) = 0;
