@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -33,6 +34,13 @@ struct DatabaseInfo {
   HnswParams hnsw;
   std::uint64_t count = 0;
   std::string storage;  // Storage::describe(), or "memory" for an in-memory database
+  // How the index was obtained when the database was opened: "new" (empty or
+  // in-memory), "image" (loaded from the persisted index image), or
+  // "rebuilt: <reason>" (built from the records because the image was missing, stale
+  // or damaged).
+  std::string index_source = "new";
+  // Approximate bytes held in memory by vectors, graph, ids and metadata.
+  std::size_t memory_bytes = 0;
 };
 
 class Database {
@@ -76,6 +84,27 @@ class Database {
   Result<std::vector<std::vector<SearchHit>>> search_batch(std::span<const SearchQuery> queries) const;
 
   DatabaseInfo info() const;
+
+  // Calls `visit` for every entry (in no particular order) under the read lock; stops at,
+  // and returns, the first non-OK status. `visit` must not call back into this database.
+  Status for_each(const std::function<Status(const Record&)>& visit) const;
+
+  // --- Portable snapshots (docs/file-format.md) ---
+  // The whole database (settings, records, index image) as bytes that every face of
+  // ruvector can load. Consistent: taken under the read lock.
+  Result<std::string> serialize() const;
+  Status serialize_to_file(const std::string& path) const;
+  // A new in-memory database (or, with options.storage / storage_path, a durable one
+  // that must be empty) holding the snapshot. Settings come from the snapshot;
+  // explicit options that contradict them are INVALID_ARGUMENT. Truncated or damaged
+  // input is CORRUPTION.
+  static Result<std::unique_ptr<Database>> deserialize(std::string_view bytes, const DatabaseOptions& options = {});
+  static Result<std::unique_ptr<Database>> deserialize_file(const std::string& path,
+                                                            const DatabaseOptions& options = {});
+
+  // Writes the index image to durable storage now (also done on destruction of a
+  // writable durable database), so the next open loads it instead of rebuilding.
+  Status checkpoint();
 
  private:
   struct Impl;

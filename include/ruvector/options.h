@@ -50,7 +50,13 @@ struct DatabaseOptions {
   std::optional<IndexKind> index;
   // HNSW parameters; unset = the stored ones, or the defaults above for a new database.
   std::optional<HnswParams> hnsw;
-  // Persistence backend. nullptr = in-memory database (nothing persisted).
+  // Directory of a durable database (created when missing). Empty = no durable
+  // storage. UNSUPPORTED in memory-only builds (wasm). Ignored when `storage` is set.
+  std::string storage_path;
+  // Open `storage_path` read-only: searches work, writes fail with UNSUPPORTED. Other
+  // processes may hold the write lock meanwhile.
+  bool read_only = false;
+  // Persistence backend. nullptr (and no storage_path) = in-memory database.
   // Shared ownership: the Database keeps it alive while open.
   std::shared_ptr<Storage> storage;
   // Worker threads for batch work (insert_batch, search_batch). 0 = every core.

@@ -73,4 +73,16 @@ class Storage {
 // A thread-safe in-memory Storage. Nothing survives the process.
 std::shared_ptr<Storage> make_memory_storage();
 
+struct DurableStorageOptions {
+  // Open for reading only; never takes the write lock.
+  bool read_only = false;
+  // Create the directory and an empty store when missing (ignored when read_only).
+  bool create_if_missing = true;
+};
+
+// Opens the durable (LMDB) store in directory `path`: one writer process at a time
+// (a second writer gets LOCKED), any number of read-only processes. Each write() is
+// durable when it returns; the map grows on demand. UNSUPPORTED in memory-only builds.
+Result<std::shared_ptr<Storage>> open_durable_storage(const std::string& path, const DurableStorageOptions& options);
+
 }  // namespace ruvector

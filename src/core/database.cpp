@@ -295,8 +295,14 @@ auto guarded(F&& f) -> decltype(f()) {
 Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Database::~Database() = default;
 
-Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options) {
+Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& given) {
   return guarded([&]() -> Result<std::unique_ptr<Database>> {
+    DatabaseOptions options = given;
+    if (!options.storage && !options.storage_path.empty()) {
+      DurableStorageOptions so;
+      so.read_only = options.read_only;
+      RUVECTOR_ASSIGN_OR_RETURN(options.storage, open_durable_storage(options.storage_path, so));
+    }
     DatabaseInfo s;
     bool stored = false;
     if (options.storage) {

@@ -1,0 +1,106 @@
+# ruvector: one entry point for people and CI.
+#
+#   make demo    set up, build, and run the demo on fashion-mnist
+#   make test    set up and run every test (unit, integration, sanitizers, em++ build)
+#   make bench   benchmark against the peers, write docs/benchmarks.md
+#
+# Each target installs what it needs (Debian packages) when missing and does
+# nothing when it is there.
+
+SHELL := /bin/bash
+.ONESHELL:
+.SHELLFLAGS := -eu -o pipefail -c
+
+JOBS     ?= $(shell nproc)
+BUILD    ?= build
+CMAKE_GEN = -G Ninja
+
+export NODE_PATH := /usr/share/nodejs
+export npm_config_nodedir := /usr
+
+# Debian packages, by what needs them.
+APT_CORE  = cmake ninja-build g++ pkg-config libgtest-dev nlohmann-json3-dev liblmdb-dev lmdb-utils zlib1g-dev \
+            dataset-fashion-mnist
+APT_TEST  = clang libclang-rt-14-dev emscripten binaryen
+APT_BENCH = libhnswlib-dev libfaiss-dev
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+define apt_ensure
+	missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done
+	if [ -n "$$missing" ]; then
+	  echo "installing:$$missing"
+	  $(SUDO) apt-get update -q
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing
+	fi
+endef
+
+.PHONY: setup setup-test setup-bench build demo test test-unit asan tsan wasm-check fuzz bench clean
+
+setup:
+	$(call apt_ensure,$(APT_CORE))
+
+setup-test: setup
+	$(call apt_ensure,$(APT_TEST))
+
+setup-bench: setup
+	$(call apt_ensure,$(APT_BENCH))
+
+build: setup
+	cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	$(BUILD)/examples/ruvector_demo
+
+# Every test: the unit suite (Release), then the sanitizer runs, the em++ build check
+# and the fuzzers. A summary line closes the run.
+test: setup-test
+	$(MAKE) --no-print-directory test-unit asan tsan wasm-check fuzz
+	echo "make test: all test stages passed"
+
+test-unit: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# The whole unit suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+asan: setup-test
+	cmake -S . -B build-asan $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUVECTOR_SANITIZE=address,undefined \
+	  -DRUVECTOR_BUILD_EXAMPLES=OFF -DRUVECTOR_BUILD_CLI=OFF
+	cmake --build build-asan -j $(JOBS)
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+	  ctest --test-dir build-asan --output-on-failure -j $(JOBS)
+
+# The concurrent paths under ThreadSanitizer.
+tsan: setup-test
+	cmake -S . -B build-tsan $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUVECTOR_SANITIZE=thread \
+	  -DRUVECTOR_BUILD_EXAMPLES=OFF -DRUVECTOR_BUILD_CLI=OFF
+	cmake --build build-tsan -j $(JOBS) --target concurrency_test memory_storage_test
+	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -R 'Concurrency|MemoryStorage'
+
+# The engine compiled by em++ in the memory-only configuration, with and without
+# simd128: catches code that is not portable to the wasm build.
+wasm-check: setup-test
+	for simd in ON OFF; do
+	  emcmake cmake -S . -B build-wasm-check-$$simd $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release \
+	    -DRUVECTOR_WASM_SIMD=$$simd -DRUVECTOR_BUILD_WASM=OFF -DRUVECTOR_BUILD_TESTS=OFF >/dev/null
+	  cmake --build build-wasm-check-$$simd -j $(JOBS) --target ruvector
+	done
+
+# libFuzzer targets (clang), each run for a bounded time.
+FUZZ_SECONDS ?= 20
+fuzz: setup-test
+	CC=clang CXX=clang++ cmake -S . -B build-fuzz $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DRUVECTOR_BUILD_FUZZ=ON -DRUVECTOR_BUILD_TESTS=OFF -DRUVECTOR_BUILD_EXAMPLES=OFF -DRUVECTOR_BUILD_CLI=OFF
+	cmake --build build-fuzz -j $(JOBS)
+	for f in build-fuzz/tests/*_fuzz; do
+	  echo "== $$f ($(FUZZ_SECONDS) s)"
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 2>&1 | tail -2
+	done
+
+bench: setup-bench
+	cmake -S . -B build-bench $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DRUVECTOR_BUILD_BENCH=ON
+	cmake --build build-bench -j $(JOBS) --target ann_bench
+	build-bench/bench/ann_bench --write-md docs/benchmarks.md $(BENCH_ARGS)
+
+clean:
+	rm -rf build build-asan build-tsan build-fuzz build-bench build-wasm-check-*
