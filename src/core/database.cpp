@@ -9,8 +9,11 @@
 #include "core/uuid.h"
 #include "core/validate.h"
 #include "filter/filter.h"
+#include "format/index_image.h"
+#include "format/snapshot.h"
 #include "index/index.h"
 #include "ruvector/storage.h"
+#include "util/file_io.h"
 #include "util/parallel.h"
 #include "util/rw_lock.h"
 
@@ -24,6 +27,7 @@ using detail::Slot;
 namespace {
 
 constexpr const char* kSettingsKey = "settings";
+constexpr const char* kImageKey = "index_image";
 constexpr int kSettingsFormat = 1;
 
 std::string metadata_text(const Json& metadata) {
@@ -70,6 +74,14 @@ Result<DatabaseInfo> parse_settings(const std::string& text) {
   if (!detail::validate_dimensions(s.dimensions).ok() || !detail::validate_hnsw(s.hnsw).ok())
     return bad("values out of range");
   return s;
+}
+
+Result<Json> parse_metadata(std::string_view id, std::string_view text) {
+  if (text.empty()) return Json(nullptr);
+  Json meta = Json::parse(text, nullptr, false);
+  if (meta.is_discarded() || !meta.is_object())
+    return Status::Corruption("record '" + std::string(id) + "' has unreadable metadata");
+  return meta;
 }
 
 // Merges explicit options into stored settings; a contradiction is INVALID_ARGUMENT
@@ -133,15 +145,115 @@ struct Database::Impl {
   std::vector<Slot> free_slots;
   Slot next_slot = 0;
 
-  Impl(const DatabaseInfo& s, std::shared_ptr<Storage> st, unsigned t)
-      : settings(s), storage(std::move(st)), threads(t), space(s.dimensions, s.metric) {}
-
   // A decoded write: one entry after validation and id assignment.
   struct Upsert {
     std::string id;
     std::span<const float> vector;
     Json metadata;
   };
+
+  // How the index was obtained at open (DatabaseInfo::index_source).
+  std::string index_source = "new";
+  // Writes since the index image was last stored (durable databases).
+  bool image_stale = false;
+
+  Impl(const DatabaseInfo& s, std::shared_ptr<Storage> st, unsigned t)
+      : settings(s), storage(std::move(st)), threads(t), space(s.dimensions, s.metric) {}
+
+  static Result<std::unique_ptr<Impl>> create(const DatabaseInfo& s, std::shared_ptr<Storage> storage,
+                                              unsigned threads);
+
+  // Live slots sorted by id: the node order of snapshots and index images, and the
+  // order in which storage scans return records.
+  std::vector<Slot> slots_in_id_order() const {
+    std::vector<Slot> order;
+    order.reserve(by_id.size());
+    for (const auto& [id, slot] : by_id) order.push_back(slot);
+    std::sort(order.begin(), order.end(), [&](Slot a, Slot b) { return ids[a] < ids[b]; });
+    return order;
+  }
+
+  std::string make_image(const std::vector<Slot>& order, std::uint64_t generation) const {
+    std::vector<std::string_view> id_views;
+    id_views.reserve(order.size());
+    for (Slot s : order) id_views.push_back(ids[s]);
+    std::string body;
+    index->save_image(order, body);
+    detail::IndexImage img;
+    img.kind = settings.index;
+    img.generation = generation;
+    img.count = order.size();
+    img.ids_crc = detail::ids_checksum(id_views);
+    img.body = body;
+    return detail::encode_index_image(img);
+  }
+
+  // Fills an empty database with `ups` (unique ids, in id order) in slots 0..n-1, then
+  // loads `image` when it matches them (and `generation`, unless nullopt), otherwise
+  // builds the index. Records why in index_source.
+  void bulk_load(std::vector<Upsert>& ups, std::optional<std::string_view> image,
+                 std::optional<std::uint64_t> generation) {
+    std::unique_lock<detail::WriterPriorityMutex> lock(mu);
+    const std::size_t n = ups.size();
+    next_slot = static_cast<Slot>(n);
+    space.reserve(n);
+    ids.resize(std::max<std::size_t>(n, 1));
+    metadata.resize(std::max<std::size_t>(n, 1));
+    detail::parallel_for(n, threads, 512, [&](std::size_t i, unsigned) {
+      space.set(static_cast<Slot>(i), ups[i].vector.data());
+    });
+    std::vector<std::string_view> id_views;
+    id_views.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      ids[i] = std::move(ups[i].id);
+      metadata[i] = std::move(ups[i].metadata);
+      by_id.emplace(ids[i], static_cast<Slot>(i));
+      id_views.push_back(ids[i]);
+    }
+    std::string reason;
+    if (!image) {
+      reason = "no index image";
+    } else {
+      auto img = detail::decode_index_image(*image);
+      if (!img.ok()) {
+        reason = img.status().message();
+      } else if (img->kind != settings.index) {
+        reason = "index image is for another index kind";
+      } else if (generation && img->generation != *generation) {
+        reason = "index image is stale (taken at generation " + std::to_string(img->generation) +
+                 ", records are at " + std::to_string(*generation) + ")";
+      } else if (img->count != n || img->ids_crc != detail::ids_checksum(id_views)) {
+        reason = "index image does not match the records";
+      } else {
+        Status st = index->load_image(img->body, n);
+        if (st.ok()) {
+          index_source = "image";
+          return;
+        }
+        reason = st.message();
+      }
+    }
+    std::vector<Slot> all(n);
+    for (std::size_t i = 0; i < n; ++i) all[i] = static_cast<Slot>(i);
+    index->add(all, threads);
+    index_source = n == 0 ? "new" : "rebuilt: " + reason;
+    image_stale = n > 0;
+  }
+
+  // Stores the index image for the current records. Caller holds write_mu.
+  Status store_image() {
+    if (!storage || storage->read_only() || !image_stale) return Status::Ok();
+    RUVECTOR_ASSIGN_OR_RETURN(std::uint64_t generation, storage->generation());
+    std::string image;
+    {
+      std::shared_lock<detail::WriterPriorityMutex> lock(mu);
+      image = make_image(slots_in_id_order(), generation);
+    }
+    RUVECTOR_RETURN_IF_ERROR(storage->put_value(kImageKey, image));
+    image_stale = false;
+    return Status::Ok();
+  }
+
 
   Status check_entry(const Entry& e) const {
     if (!e.id.empty()) RUVECTOR_RETURN_IF_ERROR(detail::validate_id(e.id));
@@ -293,70 +405,97 @@ auto guarded(F&& f) -> decltype(f()) {
 }  // namespace
 
 Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Database::~Database() = default;
+Database::~Database() {
+  if (!impl_) return;
+  // Best effort: a failure here only means the next open rebuilds the index.
+  try {
+    std::lock_guard<std::mutex> writer(impl_->write_mu);
+    (void)impl_->store_image();
+  } catch (...) {
+  }
+}
 
-Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& given) {
+namespace {
+
+// Opens the storage an options object asks for (storage, or storage_path, or none).
+Result<std::shared_ptr<Storage>> resolve_storage(const DatabaseOptions& options) {
+  if (options.storage || options.storage_path.empty()) return options.storage;
+  DurableStorageOptions so;
+  so.read_only = options.read_only;
+  return open_durable_storage(options.storage_path, so);
+}
+
+// Settings for a database that has none stored yet, from explicit options and defaults.
+Result<DatabaseInfo> settings_from_options(const DatabaseOptions& o) {
+  RUVECTOR_RETURN_IF_ERROR(detail::validate_dimensions(o.dimensions));
+  DatabaseInfo s;
+  s.dimensions = o.dimensions;
+  s.metric = o.metric.value_or(Metric::kCosine);
+  s.index = o.index.value_or(IndexKind::kHnsw);
+  s.hnsw = o.hnsw.value_or(HnswParams{});
+  RUVECTOR_RETURN_IF_ERROR(detail::validate_hnsw(s.hnsw));
+  return s;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Database::Impl>> Database::Impl::create(const DatabaseInfo& s, std::shared_ptr<Storage> storage,
+                                                               unsigned threads) {
+  auto impl = std::make_unique<Impl>(s, std::move(storage), detail::resolve_threads(threads));
+  if (s.index == IndexKind::kHnsw) {
+    RUVECTOR_ASSIGN_OR_RETURN(impl->index, detail::make_hnsw_index(impl->space, s.hnsw));
+  } else {
+    impl->index = detail::make_flat_index(impl->space);
+  }
+  impl->settings.storage = impl->storage ? impl->storage->describe() : "memory";
+  return impl;
+}
+
+Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options) {
   return guarded([&]() -> Result<std::unique_ptr<Database>> {
-    DatabaseOptions options = given;
-    if (!options.storage && !options.storage_path.empty()) {
-      DurableStorageOptions so;
-      so.read_only = options.read_only;
-      RUVECTOR_ASSIGN_OR_RETURN(options.storage, open_durable_storage(options.storage_path, so));
+    RUVECTOR_ASSIGN_OR_RETURN(std::shared_ptr<Storage> storage, resolve_storage(options));
+    std::optional<std::string> stored;
+    if (storage) {
+      RUVECTOR_ASSIGN_OR_RETURN(stored, storage->get_value(kSettingsKey));
     }
     DatabaseInfo s;
-    bool stored = false;
-    if (options.storage) {
-      RUVECTOR_ASSIGN_OR_RETURN(std::optional<std::string> text, options.storage->get_value(kSettingsKey));
-      if (text) {
-        RUVECTOR_ASSIGN_OR_RETURN(s, parse_settings(*text));
-        RUVECTOR_RETURN_IF_ERROR(merge_options(options, s));
-        stored = true;
-      }
-    }
-    if (!stored) {
-      if (options.dimensions == 0 && options.storage)
+    if (stored) {
+      RUVECTOR_ASSIGN_OR_RETURN(s, parse_settings(*stored));
+      RUVECTOR_RETURN_IF_ERROR(merge_options(options, s));
+    } else {
+      if (storage && storage->read_only())
+        return Status::NotFound("'" + storage->describe() + "' holds no ruvector database");
+      if (options.dimensions == 0 && storage)
         return Status::InvalidArgument("dimensions must be given to create a new database (1.." +
                                        std::to_string(kMaxDimensions) + ")");
-      RUVECTOR_RETURN_IF_ERROR(detail::validate_dimensions(options.dimensions));
-      s.dimensions = options.dimensions;
-      s.metric = options.metric.value_or(Metric::kCosine);
-      s.index = options.index.value_or(IndexKind::kHnsw);
-      s.hnsw = options.hnsw.value_or(HnswParams{});
+      RUVECTOR_ASSIGN_OR_RETURN(s, settings_from_options(options));
     }
-    RUVECTOR_RETURN_IF_ERROR(detail::validate_hnsw(s.hnsw));
-    auto impl = std::make_unique<Impl>(s, options.storage, detail::resolve_threads(options.threads));
-    if (s.index == IndexKind::kHnsw) {
-      RUVECTOR_ASSIGN_OR_RETURN(impl->index, detail::make_hnsw_index(impl->space, s.hnsw));
-    } else {
-      impl->index = detail::make_flat_index(impl->space);
+    RUVECTOR_ASSIGN_OR_RETURN(std::unique_ptr<Impl> impl, Impl::create(s, storage, options.threads));
+    if (!storage) return std::unique_ptr<Database>(new Database(std::move(impl)));
+    if (!stored) {
+      RUVECTOR_RETURN_IF_ERROR(storage->put_value(kSettingsKey, settings_json(impl->settings).dump()));
+      return std::unique_ptr<Database>(new Database(std::move(impl)));
     }
-    impl->settings.storage = options.storage ? options.storage->describe() : "memory";
-    if (options.storage) {
-      if (!stored && !options.storage->read_only()) {
-        RUVECTOR_RETURN_IF_ERROR(options.storage->put_value(kSettingsKey, settings_json(impl->settings).dump()));
-      }
-      // Load every record, then build the index in one parallel batch.
-      std::vector<std::vector<float>> vectors;
-      std::vector<Impl::Upsert> ups;
-      Status scan = options.storage->scan([&](const StoredRecordView& r) -> Status {
-        if (r.vector.size() != s.dimensions)
-          return Status::Corruption("record '" + std::string(r.id) + "' has " + std::to_string(r.vector.size()) +
-                                    " values, the database has " + std::to_string(s.dimensions) + " dimensions");
-        Json meta;
-        if (!r.metadata_json.empty()) {
-          meta = Json::parse(r.metadata_json, nullptr, false);
-          if (meta.is_discarded() || !meta.is_object())
-            return Status::Corruption("record '" + std::string(r.id) + "' has unreadable metadata");
-        }
-        vectors.emplace_back(r.vector.begin(), r.vector.end());
-        ups.push_back(Impl::Upsert{std::string(r.id), {}, std::move(meta)});
-        return Status::Ok();
-      });
-      RUVECTOR_RETURN_IF_ERROR(scan);
-      for (std::size_t i = 0; i < ups.size(); ++i) ups[i].vector = vectors[i];
-      std::unique_lock<detail::WriterPriorityMutex> lock(impl->mu);
-      impl->apply_upserts(ups);
-    }
+    // Load every record (in id order), then the index image if it matches them.
+    RUVECTOR_ASSIGN_OR_RETURN(std::uint64_t generation, storage->generation());
+    std::vector<float> vectors;
+    std::vector<Impl::Upsert> ups;
+    RUVECTOR_ASSIGN_OR_RETURN(std::uint64_t count, storage->count());
+    vectors.reserve(static_cast<std::size_t>(count) * s.dimensions);
+    ups.reserve(static_cast<std::size_t>(count));
+    RUVECTOR_RETURN_IF_ERROR(storage->scan([&](const StoredRecordView& r) -> Status {
+      if (r.vector.size() != s.dimensions)
+        return Status::Corruption("record '" + std::string(r.id) + "' has " + std::to_string(r.vector.size()) +
+                                  " values, the database has " + std::to_string(s.dimensions) + " dimensions");
+      RUVECTOR_ASSIGN_OR_RETURN(Json meta, parse_metadata(r.id, r.metadata_json));
+      vectors.insert(vectors.end(), r.vector.begin(), r.vector.end());
+      ups.push_back(Impl::Upsert{std::string(r.id), {}, std::move(meta)});
+      return Status::Ok();
+    }));
+    for (std::size_t i = 0; i < ups.size(); ++i)
+      ups[i].vector = std::span<const float>(vectors.data() + i * s.dimensions, s.dimensions);
+    RUVECTOR_ASSIGN_OR_RETURN(std::optional<std::string> image, storage->get_value(kImageKey));
+    impl->bulk_load(ups, image ? std::optional<std::string_view>(*image) : std::nullopt, generation);
     return std::unique_ptr<Database>(new Database(std::move(impl)));
   });
 }
@@ -377,6 +516,7 @@ Result<std::vector<std::string>> Database::insert_batch(std::span<const Entry> e
     RUVECTOR_RETURN_IF_ERROR(impl_->write_storage(ups, {}));
     std::unique_lock<detail::WriterPriorityMutex> lock(impl_->mu);
     impl_->apply_upserts(ups);
+    impl_->image_stale = true;
     return ids;
   });
 }
@@ -406,6 +546,7 @@ Result<bool> Database::remove(std::string_view id) {
     RUVECTOR_RETURN_IF_ERROR(impl_->write_storage({}, {std::string(id)}));
     std::unique_lock<detail::WriterPriorityMutex> lock(impl_->mu);
     impl_->apply_remove(slot);
+    impl_->image_stale = true;
     return true;
   });
 }
@@ -444,7 +585,99 @@ DatabaseInfo Database::info() const {
   std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
   DatabaseInfo i = impl_->settings;
   i.count = impl_->by_id.size();
+  i.index_source = impl_->index_source;
+  i.memory_bytes = impl_->space.memory_bytes() + impl_->index->memory_bytes();
+  for (const auto& [id, slot] : impl_->by_id) i.memory_bytes += id.capacity() + sizeof(id) + 2 * sizeof(Slot) + 16;
   return i;
+}
+
+Status Database::for_each(const std::function<Status(const Record&)>& visit) const {
+  return guarded([&]() -> Status {
+    std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
+    Record r;
+    for (const auto& [id, slot] : impl_->by_id) {
+      r.id = id;
+      const float* v = impl_->space.vector(slot);
+      r.vector.assign(v, v + impl_->settings.dimensions);
+      r.metadata = impl_->metadata[slot];
+      RUVECTOR_RETURN_IF_ERROR(visit(r));
+    }
+    return Status::Ok();
+  });
+}
+
+Status Database::checkpoint() {
+  return guarded([&]() -> Status {
+    std::lock_guard<std::mutex> writer(impl_->write_mu);
+    return impl_->store_image();
+  });
+}
+
+Result<std::string> Database::serialize() const {
+  return guarded([&]() -> Result<std::string> {
+    std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
+    const Impl& m = *impl_;
+    const std::vector<Slot> order = m.slots_in_id_order();
+    const std::string image = m.make_image(order, 0);
+    std::string meta_text;
+    return detail::encode_snapshot(
+        settings_json(m.settings).dump(), order.size(), m.settings.dimensions,
+        [&](const std::function<void(const detail::SnapshotRecord&)>& sink) {
+          for (Slot s : order) {
+            meta_text = metadata_text(m.metadata[s]);
+            sink({m.ids[s], std::span<const float>(m.space.vector(s), m.settings.dimensions), meta_text});
+          }
+        },
+        image);
+  });
+}
+
+Status Database::serialize_to_file(const std::string& path) const {
+  RUVECTOR_ASSIGN_OR_RETURN(std::string bytes, serialize());
+  return detail::write_file_atomically(path, bytes);
+}
+
+Result<std::unique_ptr<Database>> Database::deserialize(std::string_view bytes, const DatabaseOptions& options) {
+  return guarded([&]() -> Result<std::unique_ptr<Database>> {
+    RUVECTOR_ASSIGN_OR_RETURN(detail::DecodedSnapshot snap, detail::decode_snapshot(bytes));
+    RUVECTOR_ASSIGN_OR_RETURN(DatabaseInfo s, parse_settings(std::string(snap.settings_json)));
+    RUVECTOR_RETURN_IF_ERROR(merge_options(options, s));
+    if (snap.dimensions != s.dimensions) return Status::Corruption("snapshot: records do not match its settings");
+    // Every record must be one the engine would have accepted.
+    std::vector<Impl::Upsert> ups(snap.ids.size());
+    for (std::size_t i = 0; i < ups.size(); ++i) {
+      const std::span<const float> v(snap.vectors.data() + i * s.dimensions, s.dimensions);
+      Status st = detail::validate_id(snap.ids[i]);
+      if (st.ok()) st = detail::validate_vector(v, s.dimensions, s.metric);
+      if (!st.ok()) return Status::Corruption("snapshot: record " + std::to_string(i) + ": " + st.message());
+      if (i > 0 && !(snap.ids[i - 1] < snap.ids[i]))
+        return Status::Corruption("snapshot: record ids are not unique and sorted");
+      RUVECTOR_ASSIGN_OR_RETURN(Json meta, parse_metadata(snap.ids[i], snap.metadata_json[i]));
+      ups[i] = Impl::Upsert{std::string(snap.ids[i]), v, std::move(meta)};
+    }
+    RUVECTOR_ASSIGN_OR_RETURN(std::shared_ptr<Storage> storage, resolve_storage(options));
+    if (storage) {
+      RUVECTOR_ASSIGN_OR_RETURN(std::optional<std::string> existing, storage->get_value(kSettingsKey));
+      RUVECTOR_ASSIGN_OR_RETURN(std::uint64_t existing_count, storage->count());
+      if (existing || existing_count > 0)
+        return Status::AlreadyExists("'" + storage->describe() + "' already holds a database; load a snapshot into an "
+                                     "empty location");
+    }
+    RUVECTOR_ASSIGN_OR_RETURN(std::unique_ptr<Impl> impl, Impl::create(s, storage, options.threads));
+    if (storage) {
+      RUVECTOR_RETURN_IF_ERROR(storage->put_value(kSettingsKey, settings_json(impl->settings).dump()));
+      RUVECTOR_RETURN_IF_ERROR(impl->write_storage(ups, {}));
+    }
+    impl->bulk_load(ups, snap.index_image.empty() ? std::nullopt : std::optional<std::string_view>(snap.index_image),
+                    std::nullopt);
+    if (storage) impl->image_stale = true;
+    return std::unique_ptr<Database>(new Database(std::move(impl)));
+  });
+}
+
+Result<std::unique_ptr<Database>> Database::deserialize_file(const std::string& path, const DatabaseOptions& options) {
+  RUVECTOR_ASSIGN_OR_RETURN(std::string bytes, detail::read_file(path));
+  return deserialize(bytes, options);
 }
 
 }  // namespace ruvector

@@ -1,6 +1,7 @@
 // Exact index: a live-slot bitmap over the VectorSpace; every search scans it.
 #include <algorithm>
 
+#include "format/coding.h"
 #include "index/exact_scan.h"
 #include "index/index.h"
 
@@ -32,6 +33,20 @@ class FlatIndex final : public Index {
     exact_scan(space_, live_.size(), [this](Slot s) { return live_[s] != 0; }, q, k, filter, out);
   }
   std::size_t memory_bytes() const noexcept override { return live_.capacity(); }
+
+  // The exact index has no structure beyond the set of nodes: its image is the count.
+  void save_image(const std::vector<Slot>& order, std::string& out) const override {
+    ByteWriter(out).u32(static_cast<std::uint32_t>(order.size()));
+  }
+  Status load_image(std::string_view image, std::size_t n) override {
+    ByteReader r(image);
+    std::uint32_t count = 0;
+    if (!r.u32(count) || count != n || r.remaining() != 0) return Status::Corruption("flat index image: bad count");
+    std::vector<Slot> all(n);
+    for (std::size_t i = 0; i < n; ++i) all[i] = static_cast<Slot>(i);
+    add(all, 1);
+    return Status::Ok();
+  }
 
  private:
   const VectorSpace& space_;

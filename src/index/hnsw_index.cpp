@@ -24,6 +24,7 @@
 #include <mutex>
 #include <random>
 
+#include "format/coding.h"
 #include "index/exact_scan.h"
 #include "index/index.h"
 #include "index/visited_set.h"
@@ -145,7 +146,105 @@ class HnswIndex final : public Index {
     return bytes;
   }
 
+  // Image body (little-endian): u32 m, u32 node count, u32 max level, u32 entry node,
+  // then per node: u8 level, and per layer 0..level: u32 count, count x u32 node.
+  void save_image(const std::vector<Slot>& order, std::string& out) const override {
+    std::vector<std::uint32_t> node_of(capacity_, kNoSlot);
+    for (std::size_t i = 0; i < order.size(); ++i) node_of[order[i]] = static_cast<std::uint32_t>(i);
+    std::uint32_t entry = kNoSlot;
+    int top = -1;
+    if (entry_ != kNoSlot && node_of[entry_] != kNoSlot) {
+      entry = node_of[entry_];
+      top = max_level_;
+    } else {
+      for (std::size_t i = 0; i < order.size(); ++i)
+        if (level_[order[i]] > top) {
+          top = level_[order[i]];
+          entry = static_cast<std::uint32_t>(i);
+        }
+    }
+    ByteWriter w(out);
+    w.u32(static_cast<std::uint32_t>(m_));
+    w.u32(static_cast<std::uint32_t>(order.size()));
+    w.u32(static_cast<std::uint32_t>(top));
+    w.u32(entry);
+    std::vector<std::uint32_t> kept;
+    for (Slot s : order) {
+      const int level = level_[s];
+      w.u8(static_cast<std::uint8_t>(level));
+      for (int l = 0; l <= level; ++l) {
+        const std::uint32_t* ls = links(s, l);
+        kept.clear();
+        for (std::uint32_t j = 1; j <= ls[0]; ++j)
+          if (node_of[ls[j]] != kNoSlot) kept.push_back(node_of[ls[j]]);
+        w.u32(static_cast<std::uint32_t>(kept.size()));
+        for (std::uint32_t x : kept) w.u32(x);
+      }
+    }
+  }
+
+  Status load_image(std::string_view image, std::size_t n) override {
+    Status st = load_image_checked(image, n);
+    if (!st.ok()) {
+      for (std::size_t i = 0; i < std::min(n, capacity_); ++i) {
+        level_[i] = -1;
+        upper_[i].reset();
+      }
+      entry_ = kNoSlot;
+      max_level_ = -1;
+      live_count_ = 0;
+    }
+    return st;
+  }
+
  private:
+  Status load_image_checked(std::string_view image, std::size_t n) {
+    auto bad = [](const std::string& why) { return Status::Corruption("hnsw index image: " + why); };
+    ByteReader r(image);
+    std::uint32_t m = 0, count = 0, top = 0, entry = 0;
+    if (!r.u32(m) || !r.u32(count) || !r.u32(top) || !r.u32(entry)) return bad("truncated header");
+    if (m != m_) return bad("built with m=" + std::to_string(m) + ", settings say m=" + std::to_string(m_));
+    if (count != n) return bad(std::to_string(count) + " nodes for " + std::to_string(n) + " records");
+    if (n == 0) return r.remaining() == 0 ? Status::Ok() : bad("trailing bytes");
+    if (top > static_cast<std::uint32_t>(kMaxLevel) || entry >= n) return bad("bad entry point");
+    // Each node needs at least 5 bytes: rejects absurd counts before allocating.
+    if (r.remaining() / 5 < n) return bad("truncated");
+    reserve(n);
+    int seen_top = -1;
+    for (std::size_t i = 0; i < n; ++i) {
+      const Slot s = static_cast<Slot>(i);
+      std::uint8_t level = 0;
+      if (!r.u8(level) || level > kMaxLevel) return bad("bad level at node " + std::to_string(i));
+      init_node(s, level);
+      seen_top = std::max<int>(seen_top, level);
+      for (int l = 0; l <= level; ++l) {
+        std::uint32_t c = 0;
+        if (!r.u32(c) || c > max_links(l)) return bad("bad link count at node " + std::to_string(i));
+        std::uint32_t* ls = links(s, l);
+        for (std::uint32_t j = 0; j < c; ++j) {
+          std::uint32_t x = 0;
+          if (!r.u32(x) || x >= n || x == s) return bad("bad link at node " + std::to_string(i));
+          ls[j + 1] = x;
+        }
+        ls[0] = c;
+      }
+    }
+    if (r.remaining() != 0) return bad("trailing bytes");
+    if (static_cast<int>(top) != seen_top || level_[entry] != seen_top) return bad("entry point is not on the top layer");
+    // Links must point at nodes that exist on that layer.
+    for (std::size_t i = 0; i < n; ++i)
+      for (int l = 1; l <= level_[i]; ++l) {
+        const std::uint32_t* ls = links(static_cast<Slot>(i), l);
+        for (std::uint32_t j = 1; j <= ls[0]; ++j)
+          if (level_[ls[j]] < l) return bad("link to a node below its layer");
+      }
+    entry_ = entry;
+    max_level_ = seen_top;
+    live_count_ = n;
+    deleted_count_ = 0;
+    return Status::Ok();
+  }
+
   std::size_t max_links(int level) const noexcept { return level == 0 ? m0_ : m_; }
 
   std::uint32_t* links(Slot s, int level) noexcept {

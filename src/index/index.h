@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <memory>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "index/vector_space.h"
@@ -55,6 +57,14 @@ class Index {
                             std::vector<Neighbor>& out) const = 0;
 
   virtual std::size_t memory_bytes() const noexcept = 0;
+
+  // Appends this structure, restricted to `order` (node i of the image is slot
+  // order[i]), to `out`. Links to slots outside `order` are dropped.
+  virtual void save_image(const std::vector<Slot>& order, std::string& out) const = 0;
+  // Replaces the (empty) structure with an image from save_image over slots 0..n-1,
+  // whose vectors are already in the space. CORRUPTION when the image is inconsistent;
+  // the index is then left empty.
+  virtual Status load_image(std::string_view image, std::size_t n) = 0;
 };
 
 // Exact index: scans every live slot.
