@@ -123,12 +123,12 @@ class HnswIndex final : public Index {
     ef = std::max(ef, k);
     Slot ep = entry_;
     float d = space_.distance(q, ep);
-    for (int l = max_level_; l > 0; --l) greedy<false>(q, ep, d, l);
+    for (int l = max_level_; l > 0; --l) greedy(q, ep, d, l);
     auto vis = visited_.acquire(capacity_);
     if (filter == nullptr) {
-      search_layer<false>(q, ep, d, 0, ef, AcceptLive{deleted_}, *vis, out);
+      search_layer(q, ep, d, 0, ef, AcceptLive{deleted_}, *vis, out);
     } else {
-      search_layer<false>(q, ep, d, 0, ef, AcceptLiveFiltered{deleted_, *filter}, *vis, out);
+      search_layer(q, ep, d, 0, ef, AcceptLiveFiltered{deleted_, *filter}, *vis, out);
     }
     std::sort(out.begin(), out.end());
   }
@@ -285,32 +285,32 @@ class HnswIndex final : public Index {
     }
   }
 
-  // Copies the links of s at `level` into buf (locked variant) or returns them in place.
-  template <bool kLocked>
-  const std::uint32_t* read_links(Slot s, int level, std::uint32_t* buf) const {
-    const std::uint32_t* l = links(s, level);
-    if constexpr (!kLocked) {
-      (void)buf;
-      return l;
-    } else {
-      std::lock_guard<std::mutex> lock(stripe(s));
-      std::copy(l, l + 1 + l[0], buf);
-      return buf;
-    }
+  // Link blocks are read without locks, even while a parallel build rewrites them
+  // under their stripe lock: the count is loaded with acquire, each link relaxed, and
+  // writers store links before the count (release). A reader racing a rewrite may see
+  // a mix of old and new links, all of them valid nodes, which the search tolerates.
+  static std::uint32_t load_link(const std::uint32_t* p) noexcept { return __atomic_load_n(p, __ATOMIC_RELAXED); }
+  static std::uint32_t load_count(const std::uint32_t* block, std::size_t max) noexcept {
+    const std::uint32_t c = __atomic_load_n(block, __ATOMIC_ACQUIRE);
+    return c > max ? static_cast<std::uint32_t>(max) : c;
+  }
+  static void store_link(std::uint32_t* p, std::uint32_t v) noexcept { __atomic_store_n(p, v, __ATOMIC_RELAXED); }
+  static void store_count(std::uint32_t* block, std::uint32_t c) noexcept {
+    __atomic_store_n(block, c, __ATOMIC_RELEASE);
   }
 
-  template <bool kLocked>
   // Moves ep to the nearest node reachable by strictly improving steps.
   void greedy(const PreparedQuery& q, Slot& ep, float& d, int level) const {
-    std::vector<std::uint32_t> buf(kLocked ? 1 + m_ : 0);
     for (bool changed = true; changed;) {
       changed = false;
-      const std::uint32_t* l = read_links<kLocked>(ep, level, buf.data());
-      for (std::uint32_t i = 1; i <= l[0]; ++i) {
-        const float dn = space_.distance(q, l[i]);
+      const std::uint32_t* l = links(ep, level);
+      const std::uint32_t n = load_count(l, max_links(level));
+      for (std::uint32_t i = 1; i <= n; ++i) {
+        const Slot nb = load_link(l + i);
+        const float dn = space_.distance(q, nb);
         if (dn < d) {
           d = dn;
-          ep = l[i];
+          ep = nb;
           changed = true;
         }
       }
@@ -319,7 +319,7 @@ class HnswIndex final : public Index {
 
   // Best-first search of one layer from ep. `out` receives up to ef accepted nodes
   // (unsorted). Rejected nodes are still expanded, so the walk passes through them.
-  template <bool kLocked, class Accept>
+  template <class Accept>
   void search_layer(const PreparedQuery& q, Slot ep, float ep_dist, int level, std::size_t ef, const Accept& accept,
                     VisitedSet& vis, std::vector<Neighbor>& out) const {
     std::vector<Neighbor> candidates;  // min-heap by distance
@@ -327,7 +327,7 @@ class HnswIndex final : public Index {
     results.clear();
     candidates.reserve(ef * 2);
     results.reserve(ef + 1);
-    std::vector<std::uint32_t> buf(kLocked ? 1 + max_links(level) : 0);
+    const std::size_t max = max_links(level);
     vis.test_and_set(ep);
     candidates.push_back({ep_dist, ep});
     float bound = std::numeric_limits<float>::infinity();
@@ -340,12 +340,19 @@ class HnswIndex final : public Index {
       if (c.distance > bound && results.size() >= ef) break;
       std::pop_heap(candidates.begin(), candidates.end(), NearerFirst{});
       candidates.pop_back();
-      const std::uint32_t* l = read_links<kLocked>(c.slot, level, buf.data());
-      const std::uint32_t n = l[0];
-      for (std::uint32_t i = 1; i <= std::min<std::uint32_t>(n, 4); ++i) __builtin_prefetch(space_.vector(l[i]));
+      if (!candidates.empty()) __builtin_prefetch(links(candidates.front().slot, level));
+      const std::uint32_t* l = links(c.slot, level);
+      const std::uint32_t n = load_count(l, max);
+      for (std::uint32_t i = 1; i <= std::min<std::uint32_t>(n, 4); ++i) {
+        space_.prefetch(load_link(l + i));
+        __builtin_prefetch(vis.address(load_link(l + i)));
+      }
       for (std::uint32_t i = 1; i <= n; ++i) {
-        const Slot nb = l[i];
-        if (i + 4 <= n) __builtin_prefetch(space_.vector(l[i + 4]));
+        const Slot nb = load_link(l + i);
+        if (i + 4 <= n) {
+          space_.prefetch(load_link(l + i + 4));
+          __builtin_prefetch(vis.address(load_link(l + i + 4)));
+        }
         if (vis.test_and_set(nb)) continue;
         const float dn = space_.distance(q, nb);
         if (results.size() < ef || dn < bound) {
@@ -396,8 +403,8 @@ class HnswIndex final : public Index {
     for (std::uint32_t i = 1; i <= n; ++i)
       if (l[i] == from) return;
     if (n < max_links(level)) {
-      l[n + 1] = from;
-      l[0] = n + 1;
+      store_link(l + n + 1, from);
+      store_count(l, n + 1);
       return;
     }
     std::vector<Neighbor> cands;
@@ -410,8 +417,8 @@ class HnswIndex final : public Index {
   }
 
   static void write_links(std::uint32_t* l, const std::vector<Neighbor>& sel) {
-    for (std::size_t i = 0; i < sel.size(); ++i) l[i + 1] = sel[i].slot;
-    l[0] = static_cast<std::uint32_t>(sel.size());
+    for (std::size_t i = 0; i < sel.size(); ++i) store_link(l + i + 1, sel[i].slot);
+    store_count(l, static_cast<std::uint32_t>(sel.size()));
   }
 
   // Links node s (already initialised with `level`) into the graph.
@@ -436,12 +443,12 @@ class HnswIndex final : public Index {
       }
     }
     float d = space_.distance(q, ep);
-    for (int l = top; l > level; --l) greedy<kLocked>(q, ep, d, l);
+    for (int l = top; l > level; --l) greedy(q, ep, d, l);
     std::vector<Neighbor> found;
     for (int l = std::min(level, top); l >= 0; --l) {
       vis.reset(capacity_);
       vis.test_and_set(s);
-      search_layer<kLocked>(q, ep, d, l, ef_construction_, AcceptLiveExcept{deleted_, s}, vis, found);
+      search_layer(q, ep, d, l, ef_construction_, AcceptLiveExcept{deleted_, s}, vis, found);
       std::sort(found.begin(), found.end());
       if (!found.empty()) {
         ep = found.front().slot;
