@@ -1,0 +1,807 @@
+#include "commands.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <string>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "importers.h"
+#include "progress.h"
+#include "ruvector/ruvector.h"
+
+namespace ruvector::cli {
+namespace fs = std::filesystem;
+
+int exit_code_for(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk: return kExitOk;
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kDimensionMismatch:
+    case StatusCode::kAlreadyExists: return kExitInput;
+    case StatusCode::kNotFound: return kExitNotFound;
+    case StatusCode::kLocked: return kExitLocked;
+    case StatusCode::kCorruption:
+    case StatusCode::kIoError:
+    case StatusCode::kUnsupported:
+    case StatusCode::kResourceExhausted: return kExitDatabase;
+  }
+  return kExitDatabase;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// ---- output helpers ----
+
+bool show_progress(const GlobalOptions& g) { return !g.json && !g.quiet; }
+
+// Informational line on stdout (not in --json or --quiet mode).
+void say(const GlobalOptions& g, const std::string& line) {
+  if (g.json || g.quiet) return;
+  std::fputs(line.c_str(), stdout);
+  std::fputc('\n', stdout);
+}
+
+// Result line on stdout (not in --json mode; --quiet keeps it: it is the output).
+void print(const GlobalOptions& g, const std::string& line) {
+  if (g.json) return;
+  std::fputs(line.c_str(), stdout);
+  std::fputc('\n', stdout);
+}
+
+void warn(const std::string& line) { std::fprintf(stderr, "ruvector: warning: %s\n", line.c_str()); }
+
+std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+std::string float_text(float v) {
+  char buf[48];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+std::string fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+Json vector_json(std::span<const float> v) {
+  Json a = Json::array();
+  a.get_ref<Json::array_t&>().reserve(v.size());
+  for (float x : v) a.push_back(float_for_json(x));
+  return a;
+}
+
+std::string vector_text(std::span<const float> v) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i) s += ", ";
+    s += float_text(v[i]);
+  }
+  return s + "]";
+}
+
+std::string human_bytes(std::uint64_t b) {
+  const double v = static_cast<double>(b);
+  if (b >= (1ull << 30)) return fixed(v / (1024.0 * 1024 * 1024), 1) + " GiB";
+  if (b >= (1ull << 20)) return fixed(v / (1024.0 * 1024), 1) + " MiB";
+  if (b >= (1ull << 10)) return fixed(v / 1024.0, 1) + " KiB";
+  return std::to_string(b) + " B";
+}
+
+std::string hnsw_text(const DatabaseInfo& info) {
+  if (info.index != IndexKind::kHnsw) return index_kind_name(info.index);
+  return std::string(index_kind_name(info.index)) + " (m=" + std::to_string(info.hnsw.m) +
+         ", ef_construction=" + std::to_string(info.hnsw.ef_construction) +
+         ", ef_search=" + std::to_string(info.hnsw.ef_search) + ")";
+}
+
+Json settings_doc(const DatabaseInfo& info) {
+  Json j{{"dimensions", info.dimensions}, {"metric", metric_name(info.metric)}, {"index", index_kind_name(info.index)}};
+  if (info.index == IndexKind::kHnsw)
+    j["hnsw"] = {{"m", info.hnsw.m}, {"ef_construction", info.hnsw.ef_construction}, {"ef_search", info.hnsw.ef_search}};
+  return j;
+}
+
+// ---- files ----
+
+Result<std::string> read_file(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return Status::InvalidArgument("cannot read '" + path + "': it is a directory");
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return Status::InvalidArgument("cannot read '" + path + "': " + std::strerror(errno));
+  std::string data;
+  struct stat st {};
+  if (fstat(fileno(f), &st) == 0 && st.st_size > 0) data.reserve(static_cast<std::size_t>(st.st_size));
+  char buf[1 << 16];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) data.append(buf, n);
+  const bool failed = std::ferror(f) != 0;
+  const int err = errno;
+  std::fclose(f);
+  if (failed) return Status::IoError("error reading '" + path + "': " + std::strerror(err));
+  return data;
+}
+
+// Sum of the sizes of the regular files under `dir`.
+std::uint64_t directory_bytes(const std::string& dir) {
+  std::uint64_t total = 0;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    std::error_code e2;
+    if (it->is_regular_file(e2)) {
+      const auto size = it->file_size(e2);
+      if (!e2) total += size;
+    }
+  }
+  return total;
+}
+
+// ---- databases ----
+
+Status missing_database(const std::string& dir, const std::string& why) {
+  return Status::NotFound(why + "; create a database with: ruvector create " + dir + " --dimensions N");
+}
+
+// Opens the existing database in `dir`. NOT_FOUND when there is none.
+Result<std::unique_ptr<Database>> open_database(const std::string& dir, bool read_only) {
+  std::error_code ec;
+  const auto st = fs::status(dir, ec);
+  if (ec || !fs::exists(st)) return missing_database(dir, "no database at '" + dir + "'");
+  if (!fs::is_directory(st)) return missing_database(dir, "'" + dir + "' is not a database directory");
+  if (fs::is_empty(dir, ec)) return missing_database(dir, "'" + dir + "' is an empty directory, not a database");
+  DurableStorageOptions so;
+  so.read_only = read_only;
+  so.create_if_missing = false;
+  auto storage = open_durable_storage(dir, so);
+  if (!storage.ok()) return storage.status().WithContext("cannot open '" + dir + "'");
+  DatabaseOptions options;
+  options.storage = std::move(storage).value();
+  options.read_only = read_only;
+  // dimensions = 0: the stored settings decide. A store without settings is not a
+  // database (Database::open says dimensions are needed to create one).
+  auto db = Database::open(options);
+  if (!db.ok() && db.status().code() == StatusCode::kInvalidArgument)
+    return missing_database(dir, "'" + dir + "' is not a ruvector database (" + db.status().message() + ")");
+  if (!db.ok()) return db.status().WithContext("cannot open '" + dir + "'");
+  return db;
+}
+
+// Maps "entry N: ..." from insert_batch back to the source row.
+Status locate_batch_error(const Status& s, const ImportedData& data, const std::string& source, std::size_t base) {
+  const std::string& m = s.message();
+  if (m.rfind("entry ", 0) == 0) {
+    std::size_t i = 0;
+    auto r = std::from_chars(m.data() + 6, m.data() + m.size(), i);
+    if (r.ec == std::errc() && r.ptr + 1 < m.data() + m.size() && *r.ptr == ':' && base + i < data.rows())
+      return Status(s.code(), data.where(source, base + i) + m.substr(static_cast<std::size_t>(r.ptr - m.data())));
+  }
+  return s.WithContext(source);
+}
+
+Result<Json> parse_json_option(const std::string& text, const std::string& flag) {
+  try {
+    return Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    std::string detail = e.what();
+    const std::size_t bracket = detail.find("] ");
+    if (bracket != std::string::npos) detail = detail.substr(bracket + 2);
+    return Status::InvalidArgument(flag + " is not valid JSON: " + detail);
+  }
+}
+
+// The query vector of `search`: --vector text, or row `row` of --vector-file.
+Result<std::vector<float>> query_vector(const SearchOptions& o, std::uint32_t dimensions) {
+  if (!o.vector.empty()) {
+    auto v = parse_vector_text(o.vector);
+    if (!v.ok()) return v.status().WithContext("--vector");
+    return v;
+  }
+  RUVECTOR_ASSIGN_OR_RETURN(std::string bytes, read_file(o.vector_file));
+  auto format = import_format_from_path(o.vector_file);
+  if (!format.ok()) {
+    // No known extension: the file holds the vector as text ("[1, 2, 3]" or "1,2,3").
+    auto v = parse_vector_text(bytes);
+    if (!v.ok()) return v.status().WithContext(o.vector_file);
+    return v;
+  }
+  ImportOptions io;
+  io.source = o.vector_file;
+  io.dimensions = dimensions;
+  io.max_rows = o.row + 1;
+  RUVECTOR_ASSIGN_OR_RETURN(ImportedData data, parse_import(bytes, *format, io));
+  if (o.row >= data.rows())
+    return Status::InvalidArgument(o.vector_file + " has " + std::to_string(data.rows()) + " rows, --row " +
+                                   std::to_string(o.row) + " does not exist");
+  const auto r = data.row(o.row);
+  return std::vector<float>(r.begin(), r.end());
+}
+
+// ---- bench helpers ----
+
+Result<std::vector<std::uint32_t>> parse_ef_list(const std::string& text) {
+  std::vector<std::uint32_t> out;
+  std::string_view s = text;
+  while (true) {
+    const std::size_t comma = s.find(',');
+    std::string_view tok = s.substr(0, comma);
+    while (!tok.empty() && tok.front() == ' ') tok.remove_prefix(1);
+    while (!tok.empty() && tok.back() == ' ') tok.remove_suffix(1);
+    std::uint32_t v = 0;
+    auto r = std::from_chars(tok.data(), tok.data() + tok.size(), v);
+    if (tok.empty() || r.ec != std::errc() || r.ptr != tok.data() + tok.size() || v < 1 || v > 65535)
+      return Status::InvalidArgument("--ef expects a comma-separated list of integers 1..65535, got '" + text + "'");
+    out.push_back(v);
+    if (comma == std::string_view::npos) break;
+    s.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const auto idx = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(idx, v.size() - 1)];
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// create
+
+Outcome run_create(const GlobalOptions& g, const CreateOptions& o) {
+  auto metric = parse_metric(o.metric);
+  if (!metric.ok()) return Outcome::Usage(metric.status().WithContext("--metric"));
+  auto kind = parse_index_kind(o.index);
+  if (!kind.ok()) return Outcome::Usage(kind.status().WithContext("--index"));
+  DatabaseOptions options;
+  options.dimensions = o.dimensions;
+  options.metric = *metric;
+  options.index = *kind;
+  HnswParams hnsw;
+  if (o.m) hnsw.m = *o.m;
+  if (o.ef_construction) hnsw.ef_construction = *o.ef_construction;
+  if (o.ef_search) hnsw.ef_search = *o.ef_search;
+  options.hnsw = hnsw;
+  // Validate the settings on an in-memory database before touching the disk.
+  {
+    auto probe = Database::open(options);
+    if (!probe.ok()) return Outcome::Usage(probe.status());
+  }
+  std::error_code ec;
+  if (fs::exists(o.dir, ec)) {
+    if (!fs::is_directory(o.dir, ec))
+      return Outcome::Error(Status::AlreadyExists("'" + o.dir + "' exists and is not a directory"));
+    if (!fs::is_empty(o.dir, ec)) {
+      auto existing = open_database(o.dir, /*read_only=*/true);
+      if (existing.ok()) {
+        const DatabaseInfo info = (*existing)->info();
+        return Outcome::Error(Status::AlreadyExists("'" + o.dir + "' already holds a database (" +
+                                                    std::to_string(info.count) + " vectors, " +
+                                                    std::to_string(info.dimensions) + " dimensions)"));
+      }
+      return Outcome::Error(Status::AlreadyExists("'" + o.dir +
+                                                  "' exists and is not empty; choose a new or empty directory"));
+    }
+  }
+  options.storage_path = o.dir;
+  auto db = Database::open(options);
+  if (!db.ok()) return Outcome::Error(db.status().WithContext("cannot create '" + o.dir + "'"));
+  const DatabaseInfo info = (*db)->info();
+  say(g, "created " + o.dir + ": " + std::to_string(info.dimensions) + " dimensions, " + metric_name(info.metric) +
+             ", " + hnsw_text(info));
+  Json doc = settings_doc(info);
+  doc["path"] = o.dir;
+  doc["created"] = true;
+  return Outcome::Ok(std::move(doc));
+}
+
+// ---------------------------------------------------------------------------
+// insert
+
+Outcome run_insert(const GlobalOptions& g, const InsertOptions& o) {
+  auto vec = parse_vector_text(o.vector);
+  if (!vec.ok()) return Outcome::Error(vec.status().WithContext("--vector"));
+  Json metadata;
+  if (!o.metadata.empty()) {
+    auto m = parse_json_option(o.metadata, "--metadata");
+    if (!m.ok()) return Outcome::Error(m.status());
+    metadata = std::move(m).value();
+    if (!metadata.is_object() && !metadata.is_null())
+      return Outcome::Error(
+          Status::InvalidArgument(std::string("--metadata must be a JSON object, got ") + metadata.type_name()));
+  }
+  auto db = open_database(o.dir, false);
+  if (!db.ok()) return Outcome::Error(db.status());
+  Entry e;
+  e.id = o.id;
+  e.vector = *vec;
+  e.metadata = std::move(metadata);
+  auto id = (*db)->insert(e);
+  if (!id.ok()) return Outcome::Error(id.status());
+  print(g, *id);
+  return Outcome::Ok(Json{{"id", *id}, {"count", (*db)->size()}});
+}
+
+// ---------------------------------------------------------------------------
+// import
+
+Outcome run_import(const GlobalOptions& g, const ImportOptionsCli& o) {
+  auto format = o.format.empty() ? import_format_from_path(o.file) : parse_import_format(o.format);
+  if (!format.ok()) return Outcome::Usage(format.status().WithContext(o.format.empty() ? o.file : "--format"));
+  auto opened = open_database(o.dir, false);
+  if (!opened.ok()) return Outcome::Error(opened.status());
+  Database& db = **opened;
+  const DatabaseInfo info = db.info();
+  const auto t0 = Clock::now();
+
+  // 1. Read and parse the whole file; nothing is written unless all of it is valid.
+  Progress progress("reading " + o.file, 0, show_progress(g), Progress::Unit::kBytes);
+  progress.start_ticker();
+  auto bytes = read_file(o.file);
+  if (!bytes.ok()) return Outcome::Error(bytes.status());
+  progress.restart("parsing", bytes->size(), Progress::Unit::kBytes);
+  ImportOptions io;
+  io.source = o.file;
+  io.dimensions = info.dimensions;
+  io.reject_zero_vectors = info.metric == Metric::kCosine;
+  io.id_prefix = o.id_prefix;
+  io.progress = [&](std::uint64_t done, std::uint64_t) { progress.set(done); };
+  auto parsed = parse_import(*bytes, *format, io);
+  bytes->clear();
+  bytes->shrink_to_fit();
+  if (!parsed.ok()) return Outcome::Error(parsed.status());
+  const ImportedData& data = *parsed;
+  const double parse_seconds = seconds_since(t0);
+
+  // 2. Insert: one all-or-nothing transaction, or --batch sized ones.
+  std::vector<Entry> entries(data.rows());
+  for (std::size_t i = 0; i < data.rows(); ++i) {
+    entries[i].id = data.ids[i];
+    entries[i].vector = data.row(i);
+    entries[i].metadata = data.metadata[i];
+  }
+  const std::size_t batch = o.batch == 0 ? std::max<std::size_t>(entries.size(), 1) : o.batch;
+  const auto t1 = Clock::now();
+  std::size_t batches = 0;
+  if (batch >= entries.size()) {
+    progress.restart("inserting " + std::to_string(entries.size()) + " vectors", 0);
+    progress.start_ticker();
+  } else {
+    progress.restart("inserting", entries.size());
+  }
+  for (std::size_t base = 0; base < entries.size(); base += batch) {
+    const std::size_t n = std::min(batch, entries.size() - base);
+    auto ids = db.insert_batch(std::span<const Entry>(entries).subspan(base, n));
+    if (!ids.ok()) {
+      Status st = locate_batch_error(ids.status(), data, o.file, base);
+      if (base > 0)
+        st = Status(st.code(), st.message() + " (rows before " + data.where(o.file, base) +
+                                   " were imported in earlier batches)");
+      return Outcome::Error(st);
+    }
+    ++batches;
+    progress.add(n);
+  }
+  const double insert_seconds = seconds_since(t1);
+  // Persist the index image now, so the next open loads it instead of rebuilding.
+  progress.restart("saving index", 0);
+  progress.start_ticker();
+  Status cp = db.checkpoint();
+  progress.finish();
+  if (!cp.ok()) warn("the vectors are stored, but the index image was not saved (" + cp.ToString() + ")");
+
+  const double total = seconds_since(t0);
+  const double rate = insert_seconds > 0 ? static_cast<double>(data.rows()) / insert_seconds : 0;
+  say(g, "imported " + std::to_string(data.rows()) + " vectors from " + o.file + " in " + fixed(total, 2) + " s (" +
+             fixed(rate, 0) + " vectors/s); " + o.dir + " now holds " + std::to_string(db.size()) + " vectors");
+  return Outcome::Ok(Json{{"imported", data.rows()},
+                          {"file", o.file},
+                          {"format", import_format_name(*format)},
+                          {"batches", batches},
+                          {"parse_seconds", parse_seconds},
+                          {"insert_seconds", insert_seconds},
+                          {"seconds", total},
+                          {"count", db.size()}});
+}
+
+// ---------------------------------------------------------------------------
+// search
+
+Outcome run_search(const GlobalOptions& g, const SearchOptions& o) {
+  if (o.vector.empty() == o.vector_file.empty())
+    return Outcome::Usage(Status::InvalidArgument("give exactly one of --vector and --vector-file"));
+  if (o.k < 1) return Outcome::Usage(Status::InvalidArgument("-k must be at least 1"));
+  Json filter;
+  if (!o.filter.empty()) {
+    auto f = parse_json_option(o.filter, "--filter");
+    if (!f.ok()) return Outcome::Error(f.status());
+    filter = std::move(f).value();
+  }
+  auto db = open_database(o.dir, true);
+  if (!db.ok()) return Outcome::Error(db.status());
+  const DatabaseInfo info = (*db)->info();
+  auto vec = query_vector(o, info.dimensions);
+  if (!vec.ok()) return Outcome::Error(vec.status());
+
+  SearchQuery q;
+  q.vector = *vec;
+  q.k = o.k;
+  if (o.ef) q.ef_search = *o.ef;
+  q.filter = std::move(filter);
+  q.include_vector = o.include_vector;
+  q.include_metadata = !o.no_metadata;
+  const auto t0 = Clock::now();
+  auto hits = (*db)->search(q);
+  const double ms = seconds_since(t0) * 1000;
+  if (!hits.ok()) return Outcome::Error(hits.status());
+
+  Json doc{{"k", o.k}, {"took_ms", ms}, {"hits", Json::array()}};
+  if (o.ef) doc["ef"] = *o.ef;
+  for (const SearchHit& h : *hits) {
+    Json j{{"id", h.id}, {"score", float_for_json(h.score)}};
+    if (!o.no_metadata) j["metadata"] = h.metadata;
+    if (o.include_vector) j["vector"] = vector_json(h.vector);
+    doc["hits"].push_back(std::move(j));
+  }
+  if (!g.json) {
+    std::size_t w = 2;
+    for (const SearchHit& h : *hits) w = std::max(w, std::min<std::size_t>(h.id.size(), 40));
+    char line[256];
+    std::snprintf(line, sizeof line, "%4s  %-*s  %12s%s", "#", static_cast<int>(w), "id", "score",
+                  o.no_metadata ? "" : "  metadata");
+    if (!g.quiet) print(g, line);
+    std::size_t rank = 0;
+    for (const SearchHit& h : *hits) {
+      std::snprintf(line, sizeof line, "%4zu  %-*s  %12.6g", ++rank, static_cast<int>(w), h.id.c_str(),
+                    static_cast<double>(h.score));
+      std::string s = line;
+      if (!o.no_metadata) s += "  " + (h.metadata.is_null() ? std::string("-") : dump(h.metadata));
+      if (o.include_vector) s += "  " + vector_text(h.vector);
+      print(g, s);
+    }
+    if (hits->empty()) say(g, "(no results)");
+  }
+  return Outcome::Ok(std::move(doc));
+}
+
+// ---------------------------------------------------------------------------
+// get / delete
+
+Outcome run_get(const GlobalOptions& g, const GetOptions& o) {
+  auto db = open_database(o.dir, true);
+  if (!db.ok()) return Outcome::Error(db.status());
+  auto rec = (*db)->get(o.id);
+  if (!rec.ok()) return Outcome::Error(rec.status());
+  print(g, "id        " + rec->id);
+  print(g, "vector    " + vector_text(rec->vector));
+  print(g, "metadata  " + (rec->metadata.is_null() ? std::string("-") : dump(rec->metadata)));
+  return Outcome::Ok(Json{{"id", rec->id}, {"vector", vector_json(rec->vector)}, {"metadata", rec->metadata}});
+}
+
+Outcome run_delete(const GlobalOptions& g, const DeleteOptions& o) {
+  auto db = open_database(o.dir, false);
+  if (!db.ok()) return Outcome::Error(db.status());
+  Json deleted = Json::array(), missing = Json::array();
+  for (const std::string& id : o.ids) {
+    auto r = (*db)->remove(id);
+    if (!r.ok()) return Outcome::Error(r.status().WithContext("deleting '" + id + "'"));
+    (*r ? deleted : missing).push_back(id);
+  }
+  std::string line = "deleted " + std::to_string(deleted.size()) + " of " + std::to_string(o.ids.size());
+  if (!missing.empty()) {
+    line += " (not found:";
+    for (const auto& m : missing) line += " " + m.get<std::string>();
+    line += ")";
+  }
+  say(g, line);
+  return Outcome::Ok(Json{{"deleted", deleted}, {"not_found", missing}, {"count", (*db)->size()}});
+}
+
+// ---------------------------------------------------------------------------
+// info
+
+Outcome run_info(const GlobalOptions& g, const InfoOptions& o) {
+  auto db = open_database(o.dir, true);
+  if (!db.ok()) return Outcome::Error(db.status());
+  const DatabaseInfo info = (*db)->info();
+  const std::uint64_t disk = directory_bytes(o.dir);
+  const char* simd = simd_level_name(active_simd_level());
+  auto row = [&](const char* k, const std::string& v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%-14s", k);
+    print(g, buf + v);
+  };
+  row("path", o.dir);
+  row("vectors", std::to_string(info.count));
+  row("dimensions", std::to_string(info.dimensions));
+  row("metric", metric_name(info.metric));
+  row("index", hnsw_text(info));
+  row("disk size", human_bytes(disk) + " (" + std::to_string(disk) + " bytes)");
+  row("memory", human_bytes(info.memory_bytes));
+  row("storage", info.storage);
+  row("index source", info.index_source);
+  row("simd", simd);
+  row("version", version());
+  Json doc = settings_doc(info);
+  doc["path"] = o.dir;
+  doc["count"] = info.count;
+  doc["disk_bytes"] = disk;
+  doc["memory_bytes"] = info.memory_bytes;
+  doc["storage"] = info.storage;
+  doc["index_source"] = info.index_source;
+  doc["simd"] = simd;
+  doc["version"] = version();
+  return Outcome::Ok(std::move(doc));
+}
+
+// ---------------------------------------------------------------------------
+// bench
+
+Outcome run_bench(const GlobalOptions& g, const BenchOptions& o) {
+  auto efs = parse_ef_list(o.ef);
+  if (!efs.ok()) return Outcome::Usage(efs.status());
+  if (o.k < 1) return Outcome::Usage(Status::InvalidArgument("-k must be at least 1"));
+  if (o.sample < 1) return Outcome::Usage(Status::InvalidArgument("--sample must be at least 1"));
+  auto opened = open_database(o.dir, true);
+  if (!opened.ok()) return Outcome::Error(opened.status());
+  const Database& db = **opened;
+  const DatabaseInfo info = db.info();
+  if (info.count == 0) return Outcome::Error(Status::InvalidArgument("'" + o.dir + "' is empty; nothing to benchmark"));
+
+  // Queries: rows of --queries, or vectors sampled from the database itself.
+  std::vector<float> queries;
+  std::size_t nq = 0;
+  std::string query_source;
+  Progress progress("loading", 0, show_progress(g));
+  if (!o.queries.empty()) {
+    auto format = import_format_from_path(o.queries);
+    if (!format.ok()) return Outcome::Usage(format.status().WithContext("--queries"));
+    auto bytes = read_file(o.queries);
+    if (!bytes.ok()) return Outcome::Error(bytes.status());
+    ImportOptions io;
+    io.source = o.queries;
+    io.dimensions = info.dimensions;
+    io.max_rows = o.sample;
+    auto data = parse_import(*bytes, *format, io);
+    if (!data.ok()) return Outcome::Error(data.status());
+    if (data->rows() == 0) return Outcome::Error(Status::InvalidArgument(o.queries + " holds no queries"));
+    queries = std::move(data->values);
+    nq = data->rows();
+    query_source = o.queries;
+  }
+
+  // Every stored vector, for the exact (flat) copy and for sampling.
+  std::vector<float> all;
+  std::vector<std::string> all_ids;
+  const bool need_copy = info.index != IndexKind::kFlat;
+  if (need_copy || o.queries.empty()) {
+    progress.restart("reading vectors", info.count);
+    std::mt19937_64 rng(o.seed);
+    std::vector<float> sample;
+    std::size_t seen = 0;
+    const std::size_t want = std::min<std::size_t>(o.sample, info.count);
+    if (need_copy) {
+      all.reserve(static_cast<std::size_t>(info.count) * info.dimensions);
+      all_ids.reserve(info.count);
+    }
+    if (o.queries.empty()) sample.resize(want * info.dimensions);
+    Status st = db.for_each([&](const Record& r) -> Status {
+      if (need_copy) {
+        all.insert(all.end(), r.vector.begin(), r.vector.end());
+        all_ids.push_back(r.id);
+      }
+      if (o.queries.empty()) {
+        // Reservoir sampling: a uniform sample of `want` stored vectors.
+        std::size_t slot = seen;
+        if (seen >= want) slot = std::uniform_int_distribution<std::size_t>(0, seen)(rng);
+        if (slot < want) std::copy(r.vector.begin(), r.vector.end(), sample.begin() + slot * info.dimensions);
+      }
+      ++seen;
+      progress.add(1);
+      return Status::Ok();
+    });
+    if (!st.ok()) return Outcome::Error(st);
+    if (o.queries.empty()) {
+      queries = std::move(sample);
+      nq = want;
+      query_source = "sampled from the database";
+    }
+  }
+  auto query_span = [&](std::size_t i) { return std::span<const float>(queries).subspan(i * info.dimensions, info.dimensions); };
+
+  // Exact neighbours: a flat in-memory copy (or the database itself when it is flat).
+  std::unique_ptr<Database> exact_holder;
+  const Database* exact = &db;
+  if (need_copy) {
+    progress.restart("building exact copy", 0);
+    progress.start_ticker();
+    DatabaseOptions eo;
+    eo.dimensions = info.dimensions;
+    eo.metric = info.metric;
+    eo.index = IndexKind::kFlat;
+    auto e = Database::open(eo);
+    if (!e.ok()) return Outcome::Error(e.status());
+    std::vector<Entry> entries(all_ids.size());
+    for (std::size_t i = 0; i < all_ids.size(); ++i) {
+      entries[i].id = all_ids[i];
+      entries[i].vector = std::span<const float>(all).subspan(i * info.dimensions, info.dimensions);
+    }
+    auto ids = (*e)->insert_batch(entries);
+    if (!ids.ok()) return Outcome::Error(ids.status().WithContext("building the exact copy"));
+    exact_holder = std::move(e).value();
+    exact = exact_holder.get();
+  }
+  progress.restart("exact search", 0);
+  progress.start_ticker();
+  std::vector<SearchQuery> eq(nq);
+  for (std::size_t i = 0; i < nq; ++i) {
+    eq[i].vector = query_span(i);
+    eq[i].k = o.k;
+  }
+  auto truth = exact->search_batch(eq);
+  if (!truth.ok()) return Outcome::Error(truth.status().WithContext("exact search"));
+  all.clear();
+  all.shrink_to_fit();
+
+  // Per ef: single-threaded sequential searches, timed one by one.
+  Json results = Json::array();
+  std::vector<std::string> lines;
+  for (const std::uint32_t ef : *efs) {
+    progress.restart("ef=" + std::to_string(ef), nq);
+    std::vector<double> latencies(nq);
+    double found = 0, possible = 0;
+    const auto t0 = Clock::now();
+    for (std::size_t i = 0; i < nq; ++i) {
+      SearchQuery q;
+      q.vector = query_span(i);
+      q.k = o.k;
+      q.ef_search = ef;
+      const auto ts = Clock::now();
+      auto hits = db.search(q);
+      latencies[i] = seconds_since(ts) * 1000;
+      if (!hits.ok()) return Outcome::Error(hits.status());
+      const auto& t = (*truth)[i];
+      std::unordered_set<std::string> ids;
+      for (const auto& h : t) ids.insert(h.id);
+      // A hit counts when it is a true neighbour or ties with the k-th one.
+      const float kth = t.empty() ? 0.0f : t.back().score;
+      const float tol = 1e-6f * std::max(1.0f, std::abs(kth));
+      std::size_t ok = 0;
+      for (const auto& h : *hits)
+        if (ids.count(h.id) || h.score <= kth + tol) ++ok;
+      found += static_cast<double>(std::min(ok, t.size()));
+      possible += static_cast<double>(t.size());
+      progress.add(1);
+    }
+    const double secs = seconds_since(t0);
+    const double recall = possible > 0 ? found / possible : 1.0;
+    const double qps = secs > 0 ? static_cast<double>(nq) / secs : 0;
+    double mean = 0;
+    for (double l : latencies) mean += l;
+    mean /= static_cast<double>(nq);
+    const double p50 = percentile(latencies, 0.50), p99 = percentile(latencies, 0.99);
+    results.push_back(
+        {{"ef", ef}, {"recall", recall}, {"qps", qps}, {"mean_ms", mean}, {"p50_ms", p50}, {"p99_ms", p99}});
+    char line[160];
+    std::snprintf(line, sizeof line, "%6u  %9.4f  %10.0f  %8.3f  %8.3f  %8.3f", ef, recall, qps, mean, p50, p99);
+    lines.push_back(line);
+  }
+  progress.finish();
+
+  say(g, o.dir + ": " + std::to_string(info.count) + " vectors, " + std::to_string(info.dimensions) + " dimensions, " +
+             metric_name(info.metric) + ", " + hnsw_text(info) + ", simd " + simd_level_name(active_simd_level()));
+  say(g, std::to_string(nq) + " queries (" + query_source + "), k=" + std::to_string(o.k) +
+             ", recall against exact brute force, single-threaded QPS");
+  char head[160];
+  std::snprintf(head, sizeof head, "%6s  %9s  %10s  %8s  %8s  %8s", "ef", ("recall@" + std::to_string(o.k)).c_str(),
+                "QPS", "mean ms", "p50 ms", "p99 ms");
+  print(g, head);
+  for (const auto& l : lines) print(g, l);
+
+  Json doc = settings_doc(info);
+  doc["path"] = o.dir;
+  doc["count"] = info.count;
+  doc["k"] = o.k;
+  doc["queries"] = nq;
+  doc["query_source"] = query_source;
+  doc["simd"] = simd_level_name(active_simd_level());
+  doc["results"] = std::move(results);
+  return Outcome::Ok(std::move(doc));
+}
+
+// ---------------------------------------------------------------------------
+// export
+
+Outcome run_export(const GlobalOptions& g, const ExportOptions& o) {
+  if (o.snapshot.empty() == o.jsonl.empty())
+    return Outcome::Usage(Status::InvalidArgument("give exactly one of --snapshot FILE and --jsonl FILE"));
+  if (g.json && o.jsonl == "-")
+    return Outcome::Usage(Status::InvalidArgument("--json cannot be used with --jsonl - (stdout carries the data)"));
+  auto opened = open_database(o.dir, true);
+  if (!opened.ok()) return Outcome::Error(opened.status());
+  const Database& db = **opened;
+  const auto t0 = Clock::now();
+  const std::size_t count = db.size();
+
+  if (!o.snapshot.empty()) {
+    Progress progress("writing snapshot", 0, show_progress(g));
+    progress.start_ticker();
+    Status st = db.serialize_to_file(o.snapshot);
+    progress.finish();
+    if (!st.ok()) return Outcome::Error(st);
+    std::error_code ec;
+    const auto size = fs::file_size(o.snapshot, ec);
+    say(g, "exported " + std::to_string(count) + " vectors to " + o.snapshot + " (snapshot, " +
+               human_bytes(ec ? 0 : size) + ")");
+    return Outcome::Ok(Json{{"exported", count},
+                            {"format", "snapshot"},
+                            {"path", o.snapshot},
+                            {"bytes", ec ? 0 : size},
+                            {"seconds", seconds_since(t0)}});
+  }
+
+  // JSON Lines, written to a temporary file renamed into place at the end.
+  const bool to_stdout = o.jsonl == "-";
+  const std::string tmp = to_stdout ? std::string() : o.jsonl + ".tmp" + std::to_string(getpid());
+  std::FILE* f = to_stdout ? stdout : std::fopen(tmp.c_str(), "wb");
+  if (f == nullptr) return Outcome::Error(Status::IoError("cannot write '" + tmp + "': " + std::strerror(errno)));
+  Progress progress("exporting", count, show_progress(g) && !to_stdout);
+  std::string line;
+  std::size_t written = 0;
+  Status st = db.for_each([&](const Record& r) -> Status {
+    line = "{\"id\":" + dump(Json(r.id)) + ",\"vector\":[";
+    char buf[48];
+    for (std::size_t i = 0; i < r.vector.size(); ++i) {
+      if (i) line.push_back(',');
+      auto res = std::to_chars(buf, buf + sizeof buf, r.vector[i]);
+      line.append(buf, res.ptr);
+    }
+    line += "]";
+    if (!r.metadata.is_null()) line += ",\"metadata\":" + dump(r.metadata);
+    line += "}\n";
+    if (std::fwrite(line.data(), 1, line.size(), f) != line.size())
+      return Status::IoError("error writing '" + (to_stdout ? std::string("stdout") : tmp) + "': " +
+                             std::strerror(errno));
+    ++written;
+    progress.add(1);
+    return Status::Ok();
+  });
+  progress.finish();
+  if (to_stdout) {
+    if (std::fflush(stdout) != 0 && st.ok()) st = Status::IoError(std::string("error writing stdout: ") + std::strerror(errno));
+    if (!st.ok()) return Outcome::Error(st);
+    if (!g.quiet) std::fprintf(stderr, "exported %zu vectors\n", written);
+    return Outcome::Ok();
+  }
+  if (st.ok() && (std::fflush(f) != 0 || fsync(fileno(f)) != 0))
+    st = Status::IoError("error writing '" + tmp + "': " + std::strerror(errno));
+  if (std::fclose(f) != 0 && st.ok()) st = Status::IoError("error writing '" + tmp + "': " + std::strerror(errno));
+  if (st.ok() && std::rename(tmp.c_str(), o.jsonl.c_str()) != 0)
+    st = Status::IoError("cannot rename '" + tmp + "' to '" + o.jsonl + "': " + std::strerror(errno));
+  if (!st.ok()) {
+    std::remove(tmp.c_str());
+    return Outcome::Error(st);
+  }
+  say(g, "exported " + std::to_string(written) + " vectors to " + o.jsonl + " (JSON Lines)");
+  return Outcome::Ok(Json{{"exported", written}, {"format", "jsonl"}, {"path", o.jsonl}, {"seconds", seconds_since(t0)}});
+}
+
+}  // namespace ruvector::cli
