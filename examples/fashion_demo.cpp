@@ -1,12 +1,14 @@
-// `make demo`: builds a database from fashion-mnist (Debian's dataset-fashion-mnist),
-// searches it with held-out test images, and reports timings and how often the
-// neighbours share the query's label.
+// `make demo`: builds a durable database from fashion-mnist (Debian's
+// dataset-fashion-mnist), searches it with held-out test images, reports timings and
+// how often the neighbours share the query's label, then closes it, reopens it, and
+// checks that the answers are the same and how long reopening took.
 //
-//   ruvector_demo [--train N] [--queries N] [--k K]
+//   ruvector_demo [--train N] [--queries N] [--k K] [--db DIR]   (DIR is replaced)
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -30,11 +32,14 @@ int fail(const ruvector::Status& s) {
 
 int main(int argc, char** argv) {
   std::size_t train_n = 60000, query_n = 1000, k = 10;
+  std::string dir = (std::filesystem::temp_directory_path() / "ruvector-demo-db").string();
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--train")) train_n = std::strtoul(argv[i + 1], nullptr, 10);
     else if (!std::strcmp(argv[i], "--queries")) query_n = std::strtoul(argv[i + 1], nullptr, 10);
     else if (!std::strcmp(argv[i], "--k")) k = std::strtoul(argv[i + 1], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--db")) dir = argv[i + 1];
   }
+  std::filesystem::remove_all(dir);
   using namespace ruvector;
   auto train = testing::load_fashion_mnist(true, train_n);
   auto test = testing::load_fashion_mnist(false, query_n);
@@ -46,9 +51,11 @@ int main(int argc, char** argv) {
   DatabaseOptions options;
   options.dimensions = 784;
   options.metric = Metric::kEuclidean;
+  options.storage_path = dir;
   auto opened = Database::open(options);
   if (!opened.ok()) return fail(opened.status());
-  auto& db = *opened;
+  auto db = std::move(opened).value();
+  std::printf("database: %s (durable)\n", dir.c_str());
 
   std::vector<Entry> entries;
   entries.reserve(train->n);
@@ -62,18 +69,23 @@ int main(int argc, char** argv) {
   std::printf("build:  %zu vectors in %.2f s (%.0f vectors/s, HNSW m=%u efConstruction=%u)\n", db->size(), build_s,
               static_cast<double>(db->size()) / build_s, db->info().hnsw.m, db->info().hnsw.ef_construction);
 
+  auto search_all = [&](const Database& d, std::vector<std::vector<SearchHit>>& out) -> Status {
+    out.assign(test->n, {});
+    for (std::size_t q = 0; q < test->n; ++q) {
+      SearchQuery sq;
+      sq.vector = std::span<const float>(test->row(q), 784);
+      sq.k = k;
+      sq.include_metadata = true;
+      auto hits = d.search(sq);
+      if (!hits.ok()) return hits.status();
+      out[q] = std::move(hits).value();
+    }
+    return Status::Ok();
+  };
   std::size_t same = 0, total = 0;
-  std::vector<std::vector<SearchHit>> results(test->n);
+  std::vector<std::vector<SearchHit>> results;
   t0 = Clock::now();
-  for (std::size_t q = 0; q < test->n; ++q) {
-    SearchQuery sq;
-    sq.vector = std::span<const float>(test->row(q), 784);
-    sq.k = k;
-    sq.include_metadata = true;
-    auto hits = db->search(sq);
-    if (!hits.ok()) return fail(hits.status());
-    results[q] = std::move(hits).value();
-  }
+  if (Status st = search_all(*db, results); !st.ok()) return fail(st);
   const double search_s = seconds_since(t0);
   for (std::size_t q = 0; q < test->n; ++q)
     for (const auto& h : results[q]) {
@@ -96,5 +108,30 @@ int main(int argc, char** argv) {
   std::printf("query 0 is a %s; nearest with filter {\"label\": 7}:\n", kLabels[test->labels[0]]);
   for (const auto& h : *sneakers)
     std::printf("  %-12s %-11s distance %.1f\n", h.id.c_str(), h.metadata["name"].get<std::string>().c_str(), h.score);
-  return 0;
+
+  // Close (stores the index image), reopen with no options: settings come from the store.
+  t0 = Clock::now();
+  db.reset();
+  const double close_s = seconds_since(t0);
+  DatabaseOptions reopen;
+  reopen.storage_path = dir;
+  t0 = Clock::now();
+  auto again = Database::open(reopen);
+  const double reopen_s = seconds_since(t0);
+  if (!again.ok()) return fail(again.status());
+  std::vector<std::vector<SearchHit>> after;
+  if (Status st = search_all(**again, after); !st.ok()) return fail(st);
+  bool identical = true;
+  for (std::size_t q = 0; q < results.size(); ++q) {
+    identical &= results[q].size() == after[q].size();
+    for (std::size_t i = 0; identical && i < results[q].size(); ++i)
+      identical &= results[q][i].id == after[q][i].id && results[q][i].score == after[q][i].score;
+  }
+  const DatabaseInfo info = (*again)->info();
+  std::printf("\nclose:  %.2f s (writes the index image)\n", close_s);
+  std::printf("reopen: %zu vectors in %.2f s, index from %s: %.1f%% of the build time (%.0fx faster)\n", info.count,
+              reopen_s, info.index_source.c_str(), 100.0 * reopen_s / build_s, build_s / reopen_s);
+  std::printf("after reopen the %zu searches return %s results\n", results.size(),
+              identical ? "identical" : "DIFFERENT");
+  return identical ? 0 : 1;
 }
