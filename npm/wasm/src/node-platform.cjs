@@ -1,0 +1,36 @@
+// Node platform for the CommonJS build (appended to dist/index.cjs by build-cjs.mjs).
+// The Emscripten glue's own loader would fetch() a file path under Node 18+, so the
+// .wasm is read with fs and passed as wasmBinary.
+const fs = require('fs');
+const path = require('path');
+
+let override = {};
+
+function wasmFile(base) {
+  const own = path.join(__dirname, `${base}-node.wasm`);
+  return fs.existsSync(own) ? own : path.join(__dirname, `${base}.wasm`);
+}
+
+const platform = {
+  load(variant) {
+    const simd = variant === 'simd';
+    const create = simd ? require('./ruvector-simd-node.cjs') : require('./ruvector-node.cjs');
+    const src = override[variant] || {};
+    const wasmBinary = src.wasmBinary || fs.readFileSync(src.wasmPath || wasmFile(simd ? 'ruvector-simd' : 'ruvector'));
+    return create({ wasmBinary });
+  },
+  defaultBackend() {
+    const env = (typeof process === 'object' && process.env) || {};
+    const g = globalThis;
+    if (g.RUVECTOR_WASM_FORCE_BASELINE || /^(1|true|yes)$/i.test(env.RUVECTOR_WASM_FORCE_BASELINE || '')) return 'baseline';
+    if (typeof g.RUVECTOR_WASM_BACKEND === 'string') return g.RUVECTOR_WASM_BACKEND;
+    if (env.RUVECTOR_WASM_BACKEND) return env.RUVECTOR_WASM_BACKEND;
+    return 'auto';
+  },
+};
+
+const api = __api.createApi(platform);
+/** configure({simd: {wasmPath | wasmBinary}, baseline: {...}}): call before first use. */
+api.configure = (options = {}) => { override = { ...override, ...options }; };
+module.exports = api;
+module.exports.default = api;
