@@ -1,0 +1,433 @@
+#include "database_wrap.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rvnode {
+
+namespace {
+
+// Runs `f` on the JS thread. Its result becomes a settled Promise, unless it is a
+// Promise already (the pool path). Every exception becomes a rejection, so a method
+// of NativeDb never throws synchronously.
+template <class F>
+Napi::Value Settle(Napi::Env env, F&& f) {
+  try {
+    Napi::Value v = f();
+    if (v.IsPromise()) return v;
+    auto d = Napi::Promise::Deferred::New(env);
+    d.Resolve(v);
+    return d.Promise();
+  } catch (...) {
+    auto d = Napi::Promise::Deferred::New(env);
+    d.Reject(CurrentExceptionToJs(env));
+    return d.Promise();
+  }
+}
+
+// Engine result -> value, or throws the engine error as a JS error.
+template <class T>
+T Check(Napi::Env env, ruvector::Result<T> r) {
+  if (!r.ok()) throw StatusError(env, r.status());
+  return std::move(r).value();
+}
+
+Napi::Array IdsToJs(Napi::Env env, const std::vector<std::string>& ids) {
+  Napi::Array a = Napi::Array::New(env, ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) a.Set(static_cast<std::uint32_t>(i), Napi::String::New(env, ids[i]));
+  return a;
+}
+
+// Copies the vectors of entries going to the pool into one arena and points the
+// entries at it (JS may change or detach its arrays once the call has returned).
+struct OwnedEntries {
+  std::vector<float> arena;
+  std::vector<ruvector::Entry> entries;
+};
+std::shared_ptr<OwnedEntries> OwnEntries(std::vector<EntryArg>& args) {
+  auto out = std::make_shared<OwnedEntries>();
+  std::size_t total = 0;
+  for (auto& a : args) total += a.vector.span().size();
+  out->arena.resize(total);
+  out->entries.reserve(args.size());
+  std::size_t off = 0;
+  for (auto& a : args) {
+    auto s = a.vector.span();
+    std::copy(s.begin(), s.end(), out->arena.begin() + static_cast<std::ptrdiff_t>(off));
+    ruvector::Entry e;
+    e.id = std::move(a.entry.id);
+    e.metadata = std::move(a.entry.metadata);
+    e.vector = std::span<const float>(out->arena.data() + off, s.size());
+    out->entries.push_back(std::move(e));
+    off += s.size();
+  }
+  return out;
+}
+
+std::vector<std::uint8_t> BytesOf(const Napi::Value& v, const char* what) {
+  if (v.IsTypedArray()) {
+    auto t = v.As<Napi::TypedArray>();
+    auto ab = t.ArrayBuffer();
+    const auto* p = static_cast<const std::uint8_t*>(ab.Data()) + t.ByteOffset();
+    return std::vector<std::uint8_t>(p, p + t.ByteLength());
+  }
+  if (v.IsArrayBuffer()) {
+    auto ab = v.As<Napi::ArrayBuffer>();
+    const auto* p = static_cast<const std::uint8_t*>(ab.Data());
+    return std::vector<std::uint8_t>(p, p + ab.ByteLength());
+  }
+  ThrowArg(std::string(what) + " must be a Buffer, Uint8Array or ArrayBuffer");
+}
+
+bool SmallSearch(const DbHandle& h, const ruvector::SearchQuery& q) {
+  if (q.k > kSyncSearchMaxK) return false;
+  if (q.ef_search && *q.ef_search > kSyncSearchMaxEf) return false;
+  if (h.flat && static_cast<std::uint64_t>(h.db->size()) * h.dimensions > kSyncFlatMaxFloats) return false;
+  return true;
+}
+
+}  // namespace
+
+Napi::Function NativeDb::Init(Napi::Env env) {
+  return DefineClass(env, "NativeDb",
+                     {
+                         InstanceMethod<&NativeDb::Insert>("insert"),
+                         InstanceMethod<&NativeDb::InsertBatch>("insertBatch"),
+                         InstanceMethod<&NativeDb::Search>("search"),
+                         InstanceMethod<&NativeDb::SearchBatch>("searchBatch"),
+                         InstanceMethod<&NativeDb::Get>("get"),
+                         InstanceMethod<&NativeDb::Delete>("delete"),
+                         InstanceMethod<&NativeDb::Len>("len"),
+                         InstanceMethod<&NativeDb::IsEmpty>("isEmpty"),
+                         InstanceMethod<&NativeDb::Info>("info"),
+                         InstanceMethod<&NativeDb::Serialize>("serialize"),
+                         InstanceMethod<&NativeDb::Checkpoint>("checkpoint"),
+                         InstanceMethod<&NativeDb::Close>("close"),
+                         InstanceAccessor<&NativeDb::IsClosed>("closed"),
+                     });
+}
+
+NativeDb::NativeDb(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeDb>(info) {
+  h_ = std::make_shared<DbHandle>();
+  h_->closed = true;  // until Attach(): a NativeDb made from JS is unusable
+}
+
+void NativeDb::Attach(std::shared_ptr<ruvector::Database> db) {
+  ruvector::DatabaseInfo info = db->info();
+  h_->db = std::move(db);
+  h_->closed = false;
+  h_->durable = info.storage != "memory";
+  h_->flat = info.index == ruvector::IndexKind::kFlat;
+  h_->dimensions = info.dimensions;
+}
+
+Napi::Object NativeDb::Create(Napi::Env env, std::shared_ptr<ruvector::Database> db) {
+  Napi::Object obj = Data(env).native_db_ctor.New({});
+  NativeDb::Unwrap(obj)->Attach(std::move(db));
+  return obj;
+}
+
+DbHandle& NativeDb::Live(Napi::Env env) {
+  if (h_->closed || !h_->db) {
+    Napi::Error e = Napi::Error::New(env, "INVALID_ARGUMENT: database is closed (open a new VectorDb to use it again)");
+    e.Value().Set("code", Napi::String::New(env, "INVALID_ARGUMENT"));
+    throw e;
+  }
+  return *h_;
+}
+
+Napi::Value NativeDb::Insert(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Settle(env, [&]() -> Napi::Value {
+    DbHandle& h = Live(env);
+    EntryArg e = ToEntry(env, info[0], "entry");
+    if (!h.durable && h.inflight == 0) return Napi::String::New(env, Check(env, h.db->insert(e.entry)));
+    std::vector<EntryArg> one;
+    one.push_back(std::move(e));
+    auto owned = OwnEntries(one);
+    auto id = std::make_shared<std::string>();
+    return (new DbWorker(
+                env, h_, "ruvector:insert",
+                [owned, id](ruvector::Database& db) {
+                  auto r = db.insert(owned->entries.front());
+                  if (!r.ok()) return r.status();
+                  *id = std::move(r).value();
+                  return ruvector::Status::Ok();
+                },
+                [id](Napi::Env e2) -> Napi::Value { return Napi::String::New(e2, *id); }))
+        ->Start();
+  });
+}
+
+Napi::Value NativeDb::InsertBatch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Settle(env, [&]() -> Napi::Value {
+    DbHandle& h = Live(env);
+    if (!info[0].IsArray()) ThrowArg("entries must be an array of {id?, vector, metadata?}");
+    Napi::Array arr = info[0].As<Napi::Array>();
+    const std::uint32_t n = arr.Length();
+    std::vector<EntryArg> args;
+    args.reserve(n);
+    std::uint64_t floats = 0;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      args.push_back(ToEntry(env, arr.Get(i), "entries[" + std::to_string(i) + "]"));
+      floats += args.back().vector.span().size();
+    }
+    if (!h.durable && h.inflight == 0 && n <= kSyncBatchMaxEntries && floats <= kSyncBatchMaxFloats) {
+      std::vector<ruvector::Entry> entries;
+      entries.reserve(n);
+      for (auto& a : args) entries.push_back(std::move(a.entry));
+      return IdsToJs(env, Check(env, h.db->insert_batch(entries)));
+    }
+    auto owned = OwnEntries(args);
+    auto ids = std::make_shared<std::vector<std::string>>();
+    return (new DbWorker(
+                env, h_, "ruvector:insertBatch",
+                [owned, ids](ruvector::Database& db) {
+                  auto r = db.insert_batch(owned->entries);
+                  if (!r.ok()) return r.status();
+                  *ids = std::move(r).value();
+                  return ruvector::Status::Ok();
+                },
+                [ids](Napi::Env e2) -> Napi::Value { return IdsToJs(e2, *ids); }))
+        ->Start();
+  });
+}
+
+Napi::Value NativeDb::Search(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Settle(env, [&]() -> Napi::Value {
+    DbHandle& h = Live(env);
+    QueryArg q = ToQuery(env, info[0], "query");
+    const bool meta = q.query.include_metadata;
+    if (h.inflight == 0 && SmallSearch(h, q.query)) return HitsToJs(env, Check(env, h.db->search(q.query)), meta);
+    auto state = std::make_shared<std::pair<QueryArg, std::vector<ruvector::SearchHit>>>(std::move(q), std::vector<ruvector::SearchHit>{});
+    state->first.vector.make_owned();
+    state->first.Bind();
+    return (new DbWorker(
+                env, h_, "ruvector:search",
+                [state](ruvector::Database& db) {
+                  auto r = db.search(state->first.query);
+                  if (!r.ok()) return r.status();
+                  state->second = std::move(r).value();
+                  return ruvector::Status::Ok();
+                },
+                [state, meta](Napi::Env e2) -> Napi::Value { return HitsToJs(e2, state->second, meta); }))
+        ->Start();
+  });
+}
+
+Napi::Value NativeDb::SearchBatch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Settle(env, [&]() -> Napi::Value {
+    Live(env);
+    if (!info[0].IsArray()) ThrowArg("queries must be an array of {vector, k, ...}");
+    Napi::Array arr = info[0].As<Napi::Array>();
+    const std::uint32_t n = arr.Length();
+    struct State {
+      std::vector<QueryArg> args;
+      std::vector<ruvector::SearchQuery> queries;
+      std::vector<std::vector<ruvector::SearchHit>> results;
+    };
+    auto st = std::make_shared<State>();
+    st->args.reserve(n);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      st->args.push_back(ToQuery(env, arr.Get(i), "queries[" + std::to_string(i) + "]"));
+      st->args.back().vector.make_owned();
+    }
+    if (n == 0) return Napi::Array::New(env, 0);
+    st->queries.reserve(n);
+    for (auto& a : st->args) {
+      a.Bind();
+      st->queries.push_back(a.query);
+    }
+    return (new DbWorker(
+                env, h_, "ruvector:searchBatch",
+                [st](ruvector::Database& db) {
+                  auto r = db.search_batch(st->queries);
+                  if (!r.ok()) return r.status();
+                  st->results = std::move(r).value();
+                  return ruvector::Status::Ok();
+                },
+                [st](Napi::Env e2) -> Napi::Value {
+                  Napi::Array out = Napi::Array::New(e2, st->results.size());
+                  for (std::size_t i = 0; i < st->results.size(); ++i)
+                    out.Set(static_cast<std::uint32_t>(i), HitsToJs(e2, st->results[i], st->queries[i].include_metadata));
+                  return out;
+                }))
+        ->Start();
+  });
+}
+
+Napi::Value NativeDb::Get(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Settle(env, [&]() -> Napi::Value {
+    DbHandle& h = Live(env);
+    std::string id = ToId(info[0], "id", false);
+    if (h.inflight == 0) {
+      auto r = h.db->get(id);
+      if (!r.ok() && r.status().code() == ruvector::StatusCode::kNotFound) return env.Null();
+      return RecordToJs(env, Check(env, std::move(r)));
+    }
+    auto rec = std::make_shared<std::optional<ruvector::Record>>();
+    return (new DbWorker(
+                env, h_, "ruvector:get",
+                [id, rec](ruvector::Database& db) {
+                  auto r = db.get(id);
+                  if (!r.ok()) return r.status().code() == ruvector::StatusCode::kNotFound ? ruvector::Status::Ok() : r.status();
+                  rec->emplace(std::move(r).value());
+                  return ruvector::Status::Ok();
+                },
+                [rec](Napi::Env e2) -> Napi::Value { return *rec ? Napi::Value(RecordToJs(e2, **rec)) : e2.Null(); }))
+        ->Start();
+  });
+}
+
+Napi::Value NativeDb::Delete(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Settle(env, [&]() -> Napi::Value {
+    DbHandle& h = Live(env);
+    std::string id = ToId(info[0], "id", false);
+    if (!h.durable && h.inflight == 0) return Napi::Boolean::New(env, Check(env, h.db->remove(id)));
+    auto removed = std::make_shared<bool>(false);
+    return (new DbWorker(
+                env, h_, "ruvector:delete",
+                [id, removed](ruvector::Database& db) {
+                  auto r = db.remove(id);
+                  if (!r.ok()) return r.status();
+                  *removed = *r;
+                  return ruvector::Status::Ok();
+                },
+                [removed](Napi::Env e2) -> Napi::Value { return Napi::Boolean::New(e2, *removed); }))
+        ->Start();
+  });
+}
+
+Napi::Value NativeDb::Len(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Settle(env, [&]() -> Napi::Value {
+    DbHandle& h = Live(env);
+    if (h.inflight == 0) return Napi::Number::New(env, static_cast<double>(h.db->size()));
+    auto n = std::make_shared<std::size_t>(0);
+    return (new DbWorker(
+                env, h_, "ruvector:len", [n](ruvector::Database& db) { *n = db.size(); return ruvector::Status::Ok(); },
+                [n](Napi::Env e2) -> Napi::Value { return Napi::Number::New(e2, static_cast<double>(*n)); }))
+        ->Start();
+  });
+}
+
+Napi::Value NativeDb::IsEmpty(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Settle(env, [&]() -> Napi::Value {
+    DbHandle& h = Live(env);
+    if (h.inflight == 0) return Napi::Boolean::New(env, h.db->empty());
+    auto n = std::make_shared<bool>(true);
+    return (new DbWorker(
+                env, h_, "ruvector:isEmpty", [n](ruvector::Database& db) { *n = db.empty(); return ruvector::Status::Ok(); },
+                [n](Napi::Env e2) -> Napi::Value { return Napi::Boolean::New(e2, *n); }))
+        ->Start();
+  });
+}
+
+Napi::Value NativeDb::Info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Settle(env, [&]() -> Napi::Value {
+    DbHandle& h = Live(env);
+    if (h.inflight == 0) return InfoToJs(env, h.db->info());
+    auto st = std::make_shared<ruvector::DatabaseInfo>();
+    return (new DbWorker(
+                env, h_, "ruvector:info", [st](ruvector::Database& db) { *st = db.info(); return ruvector::Status::Ok(); },
+                [st](Napi::Env e2) -> Napi::Value { return InfoToJs(e2, *st); }))
+        ->Start();
+  });
+}
+
+Napi::Value NativeDb::Serialize(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Settle(env, [&]() -> Napi::Value {
+    Live(env);
+    auto bytes = std::make_shared<std::string>();
+    return (new DbWorker(
+                env, h_, "ruvector:serialize",
+                [bytes](ruvector::Database& db) {
+                  auto r = db.serialize();
+                  if (!r.ok()) return r.status();
+                  *bytes = std::move(r).value();
+                  return ruvector::Status::Ok();
+                },
+                [bytes](Napi::Env e2) -> Napi::Value {
+                  // Hand the engine's buffer to JS without a copy where external buffers are allowed.
+                  auto* keep = new std::string(std::move(*bytes));
+                  return Napi::Buffer<char>::NewOrCopy(
+                      e2, keep->data(), keep->size(), [](Napi::Env, char*, std::string* s) { delete s; }, keep);
+                }))
+        ->Start();
+  });
+}
+
+Napi::Value NativeDb::Checkpoint(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Settle(env, [&]() -> Napi::Value {
+    Live(env);
+    return (new DbWorker(
+                env, h_, "ruvector:checkpoint", [](ruvector::Database& db) { return db.checkpoint(); },
+                [](Napi::Env e2) -> Napi::Value { return e2.Undefined(); }))
+        ->Start();
+  });
+}
+
+Napi::Value NativeDb::Close(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Settle(env, [&]() -> Napi::Value {
+    if (h_->closed || !h_->db) return env.Undefined();  // idempotent
+    h_->closed = true;
+    return (new CloseWorker(env, std::move(h_->db)))->Start();
+  });
+}
+
+Napi::Value NativeDb::IsClosed(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), h_->closed || !h_->db);
+}
+
+// ---- module functions ----
+
+Napi::Value Open(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  try {
+    ruvector::DatabaseOptions o = ToOptions(env, info[0]);
+    if (o.storage_path.empty()) {
+      auto r = ruvector::Database::open(o);
+      if (!r.ok()) throw StatusError(env, r.status());
+      return NativeDb::Create(env, std::shared_ptr<ruvector::Database>(std::move(r).value()));
+    }
+    return (new CreateWorker(
+                env, "ruvector:open", [o]() { return ruvector::Database::open(o); },
+                [](Napi::Env e2, std::shared_ptr<ruvector::Database> db) -> Napi::Value {
+                  return NativeDb::Create(e2, std::move(db));
+                }))
+        ->Start();
+  } catch (...) {
+    throw Napi::Error(env, CurrentExceptionToJs(env));
+  }
+}
+
+Napi::Value Deserialize(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Settle(env, [&]() -> Napi::Value {
+    auto bytes = std::make_shared<std::vector<std::uint8_t>>(BytesOf(info[0], "bytes"));
+    ruvector::DatabaseOptions o = ToOptions(env, info[1]);
+    return (new CreateWorker(
+                env, "ruvector:deserialize",
+                [bytes, o]() {
+                  return ruvector::Database::deserialize(
+                      std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()), o);
+                },
+                [](Napi::Env e2, std::shared_ptr<ruvector::Database> db) -> Napi::Value {
+                  return NativeDb::Create(e2, std::move(db));
+                }))
+        ->Start();
+  });
+}
+
+}  // namespace rvnode
