@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
                            "Read the query from a file: .json/.jsonl/.csv/.npy/.fvecs (row --row), or text");
   sv->excludes(sf);
   s->add_option("--row", search.row, "Row of --vector-file to use (0-based, default 0)");
-  add_uint<std::size_t>(s, "-k,--k", search.k, "Number of results (default 10)", 1, 1u << 30);
+  add_uint<std::size_t>(s, "-k", search.k, "Number of results (default 10)", 1, 1u << 30);
   auto* ef_opt = add_uint<std::uint32_t>(s, "--ef", ef, "HNSW candidate list for this query (default: the database's)",
                                          1, 65535);
   s->add_option("--filter", search.filter, "Metadata filter, e.g. '{\"a\": {\"$gt\": 1}}'");
@@ -133,7 +133,7 @@ int main(int argc, char** argv) {
   be->add_option("dir", bench.dir, "Database directory")->required();
   be->add_option("--queries", bench.queries,
                  "Query file (.npy/.fvecs/.jsonl/.json/.csv); default: --sample vectors sampled from the database");
-  add_uint<std::size_t>(be, "-k,--k", bench.k, "k (default 10)", 1, 1u << 20);
+  add_uint<std::size_t>(be, "-k", bench.k, "k (default 10)", 1, 1u << 20);
   be->add_option("--ef", bench.ef, "Comma-separated ef values (default 16,32,64,128)");
   add_uint<std::size_t>(be, "--sample", bench.sample, "Number of queries (default 1000)", 1, 1u << 24);
   be->add_option("--seed", bench.seed, "Seed for sampling queries (default 42)");
@@ -158,8 +158,17 @@ int main(int argc, char** argv) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
     std::string where;
     for (CLI::App* sub : app.get_subcommands()) where = std::string(" ") + sub->get_name();
-    return report_error(json_requested, "usage", std::string(e.what()) + " (see: ruvector" + where + " --help)",
-                        kExitUsage);
+    std::string message = e.what();
+    if (where.empty()) {
+      // No command recognised: name the word that was meant to be one.
+      for (int i = 1; i < argc; ++i) {
+        if (argv[i][0] == '-') continue;
+        message = std::string("unknown command '") + argv[i] +
+                  "'; commands: create, insert, import, search, get, delete, info, bench, export";
+        break;
+      }
+    }
+    return report_error(json_requested, "usage", message + " (see: ruvector" + where + " --help)", kExitUsage);
   }
 
   if (m_opt->count()) create.m = m;
