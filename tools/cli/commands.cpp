@@ -267,26 +267,36 @@ double percentile(std::vector<double> v, double p) {
 // create
 
 Outcome run_create(const GlobalOptions& g, const CreateOptions& o) {
-  auto metric = parse_metric(o.metric);
-  if (!metric.ok()) return Outcome::Usage(metric.status().WithContext("--metric"));
-  auto kind = parse_index_kind(o.index);
-  if (!kind.ok()) return Outcome::Usage(kind.status().WithContext("--index"));
+  const bool from_snapshot = !o.from_snapshot.empty();
+  if (o.dimensions == 0 && !from_snapshot)
+    return Outcome::Usage(Status::InvalidArgument("--dimensions is required (or --from-snapshot FILE)"));
   DatabaseOptions options;
   options.dimensions = o.dimensions;
-  options.metric = *metric;
-  options.index = *kind;
-  HnswParams hnsw;
-  if (o.m) hnsw.m = *o.m;
-  if (o.ef_construction) hnsw.ef_construction = *o.ef_construction;
-  if (o.ef_search) hnsw.ef_search = *o.ef_search;
-  options.hnsw = hnsw;
-  // Validate the settings on an in-memory database before touching the disk.
-  {
+  if (o.metric) {
+    auto metric = parse_metric(*o.metric);
+    if (!metric.ok()) return Outcome::Usage(metric.status().WithContext("--metric"));
+    options.metric = *metric;
+  }
+  if (o.index) {
+    auto kind = parse_index_kind(*o.index);
+    if (!kind.ok()) return Outcome::Usage(kind.status().WithContext("--index"));
+    options.index = *kind;
+  }
+  if (o.m || o.ef_construction || o.ef_search || !from_snapshot) {
+    HnswParams hnsw;
+    if (o.m) hnsw.m = *o.m;
+    if (o.ef_construction) hnsw.ef_construction = *o.ef_construction;
+    if (o.ef_search) hnsw.ef_search = *o.ef_search;
+    options.hnsw = hnsw;
+  }
+  if (!from_snapshot) {
+    // Validate the settings on an in-memory database before touching the disk.
     auto probe = Database::open(options);
     if (!probe.ok()) return Outcome::Usage(probe.status());
   }
   std::error_code ec;
-  if (fs::exists(o.dir, ec)) {
+  const bool existed = fs::exists(o.dir, ec);
+  if (existed) {
     if (!fs::is_directory(o.dir, ec))
       return Outcome::Error(Status::AlreadyExists("'" + o.dir + "' exists and is not a directory"));
     if (!fs::is_empty(o.dir, ec)) {
@@ -302,14 +312,40 @@ Outcome run_create(const GlobalOptions& g, const CreateOptions& o) {
     }
   }
   options.storage_path = o.dir;
-  auto db = Database::open(options);
-  if (!db.ok()) return Outcome::Error(db.status().WithContext("cannot create '" + o.dir + "'"));
+  Result<std::unique_ptr<Database>> db = Status::InvalidArgument("unreachable");
+  if (from_snapshot) {
+    if (!fs::exists(o.from_snapshot, ec))
+      return Outcome::Error(Status::InvalidArgument("cannot read '" + o.from_snapshot + "': no such file"));
+    Progress progress("loading snapshot", 0, show_progress(g));
+    progress.start_ticker();
+    db = Database::deserialize_file(o.from_snapshot, options);
+    if (!db.ok()) db = db.status().WithContext(o.from_snapshot);
+  } else {
+    db = Database::open(options);
+    if (!db.ok()) db = db.status().WithContext("cannot create '" + o.dir + "'");
+  }
+  if (!db.ok()) {
+    // Leave nothing behind: remove what this call created (a directory that did not
+    // exist, or the files in one that was empty).
+    if (existed) {
+      for (const auto& entry : fs::directory_iterator(o.dir, ec)) fs::remove_all(entry.path(), ec);
+    } else {
+      fs::remove_all(o.dir, ec);
+    }
+    return Outcome::Error(db.status());
+  }
+  if (from_snapshot) {
+    Status cp = (*db)->checkpoint();
+    if (!cp.ok()) warn("the vectors are stored, but the index image was not saved (" + cp.ToString() + ")");
+  }
   const DatabaseInfo info = (*db)->info();
   say(g, "created " + o.dir + ": " + std::to_string(info.dimensions) + " dimensions, " + metric_name(info.metric) +
-             ", " + hnsw_text(info));
+             ", " + hnsw_text(info) +
+             (from_snapshot ? ", " + std::to_string(info.count) + " vectors from " + o.from_snapshot : ""));
   Json doc = settings_doc(info);
   doc["path"] = o.dir;
   doc["created"] = true;
+  doc["count"] = info.count;
   return Outcome::Ok(std::move(doc));
 }
 
@@ -343,7 +379,81 @@ Outcome run_insert(const GlobalOptions& g, const InsertOptions& o) {
 // ---------------------------------------------------------------------------
 // import
 
+namespace {
+
+bool is_snapshot_import(const ImportOptionsCli& o) {
+  if (!o.format.empty()) return o.format == "snapshot" || o.format == "rvs";
+  return o.file.size() > 4 && o.file.compare(o.file.size() - 4, 4, ".rvs") == 0;
+}
+
+// Imports every record of a snapshot (any face's serialize()) into an existing
+// database: loaded and checked in memory first, then one insert_batch.
+Outcome import_snapshot(const GlobalOptions& g, const ImportOptionsCli& o) {
+  auto opened = open_database(o.dir, false);
+  if (!opened.ok()) return Outcome::Error(opened.status());
+  Database& db = **opened;
+  const DatabaseInfo info = db.info();
+  const auto t0 = Clock::now();
+  std::error_code ec;
+  if (!fs::exists(o.file, ec))
+    return Outcome::Error(Status::InvalidArgument("cannot read '" + o.file + "': no such file"));
+  Progress progress("loading snapshot", 0, show_progress(g));
+  progress.start_ticker();
+  auto snap = Database::deserialize_file(o.file);
+  if (!snap.ok()) return Outcome::Error(snap.status().WithContext(o.file));
+  const DatabaseInfo sinfo = (*snap)->info();
+  if (sinfo.dimensions != info.dimensions)
+    return Outcome::Error(Status::DimensionMismatch(o.file + ": the snapshot's vectors have " +
+                                                    std::to_string(sinfo.dimensions) + " values, database expects " +
+                                                    std::to_string(info.dimensions)));
+  std::vector<Record> records;
+  records.reserve(sinfo.count);
+  Status st = (*snap)->for_each([&](const Record& r) -> Status {
+    records.push_back(r);
+    return Status::Ok();
+  });
+  if (!st.ok()) return Outcome::Error(st);
+  snap->reset();
+  std::vector<Entry> entries(records.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    entries[i].id = records[i].id;
+    entries[i].vector = records[i].vector;
+    entries[i].metadata = records[i].metadata;
+  }
+  progress.restart("inserting " + std::to_string(entries.size()) + " vectors", 0);
+  progress.start_ticker();
+  auto ids = db.insert_batch(entries);
+  if (!ids.ok()) {
+    Status e = ids.status();
+    const std::string& m = e.message();
+    std::size_t i = 0;
+    auto r = std::from_chars(m.data() + std::min<std::size_t>(6, m.size()), m.data() + m.size(), i);
+    if (m.rfind("entry ", 0) == 0 && r.ec == std::errc() && i < records.size())
+      e = Status(e.code(), o.file + ": record '" + records[i].id + "'" + m.substr(static_cast<std::size_t>(r.ptr - m.data())));
+    else
+      e = e.WithContext(o.file);
+    return Outcome::Error(e);
+  }
+  progress.restart("saving index", 0);
+  progress.start_ticker();
+  Status cp = db.checkpoint();
+  progress.finish();
+  if (!cp.ok()) warn("the vectors are stored, but the index image was not saved (" + cp.ToString() + ")");
+  const double total = seconds_since(t0);
+  say(g, "imported " + std::to_string(entries.size()) + " vectors from " + o.file + " (snapshot) in " +
+             fixed(total, 2) + " s; " + o.dir + " now holds " + std::to_string(db.size()) + " vectors");
+  return Outcome::Ok(Json{{"imported", entries.size()},
+                          {"file", o.file},
+                          {"format", "snapshot"},
+                          {"batches", 1},
+                          {"seconds", total},
+                          {"count", db.size()}});
+}
+
+}  // namespace
+
 Outcome run_import(const GlobalOptions& g, const ImportOptionsCli& o) {
+  if (is_snapshot_import(o)) return import_snapshot(g, o);
   auto format = o.format.empty() ? import_format_from_path(o.file) : parse_import_format(o.format);
   if (!format.ok()) return Outcome::Usage(format.status().WithContext(o.format.empty() ? o.file : "--format"));
   auto opened = open_database(o.dir, false);

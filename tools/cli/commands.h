@@ -46,10 +46,11 @@ struct Outcome {
 
 struct CreateOptions {
   std::string dir;
-  std::uint32_t dimensions = 0;
-  std::string metric = "cosine";
-  std::string index = "hnsw";
+  std::uint32_t dimensions = 0;        // 0 = not given (required unless from_snapshot)
+  std::optional<std::string> metric;   // unset = cosine, or the snapshot's
+  std::optional<std::string> index;    // unset = hnsw, or the snapshot's
   std::optional<std::uint32_t> m, ef_construction, ef_search;
+  std::string from_snapshot;           // load this snapshot file into the new database
 };
 
 struct InsertOptions {
@@ -62,7 +63,7 @@ struct InsertOptions {
 struct ImportOptionsCli {
   std::string dir;
   std::string file;
-  std::string format;  // "" = from the extension
+  std::string format;  // "" = from the extension; also "snapshot" (.rvs)
   std::size_t batch = 0;  // 0 = the whole file in one transaction
   std::optional<std::string> id_prefix;
 };

@@ -60,12 +60,15 @@ int main(int argc, char** argv) {
   std::uint32_t m = 0, efc = 0, efs = 0;
   auto* c = app.add_subcommand("create", "Create a new, empty database in a directory");
   c->add_option("dir", create.dir, "Database directory (must not exist, or be empty)")->required();
-  add_uint<std::uint32_t>(c, "-d,--dimensions", create.dimensions, "Vector length, 1..65536", 1, kMaxDimensions)
-      ->required();
-  c->add_option("--metric", create.metric,
-                "cosine (default), euclidean|l2, dot|dotproduct|innerproduct|ip, manhattan|l1")
-      ->capture_default_str();
-  c->add_option("--index", create.index, "hnsw (approximate, default) or flat (exact)")->capture_default_str();
+  add_uint<std::uint32_t>(c, "-d,--dimensions", create.dimensions,
+                          "Vector length, 1..65536 (required unless --from-snapshot)", 1, kMaxDimensions);
+  std::string metric, index;
+  auto* metric_opt = c->add_option("--metric", metric,
+                                   "cosine (default), euclidean|l2, dot|dotproduct|innerproduct|ip, manhattan|l1");
+  auto* index_opt = c->add_option("--index", index, "hnsw (approximate, default) or flat (exact)");
+  c->add_option("--from-snapshot", create.from_snapshot,
+                "Fill the new database from a snapshot file (`export --snapshot`, or serialize() of any face); "
+                "settings come from the snapshot");
   auto* m_opt = add_uint<std::uint32_t>(c, "--m", m, "HNSW links per node, 2..256 (default 16)", 2, 256);
   auto* efc_opt = add_uint<std::uint32_t>(c, "--ef-construction", efc,
                                           "HNSW build candidate list, 1..65535 (default 100)", 1, 65535);
@@ -83,10 +86,11 @@ int main(int argc, char** argv) {
   // import
   ImportOptionsCli import;
   std::string id_prefix;
-  auto* im = app.add_subcommand("import", "Import vectors from a JSON, JSON Lines, CSV, .npy or .fvecs file");
+  auto* im = app.add_subcommand("import", "Import vectors from a JSON, JSON Lines, CSV, .npy, .fvecs or snapshot file");
   im->add_option("dir", import.dir, "Database directory")->required();
   im->add_option("file", import.file, "Input file")->required();
-  im->add_option("-f,--format", import.format, "json | jsonl | csv | npy | fvecs (default: from the extension)");
+  im->add_option("-f,--format", import.format,
+                 "json | jsonl | csv | npy | fvecs | snapshot (default: from the extension; .rvs = snapshot)");
   im->add_option("--batch", import.batch,
                  "Rows per transaction; 0 (default) = the whole file in one all-or-nothing transaction");
   auto* prefix_opt = im->add_option("--id-prefix", id_prefix,
@@ -168,9 +172,11 @@ int main(int argc, char** argv) {
         break;
       }
     }
-    return report_error(json_requested, "usage", message + " (see: ruvector" + where + " --help)", kExitUsage);
+    return report_error(json_requested, "USAGE", message + " (see: ruvector" + where + " --help)", kExitUsage);
   }
 
+  if (metric_opt->count()) create.metric = metric;
+  if (index_opt->count()) create.index = index;
   if (m_opt->count()) create.m = m;
   if (efc_opt->count()) create.ef_construction = efc;
   if (efs_opt->count()) create.ef_search = efs;
