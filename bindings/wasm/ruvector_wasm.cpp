@@ -166,9 +166,9 @@ EMSCRIPTEN_KEEPALIVE const char* rv_simd_level() {
 }
 
 // metric / index: NUL-terminated names or null (default). hnsw_set: 0 = no hnswConfig;
-// m, ef_construction, ef_search: NaN = engine default. Returns a handle or 0.
+// m, ef_construction, ef_search, seed: NaN = engine default. Returns a handle or 0.
 EMSCRIPTEN_KEEPALIVE Database* rv_open(double dimensions, const char* metric, const char* index, int hnsw_set, double m,
-                                       double ef_construction, double ef_search) {
+                                       double ef_construction, double ef_search, double seed) {
   return Guard<Database*>(nullptr, [&]() -> Database* {
     ruvector::DatabaseOptions o;
     std::uint32_t d = 0;
@@ -190,6 +190,13 @@ EMSCRIPTEN_KEEPALIVE Database* rv_open(double dimensions, const char* metric, co
       if (!unset(ef_construction) && !to_u32(ef_construction, "hnswConfig.efConstruction", p.ef_construction))
         return nullptr;
       if (!unset(ef_search) && !to_u32(ef_search, "hnswConfig.efSearch", p.ef_search)) return nullptr;
+      if (!unset(seed)) {
+        if (!(seed >= 0 && seed <= 9007199254740991.0) || std::floor(seed) != seed) {
+          set_error(StatusCode::kInvalidArgument, "hnswConfig.seed must be a non-negative safe integer");
+          return nullptr;
+        }
+        p.seed = static_cast<std::uint64_t>(seed);
+      }
       // maxElements is accepted by the JS layer and not passed: the index grows on
       // demand, and a pre-reservation sized for native memory could exhaust the 2 GB heap.
       o.hnsw = p;
@@ -207,11 +214,18 @@ EMSCRIPTEN_KEEPALIVE void rv_close(Database* db) { delete db; }
 EMSCRIPTEN_KEEPALIVE const char* rv_info(Database* db) {
   return Guard<const char*>(nullptr, [&]() -> const char* {
     const ruvector::DatabaseInfo i = db->info();
+    // The same shape as @ruvector/core's info().
     Json j{{"dimensions", i.dimensions},
            {"metric", ruvector::metric_name(i.metric)},
            {"index", ruvector::index_kind_name(i.index)},
-           {"hnsw", {{"m", i.hnsw.m}, {"efConstruction", i.hnsw.ef_construction}, {"efSearch", i.hnsw.ef_search}}},
+           {"hnswConfig",
+            {{"m", i.hnsw.m},
+             {"efConstruction", i.hnsw.ef_construction},
+             {"efSearch", i.hnsw.ef_search},
+             {"maxElements", i.hnsw.max_elements}}},
            {"count", i.count},
+           {"storage", i.storage},
+           {"indexSource", i.index_source},
            {"memoryBytes", i.memory_bytes}};
     g_bytes = j.dump();
     return g_bytes.c_str();

@@ -53,8 +53,13 @@ function indexOk(name) {
 }
 function checkInt(v, name, lo, hi) {
   if (typeof v !== 'number' || !Number.isInteger(v)) throw typeError(`${name} must be an integer, got ${describe(v)}`);
-  if (v < lo || v > hi) throw rvError('INVALID_ARGUMENT', `${name} must be between ${lo} and ${hi}, got ${v}`);
+  if (v < lo || v > hi) throw rvError('INVALID_ARGUMENT', `${name} must be between ${lo} and ${hi}, got ${v}`, RangeError);
   return v;
+}
+// The first of `names` present in o (undefined and null count as absent).
+function pick(o, ...names) {
+  for (const n of names) if (o[n] !== undefined && o[n] !== null) return o[n];
+  return undefined;
 }
 function describe(v) {
   if (v === null) return 'null';
@@ -82,35 +87,46 @@ function resolveOptions(args) {
     throw typeError(`VectorDb expects an options object such as {dimensions: 128}, or (dimensions, metric?, useHnsw?); got ${describe(args[0])}`);
   }
   const s = {};
-  const dims = o.dimensions !== undefined ? o.dimensions : o.dimension;
-  if (dims === undefined || dims === null) throw typeError('dimensions is required (a whole number from 1 to 65536)');
+  const dims = pick(o, 'dimensions', 'dimension');
+  if (dims === undefined) throw typeError('dimensions is required (a whole number from 1 to 65536)');
   s.dimensions = checkInt(dims, 'dimensions', 1, MAX_DIMENSIONS);
-  const metric = o.distanceMetric !== undefined && o.distanceMetric !== null ? o.distanceMetric : o.metric;
-  if (metric !== undefined && metric !== null) {
+  const metric = pick(o, 'distanceMetric', 'metric');
+  if (metric !== undefined) {
     if (typeof metric !== 'string') throw typeError(`distanceMetric must be a string, got ${describe(metric)}`);
     if (!metricOk(metric))
-      throw rvError('INVALID_ARGUMENT', `unknown metric '${metric}', expected one of euclidean (l2), cosine, dot (dotproduct, innerproduct, ip), manhattan (l1)`);
+      throw rvError('INVALID_ARGUMENT', `unknown metric '${metric}', expected one of euclidean (l2), cosine, dot (dotproduct, innerproduct, ip), manhattan (l1)`, RangeError);
     s.metric = metric;
   }
   if (o.index !== undefined && o.index !== null) {
     if (typeof o.index !== 'string') throw typeError(`index must be 'hnsw' or 'flat', got ${describe(o.index)}`);
-    if (!indexOk(o.index)) throw rvError('INVALID_ARGUMENT', `unknown index kind '${o.index}', expected hnsw or flat`);
+    if (!indexOk(o.index)) throw rvError('INVALID_ARGUMENT', `unknown index kind '${o.index}', expected hnsw or flat`, RangeError);
     s.index = o.index;
   }
-  const h = o.hnswConfig !== undefined && o.hnswConfig !== null ? o.hnswConfig : o.hnsw;
-  if (h !== undefined && h !== null) {
-    if (typeof h !== 'object' || Array.isArray(h)) throw typeError(`hnswConfig must be an object, got ${describe(h)}`);
+  const h = pick(o, 'hnswConfig', 'hnsw');
+  if (h !== undefined) {
+    if (typeof h !== 'object' || Array.isArray(h)) throw typeError(`hnswConfig must be an object like {m: 16, efConstruction: 100, efSearch: 64}, got ${describe(h)}`);
+    const m = pick(h, 'm');
+    const efc = pick(h, 'efConstruction', 'ef_construction');
+    const efs = pick(h, 'efSearch', 'ef_search');
+    const seed = pick(h, 'seed');
+    const maxEl = pick(h, 'maxElements', 'max_elements');
     s.hnsw = {
-      m: h.m === undefined ? NaN : checkInt(h.m, 'hnsw m', 2, 256),
-      efConstruction: h.efConstruction === undefined ? NaN : checkInt(h.efConstruction, 'hnsw efConstruction', 1, 65535),
-      efSearch: h.efSearch === undefined ? NaN : checkInt(h.efSearch, 'hnsw efSearch', 1, 65535),
+      m: m === undefined ? NaN : checkInt(m, 'hnsw m', 2, 256),
+      efConstruction: efc === undefined ? NaN : checkInt(efc, 'hnsw efConstruction', 1, 65535),
+      efSearch: efs === undefined ? NaN : checkInt(efs, 'hnsw efSearch', 1, 65535),
+      seed: seed === undefined ? NaN : checkInt(seed, 'hnsw seed', 0, Number.MAX_SAFE_INTEGER),
     };
-    if (h.maxElements !== undefined) checkInt(h.maxElements, 'hnsw maxElements', 0, Number.MAX_SAFE_INTEGER);
+    // Accepted for compatibility and not used: the index grows on demand.
+    if (maxEl !== undefined) checkInt(maxEl, 'hnsw maxElements', 0, Number.MAX_SAFE_INTEGER);
   }
-  const path = o.storagePath !== undefined ? o.storagePath : o.path;
-  if (path !== undefined && path !== null && path !== '')
+  const path = pick(o, 'storagePath', 'path');
+  if (path !== undefined && path !== '')
     throw rvError('UNSUPPORTED', 'storagePath is not available in @ruvector/wasm (in-memory only); persist with ' +
       'saveToIndexedDB(name) or serialize(), or use @ruvector/core in Node for a durable database');
+  if (o.readOnly !== undefined && o.readOnly !== null && typeof o.readOnly !== 'boolean')
+    throw typeError(`readOnly must be a boolean, got ${describe(o.readOnly)}`);
+  // threads: accepted and ignored (the wasm build is single-threaded).
+  if (o.threads !== undefined && o.threads !== null) checkInt(o.threads, 'threads', 0, 4096);
   return s;
 }
 
@@ -121,13 +137,13 @@ function normId(id, what = 'id') {
 }
 
 function checkVector(v, what) {
-  if (v instanceof Float32Array) return v;
+  if (v instanceof Float32Array || v instanceof Float64Array) return v;
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++)
       if (typeof v[i] !== 'number') throw typeError(`${what}[${i}] must be a number, got ${describe(v[i])}`);
     return v;
   }
-  throw typeError(`${what} must be a Float32Array or an array of numbers, got ${v === undefined ? 'undefined' : describe(v)}`);
+  throw typeError(`${what} must be a Float32Array, a Float64Array or an array of numbers, got ${v === undefined ? 'undefined' : describe(v)}`);
 }
 
 function toJson(value, what) {
@@ -139,6 +155,13 @@ function toJson(value, what) {
   }
   if (text === undefined) throw typeError(`${what} must be a plain object, got ${describe(value)}`);
   return text;
+}
+
+// Metadata must be a plain JSON object (null/undefined = none).
+function metaJson(m, what) {
+  if (typeof m !== 'object' || Array.isArray(m) || ArrayBuffer.isView(m))
+    throw typeError(`${what} must be a plain object such as {genre: 'jazz'}, got ${describe(m)}`);
+  return toJson(m, what);
 }
 
 function toBytes(bytes) {
@@ -245,10 +268,13 @@ export function createApi(platform) {
   function cstr(p) {
     return M.UTF8ToString(p);
   }
+  // The engine's error, as @ruvector/core reports it: RangeError for INVALID_ARGUMENT
+  // and DIMENSION_MISMATCH, Error for the rest; the message starts with the code.
   function lastError(context) {
-    const code = CODE_NAMES[M._rv_error_code()] || 'INVALID_ARGUMENT';
+    const n = M._rv_error_code();
+    const code = CODE_NAMES[n] || 'INVALID_ARGUMENT';
     const msg = cstr(M._rv_error_message());
-    return rvError(code, context ? `${context}: ${msg}` : msg);
+    return rvError(code, context ? `${context}: ${msg}` : msg, n === 1 || n === 2 ? RangeError : Error);
   }
   // Reads a hits header: {count, dims, scores, offsets, ids, meta, metaLen, vectors}.
   function readHits(hdr, withVector, withMeta) {
@@ -267,10 +293,7 @@ export function createApi(platform) {
       const a = u32[offs + i];
       const r = { id: readUtf8(ids + a, u32[offs + i + 1] - a), score: f32[scores + i] };
       if (withVector) r.vector = f32.slice(vecs + i * dims, vecs + (i + 1) * dims);
-      if (withMeta) {
-        const m = metas[i];
-        if (m !== null) r.metadata = m;
-      }
+      if (withMeta) r.metadata = metas[i];
       out[i] = r;
     }
     return out;
@@ -291,7 +314,7 @@ export function createApi(platform) {
     if (s.index) { pi = q; q += writeUtf8(s.index, q); M.HEAPU8[q++] = 0; }
     const h = s.hnsw;
     const handle = M._rv_open(s.dimensions, pm, pi, h ? 1 : 0, h ? h.m : NaN, h ? h.efConstruction : NaN,
-      h ? h.efSearch : NaN) >>> 0;
+      h ? h.efSearch : NaN, h ? h.seed : NaN) >>> 0;
     if (!handle) throw lastError();
     return handle;
   }
@@ -310,11 +333,13 @@ export function createApi(platform) {
   function doSearch(handle, q, context) {
     if (!q || typeof q !== 'object') throw typeError(`${context || 'query'} must be an object like {vector, k}, got ${describe(q)}`);
     const vec = checkVector(q.vector, context ? `${context}.vector` : 'vector');
-    let k = q.k === undefined || q.k === null ? 10 : q.k;
+    const kq = pick(q, 'k', 'topK');
+    const k = kq === undefined ? 10 : kq;
     if (typeof k !== 'number' || !Number.isInteger(k)) throw typeError(`k must be a positive integer, got ${describe(k)}`);
-    if (k < 1) throw rvError('INVALID_ARGUMENT', `k must be at least 1, got ${k}`);
+    if (k < 1) throw rvError('INVALID_ARGUMENT', `k must be at least 1, got ${k}`, RangeError);
     let ef = NaN;
-    if (q.efSearch !== undefined && q.efSearch !== null) ef = checkInt(q.efSearch, 'efSearch', 1, 65535);
+    const efq = pick(q, 'efSearch', 'ef_search', 'ef');
+    if (efq !== undefined) ef = checkInt(efq, 'efSearch', 1, 65535);
     let filterText = null;
     if (q.filter !== undefined && q.filter !== null) {
       if (typeof q.filter !== 'object' || Array.isArray(q.filter))
@@ -379,6 +404,29 @@ export function createApi(platform) {
     /** Vector length of this database. */
     get dimensions() { return this._s.dimensions; }
 
+    /** Resolves with this database once it is open (the module loaded). */
+    get ready() { return this._handle().then(() => this); }
+
+    /** True after close(). */
+    get closed() { return this._closed; }
+
+    /** Creates a database and resolves once it is ready. */
+    static async open(...args) {
+      const db = new VectorDb(...args);
+      await db._handle();
+      return db;
+    }
+
+    /** Reference-system compatibility: a default HNSW cosine database. */
+    static withDimensions(dimensions) {
+      return new VectorDb({ dimensions });
+    }
+
+    /** Nothing to do in memory (kept for parity with @ruvector/core). */
+    async checkpoint() {
+      await this._handle();
+    }
+
     /** Inserts or replaces one entry; resolves to its id. Also (vector, id?, metadata?). */
     async insert(entry, id, metadata) {
       const h = this._h || await this._handle();
@@ -386,7 +434,7 @@ export function createApi(platform) {
       if (!entry || typeof entry !== 'object') throw typeError(`insert expects {vector, id?, metadata?}, got ${describe(entry)}`);
       const vec = checkVector(entry.vector, 'vector');
       const eid = entry.id === undefined || entry.id === null ? null : normId(entry.id);
-      const meta = entry.metadata === undefined || entry.metadata === null ? null : toJson(entry.metadata, 'metadata');
+      const meta = entry.metadata === undefined || entry.metadata === null ? null : metaJson(entry.metadata, 'metadata');
       const n = vec.length;
       const p = scratch(4 * n + 3 * ((eid ? eid.length : 0) + (meta ? meta.length : 0)) + 8);
       M.HEAPF32.set(vec, p >>> 2);
@@ -424,7 +472,7 @@ export function createApi(platform) {
         const parts = new Array(count);
         for (let i = 0; i < count; i++) {
           const m = entries[i].metadata;
-          parts[i] = m === undefined || m === null ? 'null' : toJson(m, `entry ${i}: metadata`);
+          parts[i] = m === undefined || m === null ? 'null' : metaJson(m, `entry ${i}: metadata`);
         }
         metaText = '[' + parts.join(',') + ']';
       }
@@ -498,9 +546,7 @@ export function createApi(platform) {
       if (!hdr) throw lastError();
       const r = readHits(hdr, true, true);
       if (r.length === 0) return null;
-      const out = { id: r[0].id, vector: r[0].vector };
-      if (r[0].metadata !== undefined) out.metadata = r[0].metadata;
-      return out;
+      return { id: r[0].id, vector: r[0].vector, metadata: r[0].metadata };
     }
 
     /** true when the id existed and was removed, false when it was absent. */
@@ -523,7 +569,7 @@ export function createApi(platform) {
       return (await this.len()) === 0;
     }
 
-    /** Settings and counters: {dimensions, metric, index, hnsw, count, memoryBytes, simdLevel}. */
+    /** Settings and counters (as @ruvector/core), plus simdLevel. */
     async info() {
       const h = this._h || await this._handle();
       const p = M._rv_info(h) >>> 0;
@@ -539,11 +585,16 @@ export function createApi(platform) {
       return withSnapshot(h, (p, len) => M.HEAPU8.slice(p, p + len));
     }
 
-    /** Loads a snapshot (from any face of ruvector) into a new in-memory database. */
-    static async deserialize(bytes) {
+    /**
+     * Loads a snapshot (from any face of ruvector) into a new in-memory database.
+     * Settings come from the snapshot; `options` that contradict them are INVALID_ARGUMENT.
+     */
+    static async deserialize(bytes, options) {
       const b = toBytes(bytes);
       await ready();
-      return fromSnapshotBytes([b], b.byteLength);
+      const db = fromSnapshotBytes([b], b.byteLength);
+      if (options !== undefined && options !== null) checkAgainst(db, options);
+      return db;
     }
 
     /** Saves the snapshot into IndexedDB under `name` (default: the name it was loaded from, else 'default'). */
@@ -580,6 +631,34 @@ export function createApi(platform) {
         M._rv_close(this._h);
         this._h = 0;
       }
+    }
+  }
+
+  // deserialize(bytes, options): options may only repeat what the snapshot holds.
+  function checkAgainst(db, options) {
+    if (typeof options !== 'object' || Array.isArray(options)) throw typeError(`options must be an object, got ${describe(options)}`);
+    const path = pick(options, 'storagePath', 'path');
+    const info = JSON.parse(cstr(M._rv_info(db._h)));
+    let why = null;
+    if (path !== undefined && path !== '') {
+      db.close();
+      throw rvError('UNSUPPORTED', 'storagePath is not available in @ruvector/wasm (in-memory only)');
+    }
+    const dims = pick(options, 'dimensions', 'dimension');
+    if (dims !== undefined && dims !== info.dimensions) why = `dimensions ${dims} contradicts the snapshot's ${info.dimensions}`;
+    const metric = pick(options, 'distanceMetric', 'metric');
+    if (!why && metric !== undefined) {
+      const norm = String(metric).replace(/[_\- ]/g, '').toLowerCase();
+      const canon = { l2: 'euclidean', dotproduct: 'dot', innerproduct: 'dot', ip: 'dot', l1: 'manhattan' }[norm] || norm;
+      if (canon !== info.metric) why = `metric '${metric}' contradicts the snapshot's '${info.metric}'`;
+    }
+    if (!why && options.index !== undefined && options.index !== null) {
+      const k = String(options.index).toLowerCase();
+      if ((k === 'hnsw' ? 'hnsw' : 'flat') !== info.index) why = `index '${options.index}' contradicts the snapshot's '${info.index}'`;
+    }
+    if (why) {
+      db.close();
+      throw rvError('INVALID_ARGUMENT', why, RangeError);
     }
   }
 
