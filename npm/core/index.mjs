@@ -1,0 +1,13 @@
+// ESM entry: the same module as index.js (one native binary, one class).
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const core = require('./index.js');
+
+export const VectorDb = core.VectorDb;
+export const VectorDB = core.VectorDB;
+export const version = core.version;
+export const simdLevel = core.simdLevel;
+/** Absolute path of the native binary that was loaded. */
+export const binaryPath = core.binaryPath;
+export default core;
