@@ -19,9 +19,9 @@ export NODE_PATH := /usr/share/nodejs
 export npm_config_nodedir := /usr
 
 # Debian packages, by what needs them.
-APT_CORE  = cmake ninja-build g++ pkg-config libgtest-dev nlohmann-json3-dev liblmdb-dev lmdb-utils zlib1g-dev \
+APT_CORE  = cmake ninja-build libcli11-dev g++ pkg-config libgtest-dev nlohmann-json3-dev liblmdb-dev lmdb-utils zlib1g-dev \
             dataset-fashion-mnist
-APT_TEST  = clang libclang-rt-14-dev emscripten binaryen
+APT_TEST  = clang libclang-rt-14-dev emscripten binaryen chromium g++-aarch64-linux-gnu qemu-user
 APT_BENCH = libhnswlib-dev libfaiss-dev
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -31,11 +31,11 @@ define apt_ensure
 	if [ -n "$$missing" ]; then
 	  echo "installing:$$missing"
 	  $(SUDO) apt-get update -q
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing
 	fi
 endef
 
-.PHONY: setup setup-test setup-bench build demo test test-unit asan tsan wasm-check fuzz bench clean
+.PHONY: setup setup-test setup-bench build demo test test-unit asan tsan wasm-check simd-check fuzz node-test wasm-test bench clean
 
 setup:
 	$(call apt_ensure,$(APT_CORE))
@@ -56,7 +56,7 @@ demo: build
 # Every test: the unit suite (Release), then the sanitizer runs, the em++ build check
 # and the fuzzers. A summary line closes the run.
 test: setup-test
-	$(MAKE) --no-print-directory test-unit asan tsan wasm-check fuzz
+	$(MAKE) --no-print-directory test-unit asan tsan wasm-check simd-check fuzz node-test wasm-test
 	echo "make test: all test stages passed"
 
 test-unit: build
@@ -85,6 +85,19 @@ wasm-check: setup-test
 	    -DRUVECTOR_WASM_SIMD=$$simd -DRUVECTOR_BUILD_WASM=OFF -DRUVECTOR_BUILD_TESTS=OFF >/dev/null
 	  cmake --build build-wasm-check-$$simd -j $(JOBS) --target ruvector
 	done
+
+# NEON kernels cross-compiled for arm64 and run under qemu; simd128 kernels under em++ and node.
+simd-check: setup-test
+	scripts/check-neon.sh
+	scripts/check-simd128.sh
+
+# @ruvector/core: addon build (cmake-js), prebuild, node --test, offline pack + install.
+node-test: setup-test
+	scripts/test-node.sh
+
+# @ruvector/wasm: both wasm builds, node --test (fake-indexeddb), Chromium suite.
+wasm-test: setup-test
+	scripts/test-wasm.sh
 
 # libFuzzer targets (clang), each run for a bounded time.
 FUZZ_SECONDS ?= 20
