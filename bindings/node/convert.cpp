@@ -171,17 +171,23 @@ Napi::Value CurrentExceptionToJs(Napi::Env env) {
 
 VectorArg ToVector(const Napi::Value& v, const std::string& what) {
   VectorArg out;
-  if (v.IsTypedArray()) {
-    auto ta = v.As<Napi::TypedArray>();
-    if (ta.TypedArrayType() == napi_float32_array) {
-      auto f = v.As<Napi::Float32Array>();
-      out.set_view(std::span<const float>(f.Data(), f.ElementLength()));
+  napi_env env = v.Env();
+  bool is_typed = false;
+  napi_is_typedarray(env, v, &is_typed);
+  if (is_typed) {
+    // One info call: element type, length and data pointer (already offset by byteOffset).
+    napi_typedarray_type type;
+    size_t length = 0;
+    void* data = nullptr;
+    if (napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr) != napi_ok) throw Napi::Error::New(env);
+    if (type == napi_float32_array) {
+      out.set_view(std::span<const float>(static_cast<const float*>(data), data ? length : 0));
       return out;
     }
-    if (ta.TypedArrayType() == napi_float64_array) {
-      auto d = v.As<Napi::Float64Array>();
-      std::vector<float> copy(d.ElementLength());
-      for (std::size_t i = 0; i < copy.size(); ++i) copy[i] = static_cast<float>(d[i]);
+    if (type == napi_float64_array) {
+      const double* d = static_cast<const double*>(data);
+      std::vector<float> copy(length);
+      for (std::size_t i = 0; i < length; ++i) copy[i] = static_cast<float>(d[i]);
       out.set_owned(std::move(copy));
       return out;
     }
@@ -191,7 +197,6 @@ VectorArg ToVector(const Napi::Value& v, const std::string& what) {
     auto a = v.As<Napi::Array>();
     const std::uint32_t n = a.Length();
     std::vector<float> copy(n);
-    napi_env env = v.Env();
     for (std::uint32_t i = 0; i < n; ++i) {
       napi_value e;
       double d;
@@ -337,10 +342,9 @@ QueryArg ToQuery(Napi::Env env, const Napi::Value& v, const std::string& what) {
   Napi::Object o = v.As<Napi::Object>();
   QueryArg q;
   q.vector = ToVector(o.Get("vector"), what + ".vector");
-  if (auto k = ToUint(GetAlias(o, {"k", "topK"}, nullptr), what + ".k", static_cast<std::uint64_t>(kMaxSafeInteger)))
+  if (auto k = ToUint(o.Get("k"), what + ".k", static_cast<std::uint64_t>(kMaxSafeInteger)))
     q.query.k = static_cast<std::size_t>(*k);
-  if (auto ef = ToUint(GetAlias(o, {"efSearch", "ef_search", "ef"}, nullptr), what + ".efSearch",
-                       std::numeric_limits<std::uint32_t>::max()))
+  if (auto ef = ToUint(o.Get("efSearch"), what + ".efSearch", std::numeric_limits<std::uint32_t>::max()))
     q.query.ef_search = static_cast<std::uint32_t>(*ef);
   q.query.filter = ToJsonObject(env, o.Get("filter"), what + ".filter");
   if (auto b = ToBool(o.Get("includeVector"), what + ".includeVector")) q.query.include_vector = *b;

@@ -42,23 +42,23 @@ Napi::Array IdsToJs(Napi::Env env, const std::vector<std::string>& ids) {
 // Copies the vectors of entries going to the pool into one arena and points the
 // entries at it (JS may change or detach its arrays once the call has returned).
 struct OwnedEntries {
-  std::vector<float> arena;
+  std::unique_ptr<float[]> arena;  // uninitialised: every float is written once, by the copy
   std::vector<ruvector::Entry> entries;
 };
 std::shared_ptr<OwnedEntries> OwnEntries(std::vector<EntryArg>& args) {
   auto out = std::make_shared<OwnedEntries>();
   std::size_t total = 0;
   for (auto& a : args) total += a.vector.span().size();
-  out->arena.resize(total);
+  out->arena.reset(new float[total > 0 ? total : 1]);
   out->entries.reserve(args.size());
   std::size_t off = 0;
   for (auto& a : args) {
     auto s = a.vector.span();
-    std::copy(s.begin(), s.end(), out->arena.begin() + static_cast<std::ptrdiff_t>(off));
+    std::copy(s.begin(), s.end(), out->arena.get() + off);
     ruvector::Entry e;
     e.id = std::move(a.entry.id);
     e.metadata = std::move(a.entry.metadata);
-    e.vector = std::span<const float>(out->arena.data() + off, s.size());
+    e.vector = std::span<const float>(out->arena.get() + off, s.size());
     out->entries.push_back(std::move(e));
     off += s.size();
   }

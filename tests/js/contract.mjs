@@ -544,8 +544,10 @@ export function contractSuite(name, loadModule) {
         assert.equal(await ok.len(), 1);
         await ok.close();
       });
+    });
 
-      it('a closed database rejects calls with a clear error', async () => {
+    describe('lifecycle', () => {
+      it('a closed database rejects calls with code INVALID_ARGUMENT ("database is closed")', async () => {
         const db = new M.VectorDb({ dimensions: 2 });
         await db.insert({ id: 'a', vector: [1, 2] });
         await db.close();
