@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -45,6 +46,12 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// Rounds for JSON output, so documents show 0.022 rather than 0.021882000000000002.
+double rounded(double v, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(v * scale) / scale;
+}
 
 // ---- output helpers ----
 
@@ -446,7 +453,7 @@ Outcome import_snapshot(const GlobalOptions& g, const ImportOptionsCli& o) {
                           {"file", o.file},
                           {"format", "snapshot"},
                           {"batches", 1},
-                          {"seconds", total},
+                          {"seconds", rounded(total, 3)},
                           {"count", db.size()}});
 }
 
@@ -526,9 +533,9 @@ Outcome run_import(const GlobalOptions& g, const ImportOptionsCli& o) {
                           {"file", o.file},
                           {"format", import_format_name(*format)},
                           {"batches", batches},
-                          {"parse_seconds", parse_seconds},
-                          {"insert_seconds", insert_seconds},
-                          {"seconds", total},
+                          {"parse_seconds", rounded(parse_seconds, 3)},
+                          {"insert_seconds", rounded(insert_seconds, 3)},
+                          {"seconds", rounded(total, 3)},
                           {"count", db.size()}});
 }
 
@@ -563,7 +570,7 @@ Outcome run_search(const GlobalOptions& g, const SearchOptions& o) {
   const double ms = seconds_since(t0) * 1000;
   if (!hits.ok()) return Outcome::Error(hits.status());
 
-  Json doc{{"k", o.k}, {"took_ms", ms}, {"hits", Json::array()}};
+  Json doc{{"k", o.k}, {"took_ms", rounded(ms, 3)}, {"hits", Json::array()}};
   if (o.ef) doc["ef"] = *o.ef;
   for (const SearchHit& h : *hits) {
     Json j{{"id", h.id}, {"score", float_for_json(h.score)}};
@@ -808,8 +815,12 @@ Outcome run_bench(const GlobalOptions& g, const BenchOptions& o) {
     for (double l : latencies) mean += l;
     mean /= static_cast<double>(nq);
     const double p50 = percentile(latencies, 0.50), p99 = percentile(latencies, 0.99);
-    results.push_back(
-        {{"ef", ef}, {"recall", recall}, {"qps", qps}, {"mean_ms", mean}, {"p50_ms", p50}, {"p99_ms", p99}});
+    results.push_back({{"ef", ef},
+                       {"recall", rounded(recall, 4)},
+                       {"qps", rounded(qps, 1)},
+                       {"mean_ms", rounded(mean, 4)},
+                       {"p50_ms", rounded(p50, 4)},
+                       {"p99_ms", rounded(p99, 4)}});
     char line[160];
     std::snprintf(line, sizeof line, "%6u  %9.4f  %10.0f  %8.3f  %8.3f  %8.3f", ef, recall, qps, mean, p50, p99);
     lines.push_back(line);
@@ -865,7 +876,7 @@ Outcome run_export(const GlobalOptions& g, const ExportOptions& o) {
                             {"format", "snapshot"},
                             {"path", o.snapshot},
                             {"bytes", ec ? 0 : size},
-                            {"seconds", seconds_since(t0)}});
+                            {"seconds", rounded(seconds_since(t0), 3)}});
   }
 
   // JSON Lines, written to a temporary file renamed into place at the end.
@@ -911,7 +922,7 @@ Outcome run_export(const GlobalOptions& g, const ExportOptions& o) {
     return Outcome::Error(st);
   }
   say(g, "exported " + std::to_string(written) + " vectors to " + o.jsonl + " (JSON Lines)");
-  return Outcome::Ok(Json{{"exported", written}, {"format", "jsonl"}, {"path", o.jsonl}, {"seconds", seconds_since(t0)}});
+  return Outcome::Ok(Json{{"exported", written}, {"format", "jsonl"}, {"path", o.jsonl}, {"seconds", rounded(seconds_since(t0), 3)}});
 }
 
 }  // namespace ruvector::cli
