@@ -1,0 +1,54 @@
+// ruvector for browsers, web workers and bundlers: the WebAssembly backend
+// (@ruvector/wasm), the only one that runs outside Node. The same VectorDb class and
+// API as in Node, plus IndexedDB persistence (saveToIndexedDB / loadFromIndexedDB).
+//
+// Bundler-free use needs an import map that names both packages, e.g.
+//   { "imports": { "ruvector": "./node_modules/ruvector/browser.mjs",
+//                  "@ruvector/wasm": "./node_modules/@ruvector/wasm/src/browser.mjs" } }
+// globalThis.RUVECTOR_BACKEND = 'native' before the import is an UNSUPPORTED error
+// (there is no native addon in a browser); 'wasm' or unset is fine.
+import * as wasm from '@ruvector/wasm';
+
+const forced = typeof globalThis.RUVECTOR_BACKEND === 'string' ? globalThis.RUVECTOR_BACKEND.trim().toLowerCase() : '';
+if (forced && forced !== 'wasm' && forced !== 'auto') {
+  const e = new Error(`UNSUPPORTED: RUVECTOR_BACKEND=${globalThis.RUVECTOR_BACKEND}: outside Node, ruvector has only the ` +
+    'wasm backend (@ruvector/wasm); remove the setting or set it to wasm');
+  e.code = 'UNSUPPORTED';
+  throw e;
+}
+
+const reason = forced === 'wasm' ? 'RUVECTOR_BACKEND=wasm'
+  : 'not Node: @ruvector/wasm is the backend for browsers and workers (the native addon runs only in Node)';
+
+/** {name: 'wasm', reason, simdLevel, version, package}. */
+export function getBackend() {
+  return { name: 'wasm', reason, simdLevel: wasm.simdLevel(), version: wasm.version(), package: '@ruvector/wasm', tried: [] };
+}
+
+/** Resolves once the WebAssembly module is compiled (optional: every method waits), with getBackend(). */
+export async function ready() {
+  await wasm.ready();
+  return getBackend();
+}
+
+export const VectorDb = wasm.VectorDb;
+export const VectorDB = wasm.VectorDb;
+export const version = () => wasm.version();
+export const simdLevel = () => wasm.simdLevel();
+export const capabilities = Object.freeze({
+  backend: 'wasm',
+  durable: false,
+  indexedDB: typeof globalThis.indexedDB === 'object' && globalThis.indexedDB !== null,
+  threads: false,
+  hnsw: true,
+  wasm: true,
+});
+export const getImplementationType = () => 'wasm';
+export const isNative = () => false;
+export const isWasm = () => true;
+export const { listIndexedDB, deleteIndexedDB, configure } = wasm;
+
+export default {
+  VectorDb, VectorDB, version, simdLevel, getBackend, ready, capabilities, getImplementationType, isNative, isWasm,
+  listIndexedDB, deleteIndexedDB, configure,
+};

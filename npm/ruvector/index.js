@@ -1,0 +1,71 @@
+'use strict';
+// ruvector for Node: the ruvector vector database through the first backend that
+// loads, native (@ruvector/core) then WebAssembly (@ruvector/wasm); see lib/backend.js.
+// RUVECTOR_BACKEND=native|wasm forces one (read once, when this module loads).
+//
+// The VectorDb class is the backend's own class, re-exported unchanged: both packages
+// implement the same API and options (SPEC §4), so code runs on either without changes.
+// When no backend loads, requiring this module throws an Error with code UNSUPPORTED
+// that lists what was tried and the commands that fix it. Nothing is printed.
+const { selectBackend, unsupportedError, addIndexedDbStubs } = require('./lib/backend.js');
+
+const selection = selectBackend({ require });
+if (!selection.backend) throw unsupportedError(selection);
+
+const backend = selection.backend;
+const m = backend.module;
+if (backend.name === 'native') addIndexedDbStubs(m.VectorDb);
+
+/**
+ * Which backend is in use: {name: 'native' | 'wasm', reason, simdLevel, version}, plus
+ * diagnostics: package, packageVersion, path (the .node or .wasm file), tried (the
+ * backends that failed before it, with their errors).
+ */
+function getBackend() {
+  return {
+    name: backend.name,
+    reason: backend.reason,
+    simdLevel: m.simdLevel(),
+    version: m.version(),
+    package: backend.package,
+    packageVersion: backend.packageVersion,
+    path: backend.path,
+    tried: selection.tried.map(({ name, package: pkg, error }) => ({ name, package: pkg, error })),
+  };
+}
+
+/**
+ * Resolves once the engine is loaded (the wasm module is compiled on first use; the
+ * native addon is loaded already), with getBackend(). Optional: every method waits.
+ */
+async function ready() {
+  if (backend.name === 'wasm') await m.ready();
+  return getBackend();
+}
+
+const native = backend.name === 'native';
+/** What this backend offers: durable storagePath (native), IndexedDB (browsers), engine threads (native). */
+const capabilities = Object.freeze({
+  backend: backend.name,
+  durable: native,
+  indexedDB: !native && typeof globalThis.indexedDB === 'object' && globalThis.indexedDB !== null,
+  threads: native,
+  hnsw: true,
+  wasm: !native,
+});
+
+module.exports = {
+  VectorDb: m.VectorDb,
+  VectorDB: m.VectorDb,
+  /** The engine version, e.g. "0.1.0". */
+  version: () => m.version(),
+  /** The active distance kernels: 'avx512' | 'avx2' | 'scalar' | 'neon' (native), 'simd128' | 'scalar' (wasm). */
+  simdLevel: () => m.simdLevel(),
+  getBackend,
+  ready,
+  capabilities,
+  /** 'native' or 'wasm' (the reference system's name for this). */
+  getImplementationType: () => backend.name,
+  isNative: () => native,
+  isWasm: () => !native,
+};

@@ -1,0 +1,12 @@
+// ESM entry for Node: the same module instance as require('ruvector') (index.js), so
+// importing and requiring share one backend choice and one engine.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const rv = require('./index.js');
+
+export const {
+  VectorDb, VectorDB, version, simdLevel, getBackend, ready, capabilities,
+  getImplementationType, isNative, isWasm,
+} = rv;
+export default rv;

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Every test of the `ruvector` package (npm/ruvector), offline:
+#   1. prerequisites: the @ruvector/core prebuild (scripts/test-node.sh builds it) and the
+#      @ruvector/wasm dist (scripts/build-wasm.sh), each built only when missing
+#   2. development links npm/ruvector/node_modules/@ruvector/{core,wasm} -> npm/{core,wasm}
+#      (what `file:` dependencies would make; npm never resolves these names here, so the
+#      registry's packages of the same names are never fetched)
+#   3. tools reused from npm/wasm/node_modules (typescript, playwright-core): npm ci there
+#      only when missing; node-addon-api and node-gyp-build put in the npm cache for the
+#      offline install of the packed tarballs
+#   4. node --test npm/ruvector/test/*.test.mjs: the shared contract suite once per backend
+#      (RUVECTOR_BACKEND=native and =wasm), fallback on real install trees, the CLI, the
+#      examples (Node fashion-mnist, TypeScript, browser import map in Chromium) and
+#      packaging (npm pack x3, offline install, examples run in the installed folder)
+# Needs: node >= 18 with npm, the built packages above, chromium (RUVECTOR_SKIP_BROWSER=1
+# skips the browser tests and says so), dataset-fashion-mnist.
+# Idempotent: a second run rebuilds and reinstalls nothing.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+export npm_config_nodedir="${npm_config_nodedir:-/usr}"
+
+shopt -s nullglob
+prebuilds=(npm/core/prebuilds/*/*.node)
+if [ ${#prebuilds[@]} -eq 0 ]; then
+  echo "== @ruvector/core has no prebuild: scripts/test-node.sh"
+  scripts/test-node.sh
+fi
+if [ ! -f npm/wasm/dist/ruvector-simd.wasm ] || [ ! -f npm/wasm/dist/index.cjs ]; then
+  echo "== @ruvector/wasm has no dist: scripts/build-wasm.sh"
+  scripts/build-wasm.sh
+fi
+shopt -u nullglob
+
+mkdir -p npm/ruvector/node_modules/@ruvector
+for p in core wasm; do
+  link=npm/ruvector/node_modules/@ruvector/$p
+  if [ "$(readlink "$link" 2>/dev/null)" != "../../../$p" ]; then
+    rm -rf "$link"
+    ln -s "../../../$p" "$link"
+  fi
+done
+
+(
+  cd npm/wasm
+  stamp=node_modules/.ruvector-lock.sha256
+  want=$(sha256sum package-lock.json | cut -d' ' -f1)
+  if [[ ! -f $stamp ]] || [[ "$(cat "$stamp")" != "$want" ]]; then
+    echo "== npm ci (npm/wasm: typescript, playwright-core)"
+    npm ci --no-audit --no-fund --loglevel=error
+    echo "$want" >"$stamp"
+  fi
+)
+for dep in node-addon-api node-gyp-build; do
+  v="$(node -p "require('./npm/core/package.json').dependencies['$dep'].replace(/^[\\^~]/, '')")"
+  if [ -f "npm/core/node_modules/$dep/package.json" ]; then
+    v="$(node -p "require('./npm/core/node_modules/$dep/package.json').version")"
+  fi
+  npm cache add --prefer-offline "$dep@$v" >/dev/null 2>&1 || npm cache add "$dep@$v" >/dev/null
+done
+
+if [[ "${RUVECTOR_SKIP_BROWSER:-0}" == 1 ]]; then
+  echo "test-ruvector: browser tests SKIPPED (RUVECTOR_SKIP_BROWSER=1)"
+fi
+echo "== node --test npm/ruvector/test"
+node --test --test-concurrency=1 npm/ruvector/test/*.test.mjs
+echo "test-ruvector: all ruvector tests passed"
