@@ -37,7 +37,7 @@ export type Filter = {
 export interface HnswConfig {
   /** Links per node (layer 0 keeps 2*m). Range 2..256. Default 16. */
   m?: number;
-  /** Candidate list size while building. Default 100. */
+  /** Candidate list size while building. Default 40. */
   efConstruction?: number;
   /** Default candidate list size while searching (per-query `efSearch` overrides). Default 64. */
   efSearch?: number;
