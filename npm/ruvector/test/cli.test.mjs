@@ -1,0 +1,282 @@
+// The `ruvector` bin (bin/ruvector.mjs), end to end in a temporary folder: every
+// command on a durable directory (native) and on a snapshot file (both backends),
+// --json documents, exit codes, malformed input (the message names the line and
+// nothing is written), LOCKED, the progress bar (only on a terminal), `doctor` on
+// real install trees, and directories shared with the C++ tool when it is built.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { makeTree, runNode, pkgDir, repo } from './install-tree.mjs';
+
+const BIN = path.join(pkgDir, 'bin', 'ruvector.mjs');
+let tmp;
+before(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ruvector-cli-'));
+});
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function rvc(args, { backend, cwd = tmp, bin = BIN } = {}) {
+  const env = { ...process.env };
+  delete env.RUVECTOR_BACKEND;
+  if (backend) env.RUVECTOR_BACKEND = backend;
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, env, encoding: 'utf8', timeout: 300_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+function ok(args, opts) {
+  const r = rvc(args, opts);
+  assert.equal(r.status, 0, `ruvector ${args.join(' ')} failed (${r.status}):\n${r.stderr}${r.stdout}`);
+  return r;
+}
+function json(args, opts) {
+  const r = ok([...args, '--json'], opts);
+  assert.equal(r.stderr, '', 'no progress bar or warnings on a non-terminal stderr');
+  return JSON.parse(r.stdout);
+}
+function fails(args, code, exit, opts) {
+  const r = rvc([...args, '--json'], opts);
+  assert.equal(r.status, exit, `expected exit ${exit} for ruvector ${args.join(' ')}:\n${r.stderr}${r.stdout}`);
+  assert.match(r.stderr, new RegExp(`^ruvector: ${code}: `));
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.error.code, code);
+  assert.equal(doc.error.exit_code, exit);
+  return doc.error.message;
+}
+const write = (name, text) => {
+  const p = path.join(tmp, name);
+  fs.writeFileSync(p, text);
+  return name;
+};
+
+const VECTORS = Array.from({ length: 300 }, (_, i) => Array.from({ length: 8 }, (_, j) => Math.round(Math.sin(i * 8 + j) * 1000) / 1000));
+
+function fixtures() {
+  write('a.json', `[\n${VECTORS.slice(0, 100).map((v, i) => `  {"id": "j${i}", "vector": ${JSON.stringify(v)}, "metadata": {"src": "json", "i": ${i}}}`).join(',\n')}\n]\n`);
+  write('b.jsonl', VECTORS.slice(100, 200).map((v, i) => JSON.stringify({ id: `l${i}`, vector: v, metadata: { src: 'jsonl', i } })).join('\n') + '\n');
+  write('c.csv', 'id,vector,metadata\n' + VECTORS.slice(200, 300).map((v, i) => `c${i},"${v.join(',')}","{""src"": ""csv"", ""i"": ${i}}"`).join('\n') + '\n');
+  write('wide.csv', `id,${Array.from({ length: 8 }, (_, j) => `v${j}`).join(',')}\n` + VECTORS.slice(0, 5).map((v, i) => `w${i},${v.join(',')}`).join('\n') + '\n');
+}
+
+// The everyday commands on one database (a directory on native, a .rvs file on either backend).
+function everyday(db, backend) {
+  const created = json(['create', db, '-d', '8', '--metric', 'L2', '--m', '12', '--ef-search', '50'], { backend });
+  assert.deepEqual({ ...created, path: undefined }, {
+    dimensions: 8, metric: 'euclidean', index: 'hnsw', hnsw: { m: 12, ef_construction: 40, ef_search: 50 },
+    path: undefined, created: true, count: 0, storage: db.endsWith('.rvs') ? 'snapshot' : 'directory',
+  });
+  for (const [file, format] of [['a.json', 'json'], ['b.jsonl', 'jsonl'], ['c.csv', 'csv']]) {
+    const r = json(['import', db, file], { backend });
+    assert.equal(r.imported, 100);
+    assert.equal(r.format, format);
+  }
+  assert.equal(json(['import', db, 'wide.csv'], { backend }).count, 305);
+  assert.equal(json(['insert', db, '-v', '[0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]', '--id', 'one', '--metadata', '{"src": "cli"}'], { backend }).count, 306);
+  const id = ok(['insert', db, '--vector', '1,1,1,1,1,1,1,2'], { backend }).stdout.trim();
+  assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4/);
+
+  const hits = json(['search', db, '-v', JSON.stringify(VECTORS[150]), '-k', '3', '--ef', '64'], { backend });
+  assert.equal(hits.k, 3);
+  assert.equal(hits.hits[0].id, 'l50');
+  assert.equal(hits.hits[0].score, 0);
+  assert.deepEqual(hits.hits[0].metadata, { src: 'jsonl', i: 50 });
+  const filtered = json(['search', db, '-v', JSON.stringify(VECTORS[150]), '-k', '5', '--filter', '{"src": "csv"}'], { backend });
+  assert.ok(filtered.hits.length === 5 && filtered.hits.every((h) => h.metadata.src === 'csv'));
+  const fromFile = json(['search', db, '--vector-file', 'b.jsonl', '--row', '7', '-k', '1', '--include-vector', '--no-metadata'], { backend });
+  assert.equal(fromFile.hits[0].id, 'l7');
+  assert.deepEqual(fromFile.hits[0].vector, VECTORS[107]);
+  assert.equal(fromFile.hits[0].metadata, undefined);
+  const table = ok(['search', db, '-v', JSON.stringify(VECTORS[3]), '-k', '2'], { backend }).stdout.split('\n');
+  assert.match(table[0], /^ {3}# {2}id +score {2}metadata$/);
+  assert.match(table[1], /^ {3}1 {2}(j3|w3) +0 {2}/);
+
+  assert.deepEqual(json(['get', db, 'j5'], { backend }), { id: 'j5', vector: VECTORS[5], metadata: { src: 'json', i: 5 } });
+  assert.match(fails(['get', db, 'nope'], 'NOT_FOUND', 3, { backend }), /no entry with id 'nope'/);
+  assert.deepEqual(json(['delete', db, 'one', 'nope'], { backend }), { deleted: ['one'], not_found: ['nope'], count: 306 });
+
+  const info = json(['info', db], { backend });
+  assert.equal(info.count, 306);
+  assert.equal(info.dimensions, 8);
+  assert.equal(info.hnsw.m, 12);
+  assert.equal(info.backend, backend || 'native');
+  assert.ok(info.disk_bytes > 0);
+
+  const bench = json(['bench', db, '--sample', '50', '--ef', '8,64', '-k', '5'], { backend });
+  assert.equal(bench.queries, 50);
+  assert.deepEqual(bench.results.map((r) => r.ef), [8, 64]);
+  assert.ok(bench.results[1].recall >= 0.9, JSON.stringify(bench.results));
+  assert.ok(bench.results.every((r) => r.qps > 0 && r.p99_ms >= r.p50_ms));
+  const text = ok(['bench', db, '--queries', 'b.jsonl', '--sample', '20', '--ef', '32'], { backend }).stdout;
+  assert.match(text, /20 queries \(b\.jsonl\), k=10, recall against exact brute force/);
+  assert.match(text, /^ {4}ef {2}recall@10 {9}QPS/m);
+
+  // export -> re-import into a fresh database gives the same entries, bit for bit.
+  const base = db.replace(/\.rvs$/, '');
+  const ex = json(['export', db, '--jsonl', `${base}-out.jsonl`], { backend });
+  assert.equal(ex.exported, 306);
+  const lines = fs.readFileSync(path.join(tmp, `${base}-out.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(lines.find((l) => l.id === 'c9'), { id: 'c9', vector: VECTORS[209], metadata: { src: 'csv', i: 9 } });
+  const snap = json(['export', db, '--snapshot', `${base}-out.rvs`], { backend });
+  assert.ok(snap.bytes > 306 * 8 * 4);
+  const copy = `${base}-copy${db.endsWith('.rvs') ? '.rvs' : ''}`;
+  assert.equal(json(['create', copy, '--from-snapshot', `${base}-out.rvs`], { backend }).count, 306);
+  assert.deepEqual(json(['get', copy, 'c9'], { backend }), json(['get', db, 'c9'], { backend }));
+  const stdoutExport = ok(['export', db, '--jsonl', '-'], { backend });
+  assert.equal(stdoutExport.stdout.trim().split('\n').length, 306);
+}
+
+describe('ruvector bin', { timeout: 600_000 }, () => {
+  before(fixtures);
+
+  it('--version, --help, usage errors (exit 1)', () => {
+    assert.match(ok(['--version']).stdout, /^ruvector 0\.1\.0 \(backend native, simd \w+\)$/m);
+    assert.match(ok(['--version'], { backend: 'wasm' }).stdout, /^ruvector 0\.1\.0 \(backend wasm, simd (simd128|scalar)\)$/m);
+    const h = ok(['--help']).stdout;
+    for (const c of ['create', 'insert', 'import', 'search', 'get', 'delete', 'info', 'bench', 'export', 'doctor']) assert.match(h, new RegExp(`^  ${c} `, 'm'));
+    assert.match(ok(['import', '--help']).stdout, /--id-prefix P/);
+    assert.match(fails(['frobnicate'], 'USAGE', 1), /unknown command 'frobnicate'/);
+    assert.match(fails(['create', 'x'], 'USAGE', 1), /--dimensions is required/);
+    assert.match(fails(['search', 'x', '--bogus'], 'USAGE', 1), /unknown option '--bogus'/);
+    assert.match(fails(['create', 'x', '-d', '4', '--metric', 'hamming'], 'INVALID_ARGUMENT', 1), /unknown metric 'hamming'/);
+    assert.ok(!fs.existsSync(path.join(tmp, 'x')), 'a failed create leaves nothing behind');
+  });
+
+  it('every command on a durable directory (native backend)', () => everyday('dir-db'));
+  it('every command on a snapshot file, native backend', () => everyday('native.rvs', 'native'));
+  it('every command on a snapshot file, wasm backend', () => everyday('wasm.rvs', 'wasm'));
+
+  it('malformed input names the line and writes nothing (directory and snapshot file)', () => {
+    json(['create', 'strict', '-d', '3', '--metric', 'cosine']);
+    json(['create', 'strict.rvs', '-d', '3']);
+    json(['import', 'strict', write('good.jsonl', '{"id": "g", "vector": [1, 2, 3]}\n')]);
+    json(['import', 'strict.rvs', 'good.jsonl'], { backend: 'wasm' });
+    const before = fs.readFileSync(path.join(tmp, 'strict.rvs'));
+    const cases = [
+      ['bad1.jsonl', '{"id": "a", "vector": [1, 2, 3]}\n\n{"id": "b", "vector": [1, 2]}\n', 'DIMENSION_MISMATCH', /^bad1\.jsonl:3: vector has 2 values, database expects 3$/],
+      ['bad2.jsonl', '{"id": "a", "vector": [1, 2, 3]}\n{"id": "b", "vector": [1, 2, 3]\n', 'INVALID_ARGUMENT', /^bad2\.jsonl:2: invalid JSON \(column \d+\)/],
+      ['bad3.json', '[\n  {"id": "a", "vector": [1, 2, 3]},\n\n  {"id": "b", "vector": [1, null, 3]}\n]\n', 'INVALID_ARGUMENT', /^bad3\.json:4: entry 1: vector\[1\] is null, expected a number$/],
+      ['bad4.json', '[\n  {"id": "a", "vector": [1, 2, 3]},\n  {"id": "b", "vector": [1, 2, 3],}\n]\n', 'INVALID_ARGUMENT', /^bad4\.json:3: invalid JSON/],
+      ['bad5.json', '{"entries": [\n {"id": "a", "vector": [1, 2, 3]},\n {"id": "b", "vectr": [1, 2, 3]}]}\n', 'INVALID_ARGUMENT', /^bad5\.json:3: entry 1: unknown key 'vectr'/],
+      ['bad6.csv', 'id,vector\na,"1,2,3"\nb,"1,NaN,3"\n', 'INVALID_ARGUMENT', /^bad6\.csv:3: column 'vector': vector\[1\]: NaN is not allowed/],
+      ['bad7.csv', 'id,x,y,z\na,1,2,3\nb,1,2\n', 'INVALID_ARGUMENT', /^bad7\.csv:3: has 3 fields, the header has 4$/],
+      ['bad8.csv', 'id,x,y,z\na,1,2,3\n"b\nc",0,0,0\n', 'INVALID_ARGUMENT', /^bad8\.csv:3: vector is all zeros; cosine distance is undefined/],
+      ['bad9.csv', 'id,metadata,vector\na,"{""k"": 1}","[1,2,3]"\nb,[1],"[1,2,3]"\n', 'INVALID_ARGUMENT', /^bad9\.csv:3: column 'metadata': must be a JSON object, got array$/],
+      ['bad10.jsonl', '', 'INVALID_ARGUMENT', /^bad10\.jsonl: the file is empty$/],
+    ];
+    for (const [name, text, code, re] of cases) {
+      write(name, text);
+      for (const db of ['strict', 'strict.rvs']) {
+        const msg = fails(['import', db, name], code, 2, { backend: db.endsWith('.rvs') ? 'wasm' : undefined });
+        assert.match(msg, re, `${name} into ${db}`);
+      }
+    }
+    assert.equal(json(['info', 'strict']).count, 1, 'nothing was written to the directory');
+    assert.deepEqual(fs.readFileSync(path.join(tmp, 'strict.rvs')), before, 'the snapshot file is unchanged');
+    assert.ok(!fs.existsSync(path.join(tmp, 'strict.rvs.lock')), 'the lock was released');
+    assert.match(fails(['import', 'strict', 'nofile.jsonl'], 'INVALID_ARGUMENT', 2), /cannot read 'nofile\.jsonl': no such file/);
+    assert.match(fails(['import', 'strict', write('x.txt', '1,2,3')], 'USAGE', 1), /unknown file extension '\.txt'/);
+    assert.match(fails(['insert', 'strict', '-v', '[1, 2]'], 'DIMENSION_MISMATCH', 2), /vector has 2 values, database expects 3/);
+    assert.match(fails(['insert', 'strict', '-v', '[1, x, 2]'], 'INVALID_ARGUMENT', 2), /--vector: vector\[1\]: 'x' is not a number/);
+    assert.match(fails(['search', 'strict', '-v', '1,2,3', '--filter', '{"a": {"$bad": 1}}'], 'INVALID_ARGUMENT', 2), /\$bad/);
+  });
+
+  it('exit codes: missing database 3, existing 2, LOCKED 5, a directory on wasm 4 (UNSUPPORTED)', () => {
+    assert.match(fails(['info', 'nowhere'], 'NOT_FOUND', 3), /no database at 'nowhere'; create a database with: ruvector create nowhere --dimensions N/);
+    fs.mkdirSync(path.join(tmp, 'emptydir'));
+    assert.match(fails(['insert', 'emptydir', '-v', '1'], 'NOT_FOUND', 3), /empty directory/);
+    assert.deepEqual(fs.readdirSync(path.join(tmp, 'emptydir')), [], 'nothing created in it');
+    json(['create', 'exists', '-d', '2']);
+    assert.match(fails(['create', 'exists', '-d', '2'], 'ALREADY_EXISTS', 2), /already holds a database \(0 vectors, 2 dimensions\)/);
+    json(['create', 'exists.rvs', '-d', '2']);
+    fails(['create', 'exists.rvs', '-d', '2'], 'ALREADY_EXISTS', 2);
+    // A live process holds the snapshot file's lock.
+    fs.writeFileSync(path.join(tmp, 'exists.rvs.lock'), `${process.pid}\n`);
+    assert.match(fails(['insert', 'exists.rvs', '-v', '1,2'], 'LOCKED', 5), /being written by process \d+/);
+    json(['info', 'exists.rvs']);  // readers do not need the lock
+    fs.writeFileSync(path.join(tmp, 'exists.rvs.lock'), '999999999\n');  // stale: no such process
+    json(['insert', 'exists.rvs', '-v', '1,2']);
+    const msg = fails(['info', 'exists'], 'UNSUPPORTED', 4, { backend: 'wasm' });
+    assert.match(msg, /'exists' is a durable database directory, which needs the native backend \(@ruvector\/core\); the backend in use is wasm \(RUVECTOR_BACKEND=wasm\)/);
+    assert.match(msg, /npm install @ruvector\/core@0\.1\.0/);
+    fails(['create', 'wasmdir', '-d', '2'], 'UNSUPPORTED', 4, { backend: 'wasm' });
+    assert.ok(!fs.existsSync(path.join(tmp, 'wasmdir')));
+    assert.match(fails(['info', 'exists', '--backend', 'wasm'], 'UNSUPPORTED', 4), /RUVECTOR_BACKEND=wasm/);
+  });
+
+  it('draws a progress bar on a terminal only', (t) => {
+    const script = spawnSync('script', ['--version'], { encoding: 'utf8' });
+    if (script.status !== 0) return t.skip('util-linux `script` is not installed (needed to run under a pseudo-terminal)');
+    json(['create', 'prog.rvs', '-d', '8']);
+    write('many.jsonl', Array.from({ length: 30000 }, (_, i) => JSON.stringify({ vector: VECTORS[i % 300].map((x) => x + i) })).join('\n'));
+    const log = path.join(tmp, 'tty.log');
+    const r = spawnSync('script', ['-qec', `${process.execPath} ${BIN} import prog.rvs many.jsonl --backend wasm 2>&1`, log], {
+      cwd: tmp, encoding: 'utf8', timeout: 300_000, env: { ...process.env, COLUMNS: '100' },
+    });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /\r(parsing|inserting)[^\r]*\[[#.]+\][^\r]*%/, 'a determinate bar with percent');
+    assert.match(r.stdout, /\x1b\[K/);
+    assert.match(r.stdout, /imported 30000 vectors from many\.jsonl/);
+    // Not on a pipe: the same import's stderr is empty.
+    json(['create', 'prog2.rvs', '-d', '8']);
+    assert.equal(ok(['import', 'prog2.rvs', 'many.jsonl']).stderr, '');
+  });
+
+  it('directories are shared with the C++ tool (when it is built)', (t) => {
+    const cxx = ['build/tools/cli/ruvector', 'build-cli/tools/cli/ruvector'].map((p) => path.join(repo, p)).find((p) => fs.existsSync(p));
+    if (!cxx) return t.skip('the C++ tool is not built (build/tools/cli/ruvector)');
+    json(['create', 'shared', '-d', '8', '--metric', 'euclidean']);
+    json(['import', 'shared', 'a.json']);
+    const r = spawnSync(cxx, ['search', 'shared', '-v', JSON.stringify(VECTORS[4]), '-k', '1', '--json'], { cwd: tmp, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).hits[0].id, 'j4');
+    const w = spawnSync(cxx, ['insert', 'shared', '-v', JSON.stringify(VECTORS[250]), '--id', 'from-cxx'], { cwd: tmp, encoding: 'utf8' });
+    assert.equal(w.status, 0, w.stderr);
+    assert.equal(json(['search', 'shared', '-v', JSON.stringify(VECTORS[250]), '-k', '1']).hits[0].id, 'from-cxx');
+  });
+
+  it('doctor: both backends here; wasm only without @ruvector/core; exit 4 with neither', () => {
+    const d = json(['doctor']);
+    assert.equal(d.selected.name, 'native');
+    assert.deepEqual(d.backends.map((b) => [b.name, b.ok]), [['native', true], ['wasm', true]]);
+    assert.match(ok(['doctor']).stdout, /^in use {2}native: first choice/m);
+
+    const noCore = makeTree({ core: 'absent' });
+    const noneTree = makeTree({ core: 'absent', wasm: 'absent' });
+    try {
+      const bin = path.join(noCore.app, 'node_modules/ruvector/bin/ruvector.mjs');
+      let r = runNode(noCore.app, [bin, 'doctor', '--json']);
+      assert.equal(r.status, 0, r.stderr);
+      const doc = JSON.parse(r.stdout);
+      assert.equal(doc.selected.name, 'wasm');
+      assert.match(doc.selected.reason, /^fallback: @ruvector\/core is not installed/);
+      assert.equal(doc.backends[0].ok, false);
+      assert.match(doc.backends[0].error, /Cannot find module '@ruvector\/core'/);
+      assert.equal(doc.backends[1].ok, true);
+      // The everyday commands work there on a snapshot file, and refuse a directory.
+      r = runNode(noCore.app, [bin, 'create', 'v.rvs', '-d', '2', '--json']);
+      assert.equal(r.status, 0, r.stderr);
+      r = runNode(noCore.app, [bin, 'create', 'vdir', '-d', '2']);
+      assert.equal(r.status, 4);
+      assert.match(r.stderr, /needs the native backend.*fallback: @ruvector\/core is not installed/);
+
+      const nb = path.join(noneTree.app, 'node_modules/ruvector/bin/ruvector.mjs');
+      r = runNode(noneTree.app, [nb, 'doctor', '--json']);
+      assert.equal(r.status, 4);
+      const none = JSON.parse(r.stdout);
+      assert.equal(none.selected, null);
+      assert.equal(none.error.code, 'UNSUPPORTED');
+      assert.match(none.error.message, /Tried, in order:/);
+      r = runNode(noneTree.app, [nb, 'doctor']);
+      assert.equal(r.status, 4);
+      assert.match(r.stdout, /^native {2}FAILED {2}@ruvector\/core is not installed/m);
+      assert.match(r.stdout, /npm install @ruvector\/wasm@0\.1\.0/);
+      r = runNode(noneTree.app, [nb, 'info', 'x.rvs']);
+      assert.equal(r.status, 4);
+      assert.match(r.stderr, /^ruvector: UNSUPPORTED: ruvector has no usable backend/);
+    } finally {
+      noCore.cleanup();
+      noneTree.cleanup();
+    }
+  });
+});
