@@ -104,6 +104,9 @@ class HnswIndex final : public Index {
         insert_node<true>(slots[seq + i], levels[seq + i], **leases[w]);
       });
     }
+    // Large batches: make sure pruning left no node unreachable (O(n * m), amortised
+    // over at least n/8 insertions).
+    if (slots.size() * 8 >= live_count_) reconnect_unreachable();
   }
 
   void remove(Slot s, unsigned threads) override {
@@ -561,6 +564,76 @@ class HnswIndex final : public Index {
         if (level_[i] > max_level_) {
           max_level_ = level_[i];
           entry_ = static_cast<Slot>(i);
+        }
+      }
+    }
+    reconnect_unreachable();
+  }
+
+  // Live nodes that layer 0 no longer reaches from the entry point (deleted nodes are
+  // walked through, as searches do).
+  std::vector<Slot> unreachable_nodes() const {
+    std::vector<Slot> out;
+    if (entry_ == kNoSlot) return out;
+    std::vector<unsigned char> seen(capacity_, 0);
+    std::vector<Slot> stack{entry_};
+    seen[entry_] = 1;
+    while (!stack.empty()) {
+      const Slot x = stack.back();
+      stack.pop_back();
+      const std::uint32_t* l = links(x, 0);
+      for (std::uint32_t j = 1; j <= l[0]; ++j)
+        if (!seen[l[j]]) {
+          seen[l[j]] = 1;
+          stack.push_back(l[j]);
+        }
+    }
+    for (std::size_t i = 0; i < capacity_; ++i)
+      if (level_[i] >= 0 && !deleted_[i] && !seen[i]) out.push_back(static_cast<Slot>(i));
+    return out;
+  }
+
+  // Neighbour pruning (on insert and on repair) can leave a node with no incoming link,
+  // e.g. a tight cluster whose only way in went through a deleted node. Such a node
+  // is found by a walk from the entry point and linked back in: from its nearest
+  // reachable node, replacing that node's farthest link if its list is full.
+  void reconnect_unreachable() {
+    auto vis = visited_.acquire(capacity_);
+    for (int round = 0; round < 4; ++round) {
+      const std::vector<Slot> lost = unreachable_nodes();
+      if (lost.empty()) return;
+      std::vector<unsigned char> is_lost(capacity_, 0);
+      for (Slot u : lost) is_lost[u] = 1;
+      std::vector<Neighbor> found;
+      for (Slot u : lost) {
+        const PreparedQuery q = space_.prepare(space_.vector(u));
+        Slot ep = entry_;
+        float d = space_.distance(q, ep);
+        for (int l = max_level_; l > 0; --l) greedy(q, ep, d, l);
+        vis->reset(capacity_);
+        vis->test_and_set(u);
+        search_layer(q, ep, d, 0, ef_construction_, AcceptLiveExcept{deleted_, u}, *vis, found);
+        std::sort(found.begin(), found.end());
+        const auto from = std::find_if(found.begin(), found.end(), [&](const Neighbor& n) { return !is_lost[n.slot]; });
+        if (from == found.end()) continue;
+        std::uint32_t* l = links(from->slot, 0);
+        bool present = false;
+        for (std::uint32_t j = 1; j <= l[0]; ++j) present |= l[j] == u;
+        if (present) continue;
+        if (l[0] < max_links(0)) {
+          store_link(l + l[0] + 1, u);
+          store_count(l, l[0] + 1);
+        } else {
+          std::uint32_t far = 1;
+          float far_d = -1;
+          for (std::uint32_t j = 1; j <= l[0]; ++j) {
+            const float dj = space_.distance(from->slot, l[j]);
+            if (dj > far_d) {
+              far_d = dj;
+              far = j;
+            }
+          }
+          store_link(l + far, u);
         }
       }
     }

@@ -187,3 +187,58 @@ TEST(HnswRecallTest, EfSearchChangesTheWork) {
 
 }  // namespace
 }  // namespace ruvector
+
+namespace ruvector {
+namespace {
+
+// Every stored vector must find itself while entries around it are replaced and
+// deleted, including a tight far-away cluster (the shape of the reachability loss the
+// CLI's re-import test found; that test reproduces the original sequence).
+TEST(HnswRecallTest, EveryEntryStaysReachableThroughUpsertsAndDeletes) {
+  DatabaseOptions o;
+  o.dimensions = 8;
+  o.metric = Metric::kEuclidean;
+  o.threads = 1;
+  auto db = std::move(Database::open(o)).value();
+  const auto spread = testing::make_clustered(60, 8, 6, 77, 0.3f);
+  auto put = [&](const std::string& id, std::vector<float> v) {
+    ASSERT_TRUE(db->insert(Entry{id, v, nullptr}).ok());
+  };
+  for (std::size_t i = 0; i < spread.n; ++i) put("p" + std::to_string(i), {spread.row(i), spread.row(i) + 8});
+  for (int round = 0; round < 12; ++round) {
+    // A tight, far-away cluster of four, re-inserted as one batch each round.
+    std::vector<std::vector<float>> far(4, std::vector<float>(8, 9.0f));
+    std::vector<Entry> batch;
+    for (int c = 0; c < 4; ++c) {
+      far[static_cast<std::size_t>(c)][static_cast<std::size_t>(c)] += 0.001f;
+      batch.push_back(Entry{"far" + std::to_string(c), far[static_cast<std::size_t>(c)], nullptr});
+    }
+    ASSERT_TRUE(db->insert_batch(batch).ok());
+    // Replace and delete some of the others.
+    for (int i = 0; i < 6; ++i) {
+      const std::size_t row = static_cast<std::size_t>((round * 7 + i * 11) % 60);
+      std::vector<float> v(spread.row(row), spread.row(row) + 8);
+      v[0] += 0.01f * static_cast<float>(round);
+      put("p" + std::to_string(row), v);
+    }
+    ASSERT_TRUE(db->remove("p" + std::to_string((round * 13) % 60)).ok());
+    std::vector<Record> all;
+    ASSERT_TRUE(db->for_each([&](const Record& r) -> Status {
+                      all.push_back(r);
+                      return Status::Ok();
+                    })
+                    .ok());
+    for (const Record& r : all) {
+      SearchQuery q;
+      q.vector = r.vector;
+      q.k = 1;
+      q.ef_search = 200;
+      auto hits = db->search(q);
+      ASSERT_TRUE(hits.ok());
+      EXPECT_EQ((*hits)[0].id, r.id) << "round " << round << ": " << r.id << " is unreachable";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ruvector
