@@ -24,7 +24,13 @@ const OUT = path.join(repo, 'build-wasm-browser');
 let core = null;
 try {
   core = createRequire(path.join(repo, 'npm/core/package.json'))(path.join(repo, 'npm/core'));
-} catch { /* the native addon is not built here: the cross-face checks are skipped */ }
+  const probe = new core.VectorDb({ dimensions: 2 });  // a half-built addon counts as absent
+  await probe.insert({ id: 'p', vector: [1, 2] });
+  await probe.search({ vector: [1, 2], k: 1 });
+  await probe.close();
+} catch {
+  core = null;  // the native addon is not built here: the cross-face checks are skipped
+}
 
 let server;
 let context;

@@ -323,7 +323,7 @@ export function createApi(platform) {
   // positional (vector, k?, filter?) form, which includes vector and metadata.
   function searchArgs(args) {
     const a0 = args[0];
-    if (a0 instanceof Float32Array || Array.isArray(a0)) {
+    if (a0 instanceof Float32Array || a0 instanceof Float64Array || Array.isArray(a0)) {
       return { vector: a0, k: args[1] === undefined ? 10 : args[1], filter: args[2], includeVector: true, includeMetadata: true };
     }
     if (!a0 || typeof a0 !== 'object') throw typeError(`search expects {vector, k, ...}, got ${describe(a0)}`);
@@ -430,7 +430,7 @@ export function createApi(platform) {
     /** Inserts or replaces one entry; resolves to its id. Also (vector, id?, metadata?). */
     async insert(entry, id, metadata) {
       const h = this._h || await this._handle();
-      if (entry instanceof Float32Array || Array.isArray(entry)) entry = { vector: entry, id, metadata };
+      if (entry instanceof Float32Array || entry instanceof Float64Array || Array.isArray(entry)) entry = { vector: entry, id, metadata };
       if (!entry || typeof entry !== 'object') throw typeError(`insert expects {vector, id?, metadata?}, got ${describe(entry)}`);
       const vec = checkVector(entry.vector, 'vector');
       const eid = entry.id === undefined || entry.id === null ? null : normId(entry.id);

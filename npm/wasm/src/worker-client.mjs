@@ -23,7 +23,7 @@ function rvError(code, message, Ctor = Error) {
 const closedError = () => rvError('INVALID_ARGUMENT', 'the database is closed; create or load a new one');
 
 function copyVector(v, what) {
-  if (v instanceof Float32Array) return new Float32Array(v);
+  if (v instanceof Float32Array || v instanceof Float64Array) return new Float32Array(v);
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++)
       if (typeof v[i] !== 'number') throw rvError('INVALID_ARGUMENT', `${what}[${i}] must be a number`, TypeError);
@@ -112,7 +112,7 @@ export function createWorkerClient(spawn) {
     get dimensions() { return this._info ? this._info.dimensions : undefined; }
 
     async insert(entry, id, metadata) {
-      if (entry instanceof Float32Array || Array.isArray(entry)) entry = { vector: entry, id, metadata };
+      if (entry instanceof Float32Array || entry instanceof Float64Array || Array.isArray(entry)) entry = { vector: entry, id, metadata };
       if (!entry || typeof entry !== 'object') throw rvError('INVALID_ARGUMENT', 'insert expects {vector, id?, metadata?}', TypeError);
       const vector = copyVector(entry.vector, 'vector');
       return this._call('insert', [{ ...entry, vector }], [vector.buffer]);
@@ -125,7 +125,7 @@ export function createWorkerClient(spawn) {
         const e = entries[i];
         if (!e || typeof e !== 'object') throw rvError('INVALID_ARGUMENT', `entry ${i}: expected {vector, id?, metadata?}`, TypeError);
         const v = e.vector;
-        if (!(v instanceof Float32Array) && !Array.isArray(v))
+        if (!(v instanceof Float32Array) && !(v instanceof Float64Array) && !Array.isArray(v))
           throw rvError('INVALID_ARGUMENT', `entry ${i}: vector must be a Float32Array or an array of numbers`, TypeError);
         total += v.length;
       }
@@ -152,7 +152,7 @@ export function createWorkerClient(spawn) {
 
     async search(...args) {
       let q = args[0];
-      if (q instanceof Float32Array || Array.isArray(q))
+      if (q instanceof Float32Array || q instanceof Float64Array || Array.isArray(q))
         q = { vector: q, k: args[1] === undefined ? 10 : args[1], filter: args[2], includeVector: true, includeMetadata: true };
       const { msg, transfer } = packQuery(q, 'query');
       return this._call('search', [msg], transfer);

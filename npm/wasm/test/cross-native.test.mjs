@@ -15,8 +15,14 @@ let core = null;
 let why = '';
 try {
   core = require(coreDir);
+  // A smoke call: a half-built sibling package (JS newer than its binary) is "not built".
+  const probe = new core.VectorDb({ dimensions: 2 });
+  await probe.insert({ id: 'p', vector: [1, 2] });
+  await probe.search({ vector: [1, 2], k: 1 });
+  await probe.close();
 } catch (e) {
-  why = `@ruvector/core is not built in ${coreDir} (${String(e.message).split('\n')[0]})`;
+  core = null;
+  why = `@ruvector/core is not built (or not usable) in ${coreDir}: ${String(e.message).split('\n')[0]}`;
 }
 
 // Random (no near-duplicates, so float rounding differences between the simd128 and

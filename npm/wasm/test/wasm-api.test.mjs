@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as wasm from '@ruvector/wasm';
 
@@ -27,6 +28,19 @@ describe('module loading', () => {
     assert.equal(await db.insert({ id: 'a', vector: [1, 2] }), 'a');
     assert.equal(await db.len(), 1);
     await db.close();
+  });
+
+  it('installs no process-wide handlers (uncaughtException, unhandledRejection)', () => {
+    const code = `
+      const n = () => [process.listenerCount('uncaughtException'), process.listenerCount('unhandledRejection')].join();
+      const before = n();
+      const w = require('@ruvector/wasm');
+      w.setBackend(process.argv[1]);
+      w.ready().then(() => console.log(before === n() ? 'same' : before + ' -> ' + n()));`;
+    for (const backend of ['simd', 'baseline']) {
+      const out = execFileSync(process.execPath, ['-e', code, backend], { cwd: pkgDir, encoding: 'utf8' }).trim();
+      assert.equal(out, 'same', backend);
+    }
   });
 
   it('require() and import share one module instance', async () => {
