@@ -393,6 +393,35 @@ Napi::Array HitsToJs(Napi::Env env, const std::vector<ruvector::SearchHit>& hits
   return out;
 }
 
+Napi::Array HitsToRaw(Napi::Env env, const std::vector<ruvector::SearchHit>& hits, bool include_vector,
+                      bool include_metadata) {
+  const std::size_t n = hits.size();
+  napi_value ids;
+  napi_create_array_with_length(env, n, &ids);
+  auto scores = Napi::Float64Array::New(env, n);
+  double* sc = scores.Data();
+  for (std::size_t i = 0; i < n; ++i) {
+    napi_value id;
+    napi_create_string_utf8(env, hits[i].id.data(), hits[i].id.size(), &id);
+    napi_set_element(env, ids, static_cast<std::uint32_t>(i), id);
+    sc[i] = hits[i].score;
+  }
+  Napi::Array out = Napi::Array::New(env, 4);
+  out.Set(0u, Napi::Value(env, ids));
+  out.Set(1u, scores);
+  if (include_vector) {
+    Napi::Array v = Napi::Array::New(env, n);
+    for (std::size_t i = 0; i < n; ++i) v.Set(static_cast<std::uint32_t>(i), FloatsToJs(env, hits[i].vector));
+    out.Set(2u, v);
+  }
+  if (include_metadata) {
+    Napi::Array m = Napi::Array::New(env, n);
+    for (std::size_t i = 0; i < n; ++i) m.Set(static_cast<std::uint32_t>(i), FromJson(env, hits[i].metadata));
+    out.Set(3u, m);
+  }
+  return out;
+}
+
 Napi::Object RecordToJs(Napi::Env env, const ruvector::Record& r) {
   Napi::Object o = Napi::Object::New(env);
   o.Set("id", Napi::String::New(env, r.id));

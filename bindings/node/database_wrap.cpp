@@ -95,6 +95,8 @@ Napi::Function NativeDb::Init(Napi::Env env) {
                          InstanceMethod<&NativeDb::Insert>("insert"),
                          InstanceMethod<&NativeDb::InsertBatch>("insertBatch"),
                          InstanceMethod<&NativeDb::Search>("search"),
+                         InstanceMethod<&NativeDb::SearchRaw>("searchRaw"),
+                         InstanceMethod<&NativeDb::InsertRaw>("insertRaw"),
                          InstanceMethod<&NativeDb::SearchBatch>("searchBatch"),
                          InstanceMethod<&NativeDb::Get>("get"),
                          InstanceMethod<&NativeDb::Delete>("delete"),
@@ -137,27 +139,45 @@ DbHandle& NativeDb::Live(Napi::Env env) {
   return *h_;
 }
 
+Napi::Value NativeDb::InsertCore(Napi::Env env, EntryArg e) {
+  DbHandle& h = Live(env);
+  if (!h.durable && h.inflight == 0) return Napi::String::New(env, Check(env, h.db->insert(e.entry)));
+  std::vector<EntryArg> one;
+  one.push_back(std::move(e));
+  auto owned = OwnEntries(one);
+  auto id = std::make_shared<std::string>();
+  return (new DbWorker(
+              env, h_, "ruvector:insert",
+              [owned, id](ruvector::Database& db) {
+                auto r = db.insert(owned->entries.front());
+                if (!r.ok()) return r.status();
+                *id = std::move(r).value();
+                return ruvector::Status::Ok();
+              },
+              [id](Napi::Env e2) -> Napi::Value { return Napi::String::New(e2, *id); }))
+      ->Start();
+}
+
 Napi::Value NativeDb::Insert(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  return Settle(env, [&]() -> Napi::Value {
-    DbHandle& h = Live(env);
-    EntryArg e = ToEntry(env, info[0], "entry");
-    if (!h.durable && h.inflight == 0) return Napi::String::New(env, Check(env, h.db->insert(e.entry)));
-    std::vector<EntryArg> one;
-    one.push_back(std::move(e));
-    auto owned = OwnEntries(one);
-    auto id = std::make_shared<std::string>();
-    return (new DbWorker(
-                env, h_, "ruvector:insert",
-                [owned, id](ruvector::Database& db) {
-                  auto r = db.insert(owned->entries.front());
-                  if (!r.ok()) return r.status();
-                  *id = std::move(r).value();
-                  return ruvector::Status::Ok();
-                },
-                [id](Napi::Env e2) -> Napi::Value { return Napi::String::New(e2, *id); }))
-        ->Start();
-  });
+  return Settle(env, [&]() -> Napi::Value { return InsertCore(env, ToEntry(env, info[0], "entry")); });
+}
+
+// insertRaw(id, vector, metadata): the fast path used by index.js. Returns the id, or a
+// Promise of it when the work goes to the pool; throws (synchronously) on errors.
+Napi::Value NativeDb::InsertRaw(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  try {
+    Live(env);
+    EntryArg e;
+    e.entry.id = ToId(info[0], "entry.id", true);
+    e.vector = ToVector(info[1], "entry.vector");
+    e.entry.metadata = ToJsonObject(env, info[2], "entry.metadata");
+    e.Bind();
+    return InsertCore(env, std::move(e));
+  } catch (...) {
+    throw Napi::Error(env, CurrentExceptionToJs(env));
+  }
 }
 
 Napi::Value NativeDb::InsertBatch(const Napi::CallbackInfo& info) {
@@ -195,33 +215,63 @@ Napi::Value NativeDb::InsertBatch(const Napi::CallbackInfo& info) {
   });
 }
 
+Napi::Value NativeDb::SearchCore(Napi::Env env, QueryArg q, bool raw) {
+  DbHandle& h = Live(env);
+  const bool vec = q.query.include_vector;
+  const bool meta = q.query.include_metadata;
+  if (h.inflight == 0 && SmallSearch(h, q.query)) {
+    auto hits = Check(env, h.db->search(q.query));
+    return raw ? HitsToRaw(env, hits, vec, meta) : Napi::Value(HitsToJs(env, hits, meta));
+  }
+  auto state = std::make_shared<std::pair<QueryArg, std::vector<ruvector::SearchHit>>>(std::move(q), std::vector<ruvector::SearchHit>{});
+  state->first.vector.make_owned();
+  state->first.Bind();
+  return (new DbWorker(
+              env, h_, "ruvector:search",
+              [state](ruvector::Database& db) {
+                auto r = db.search(state->first.query);
+                if (!r.ok()) return r.status();
+                state->second = std::move(r).value();
+                return ruvector::Status::Ok();
+              },
+              [state, raw, vec, meta](Napi::Env e2) -> Napi::Value {
+                return raw ? HitsToRaw(e2, state->second, vec, meta) : Napi::Value(HitsToJs(e2, state->second, meta));
+              }))
+      ->Start();
+}
+
 Napi::Value NativeDb::Search(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  return Settle(env, [&]() -> Napi::Value {
-    DbHandle& h = Live(env);
-    QueryArg q = ToQuery(env, info[0], "query");
-    const bool meta = q.query.include_metadata;
-    if (h.inflight == 0 && SmallSearch(h, q.query)) return HitsToJs(env, Check(env, h.db->search(q.query)), meta);
-    auto state = std::make_shared<std::pair<QueryArg, std::vector<ruvector::SearchHit>>>(std::move(q), std::vector<ruvector::SearchHit>{});
-    state->first.vector.make_owned();
-    state->first.Bind();
-    return (new DbWorker(
-                env, h_, "ruvector:search",
-                [state](ruvector::Database& db) {
-                  auto r = db.search(state->first.query);
-                  if (!r.ok()) return r.status();
-                  state->second = std::move(r).value();
-                  return ruvector::Status::Ok();
-                },
-                [state, meta](Napi::Env e2) -> Napi::Value { return HitsToJs(e2, state->second, meta); }))
-        ->Start();
-  });
+  return Settle(env, [&]() -> Napi::Value { return SearchCore(env, ToQuery(env, info[0], "query"), false); });
+}
+
+// searchRaw(vector, k, efSearch, filter, includeVector, includeMetadata): the fast path
+// used by index.js (JS reads the query's fields; no property lookups from C++). Returns
+// raw hits [ids, Float64Array scores, vectors?, metadata?] (index.js builds the result
+// objects), or a Promise of them when the work goes to the pool; throws on errors.
+Napi::Value NativeDb::SearchRaw(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  try {
+    Live(env);
+    QueryArg q;
+    q.vector = ToVector(info[0], "query.vector");
+    if (auto k = ToUint(info[1], "query.k", 9007199254740991ull)) q.query.k = static_cast<std::size_t>(*k);
+    if (auto ef = ToUint(info[2], "query.efSearch", 0xffffffffull)) q.query.ef_search = static_cast<std::uint32_t>(*ef);
+    q.query.filter = ToJsonObject(env, info[3], "query.filter");
+    if (auto b = ToBool(info[4], "query.includeVector")) q.query.include_vector = *b;
+    if (auto b = ToBool(info[5], "query.includeMetadata")) q.query.include_metadata = *b;
+    q.Bind();
+    return SearchCore(env, std::move(q), true);
+  } catch (...) {
+    throw Napi::Error(env, CurrentExceptionToJs(env));
+  }
 }
 
 Napi::Value NativeDb::SearchBatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return Settle(env, [&]() -> Napi::Value {
     Live(env);
+    const bool raw = info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
     if (!info[0].IsArray()) ThrowArg("queries must be an array of {vector, k, ...}");
     Napi::Array arr = info[0].As<Napi::Array>();
     const std::uint32_t n = arr.Length();
@@ -250,10 +300,14 @@ Napi::Value NativeDb::SearchBatch(const Napi::CallbackInfo& info) {
                   st->results = std::move(r).value();
                   return ruvector::Status::Ok();
                 },
-                [st](Napi::Env e2) -> Napi::Value {
+                [st, raw](Napi::Env e2) -> Napi::Value {
                   Napi::Array out = Napi::Array::New(e2, st->results.size());
-                  for (std::size_t i = 0; i < st->results.size(); ++i)
-                    out.Set(static_cast<std::uint32_t>(i), HitsToJs(e2, st->results[i], st->queries[i].include_metadata));
+                  for (std::size_t i = 0; i < st->results.size(); ++i) {
+                    const auto& q = st->queries[i];
+                    out.Set(static_cast<std::uint32_t>(i),
+                            raw ? HitsToRaw(e2, st->results[i], q.include_vector, q.include_metadata)
+                                : Napi::Value(HitsToJs(e2, st->results[i], q.include_metadata)));
+                  }
                   return out;
                 }))
         ->Start();

@@ -35,6 +35,10 @@ class NativeDb : public Napi::ObjectWrap<NativeDb> {
 
  private:
   Napi::Value Insert(const Napi::CallbackInfo& info);
+  Napi::Value InsertRaw(const Napi::CallbackInfo& info);
+  Napi::Value InsertCore(Napi::Env env, EntryArg e);
+  Napi::Value SearchRaw(const Napi::CallbackInfo& info);
+  Napi::Value SearchCore(Napi::Env env, QueryArg q, bool raw);
   Napi::Value InsertBatch(const Napi::CallbackInfo& info);
   Napi::Value Search(const Napi::CallbackInfo& info);
   Napi::Value SearchBatch(const Napi::CallbackInfo& info);

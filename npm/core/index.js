@@ -10,6 +10,64 @@ const binding = require('node-gyp-build')(__dirname);
 
 const INTERNAL = Symbol('ruvector.internal');
 
+// Raw hits from the addon ([ids, Float64Array scores, vectors?, metadata?]) -> result
+// objects. Building small objects is much faster in JS than through Node-API.
+function toHits(raw) {
+  const ids = raw[0];
+  const scores = raw[1];
+  const vectors = raw[2];
+  const metadata = raw[3];
+  const n = ids.length;
+  const out = new Array(n);
+  if (vectors === undefined && metadata === undefined) {
+    for (let i = 0; i < n; i++) out[i] = { id: ids[i], score: scores[i] };
+  } else {
+    for (let i = 0; i < n; i++) {
+      const h = { id: ids[i], score: scores[i] };
+      if (vectors !== undefined) h.vector = vectors[i];
+      if (metadata !== undefined) h.metadata = metadata[i];
+      out[i] = h;
+    }
+  }
+  return out;
+}
+
+function toHitLists(raw) {
+  return raw.map(toHits);
+}
+
+function isObject(x) {
+  return typeof x === 'object' && x !== null;
+}
+
+// The addon's fast paths return a value (settled on the JS thread), or a Promise (pool
+// work), or throw: always hand back a Promise.
+function searchVia(n, q) {
+  if (!isObject(q)) return n.search(q); // the addon's full path reports the TypeError
+  let r;
+  try {
+    r = n.searchRaw(q.vector, q.k, q.efSearch, q.filter, q.includeVector, q.includeMetadata);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return r instanceof Promise ? r.then(toHits) : Promise.resolve(toHits(r));
+}
+
+function insertVia(n, e) {
+  if (!isObject(e)) return n.insert(e);
+  let r;
+  try {
+    r = n.insertRaw(e.id, e.vector, e.metadata);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  return r instanceof Promise ? r : Promise.resolve(r);
+}
+
+function searchBatchVia(n, queries) {
+  return n.searchBatch(queries, true).then(toHitLists);
+}
+
 class VectorDb {
   #native = null; // NativeDb once open
   #ready; // Promise<void> settled when the database is open (or failed to open)
@@ -74,7 +132,7 @@ class VectorDb {
 
   insert(entry) {
     const n = this.#native;
-    return n !== null ? n.insert(entry) : this.#later((m) => m.insert(entry));
+    return n !== null ? insertVia(n, entry) : this.#later((m) => insertVia(m, entry));
   }
   insertBatch(entries) {
     const n = this.#native;
@@ -82,11 +140,11 @@ class VectorDb {
   }
   search(query) {
     const n = this.#native;
-    return n !== null ? n.search(query) : this.#later((m) => m.search(query));
+    return n !== null ? searchVia(n, query) : this.#later((m) => searchVia(m, query));
   }
   searchBatch(queries) {
     const n = this.#native;
-    return n !== null ? n.searchBatch(queries) : this.#later((m) => m.searchBatch(queries));
+    return n !== null ? searchBatchVia(n, queries) : this.#later((m) => searchBatchVia(m, queries));
   }
   get(id) {
     const n = this.#native;
