@@ -13,11 +13,15 @@ export interface WorkerOptions {
 }
 
 export declare class WorkerVectorDb {
-  /** Starts the worker; calls made before the database is open wait for it. */
+  /** Starts the worker; bad options throw here; calls made before the database is open wait for it. */
   constructor(options: DbOptions, workerOptions?: WorkerOptions);
   constructor(dimensions: number, metric?: DistanceMetric | null, useHnsw?: boolean | null);
   /** Known once the database is open. */
   readonly dimensions: number | undefined;
+  /** Resolves with this database once it is open in its worker (rejects with the open error). */
+  readonly ready: Promise<this>;
+  /** True after close(). */
+  readonly closed: boolean;
   static deserialize(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, workerOptions?: WorkerOptions): Promise<WorkerVectorDb>;
   static loadFromIndexedDB(name: string, workerOptions?: WorkerOptions): Promise<WorkerVectorDb>;
 
@@ -33,6 +37,8 @@ export declare class WorkerVectorDb {
   isEmpty(): Promise<boolean>;
   info(): Promise<DbInfo>;
   serialize(): Promise<Uint8Array>;
+  /** No-op in memory (parity with @ruvector/core). */
+  checkpoint(): Promise<void>;
   saveToIndexedDB(name?: string): Promise<IndexedDBManifest>;
   /** The module running in the worker. */
   runtime(): Promise<{ backend: 'simd' | 'baseline'; simdLevel: 'simd128' | 'scalar'; version: string }>;

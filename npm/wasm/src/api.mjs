@@ -71,7 +71,7 @@ function describe(v) {
 
 // Resolves constructor arguments (options object, or the reference system's
 // positional form `(dimensions, metric?, useHnsw?)`) into checked settings.
-function resolveOptions(args) {
+export function resolveOptions(args) {
   let o;
   if (typeof args[0] === 'number') {
     const [dimensions, metric, useHnsw] = args;

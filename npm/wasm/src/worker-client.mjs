@@ -9,6 +9,8 @@
 // their buffers transferred, so the caller's arrays are never detached. Errors are
 // rebuilt as the same class (Error / TypeError / RangeError) with the same .code.
 
+import { resolveOptions } from './api.mjs';
+
 function makeError(e) {
   const Ctor = e && e.name === 'TypeError' ? TypeError : e && e.name === 'RangeError' ? RangeError : Error;
   const err = new Ctor(e && e.message ? e.message : String(e));
@@ -91,6 +93,7 @@ export function createWorkerClient(spawn) {
       }
       const args = typeof options === 'number' ? [...arguments].slice(0, 3) : [options];
       const wopts = typeof options === 'number' ? {} : workerOptions || {};
+      resolveOptions(args);  // bad options throw here, synchronously, as with VectorDb
       const conn = connect(spawn(wopts));
       this._init(conn, call(conn, 'open', args));
     }
@@ -110,6 +113,15 @@ export function createWorkerClient(spawn) {
     }
 
     get dimensions() { return this._info ? this._info.dimensions : undefined; }
+
+    /** Resolves with this database once it is open in its worker. */
+    get ready() { return this._opened.then(() => this); }
+
+    /** True after close(). */
+    get closed() { return this._closed; }
+
+    /** Nothing to do in memory (parity with @ruvector/core). */
+    async checkpoint() { await this._opened; }
 
     async insert(entry, id, metadata) {
       if (entry instanceof Float32Array || entry instanceof Float64Array || Array.isArray(entry)) entry = { vector: entry, id, metadata };
