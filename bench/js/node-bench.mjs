@@ -363,15 +363,21 @@ async function runWorker(lib, dataFile, singleCount) {
       // shared, so a pass can be slowed down by other processes.
       const lists = new Array(q);
       let seqSec = Infinity;
+      let cpuSec = Infinity;
       let spent = 0;
       for (let pass = 0; pass < 10 && (pass < 2 || spent < 1); pass++) {
+        const c0 = process.cpuUsage();
         t = now();
         for (let i = 0; i < q; i++) lists[i] = await a.search(qv(i));
         const sec = (now() - t) / 1000;
+        const c = process.cpuUsage(c0);
         spent += sec;
         seqSec = Math.min(seqSec, sec);
+        cpuSec = Math.min(cpuSec, (c.user + c.system) / 1e6);
       }
-      const point = { ef, recall: recallOf(lists, gt), seqQps: q / seqSec };
+      // cpuQps: queries per CPU-second of this process (all its threads): less sensitive
+      // to other processes on a loaded machine than wall-clock QPS.
+      const point = { ef, recall: recallOf(lists, gt), seqQps: q / seqSec, cpuQps: q / cpuSec };
       if (a.searchBatch) {
         let batchSec = Infinity;
         let bl;
@@ -473,19 +479,20 @@ function report(meta, ds, results) {
   row('single insert, awaited (vectors/s)', (r) => r.singleInsertPerSec);
   for (const target of [0.95, 0.99]) {
     row(`sequential search QPS at recall@10 ≥ ${target}`, (r) => at(r, target)?.seqQps);
+    row(`sequential search, queries per CPU-second, at recall@10 ≥ ${target}`, (r) => at(r, target)?.cpuQps);
     row(`batch search QPS at recall@10 ≥ ${target}`, (r) => at(r, target)?.batchQps);
   }
   row('peak RSS (MB)', (r) => r.peakRssMB);
   row('peak RSS above the loaded data (MB)', (r) => r.peakRssMB - r.baselineRssMB);
   row('binary size (MB)', (r) => (r.binaryBytes == null ? null : r.binaryBytes / 1048576), 2);
   L.push('');
-  L.push('Sequential and batch QPS are the best pass over the queries (at least two passes, more until 1 s was spent, at most ten), after one warm-up pass. Sequential search awaits every call (ruvector and the reference return Promises; hnswlib-node and usearch are synchronous). "Batch" is `searchBatch` (ruvector) or `search` with a query matrix on all threads (usearch); hnswlib-node has no batch search. hnswlib-node takes only `number[]`; the conversion is done before its timers. "At recall ≥ x" is the smallest efSearch of the sweep that reaches x (for batch QPS, the same efSearch). A – means the library never reached that recall in the sweep. The reference ignores per-query efSearch, so it was built twice, with its `hnswConfig.efSearch` at 64 and 256; it has no in-memory mode, so it wrote to its own temporary file.');
+  L.push('Sequential and batch QPS are the best pass over the queries (at least two passes, more until 1 s was spent, at most ten), after one warm-up pass. "Queries per CPU-second" divides the same sequential loop by the CPU time of the library\'s process (all threads) instead of wall time; on this loaded machine it is the steadier measure of work per query. Sequential search awaits every call (ruvector and the reference return Promises; hnswlib-node and usearch are synchronous). "Batch" is `searchBatch` (ruvector) or `search` with a query matrix on all threads (usearch); hnswlib-node has no batch search. hnswlib-node takes only `number[]`; the conversion is done before its timers. "At recall ≥ x" is the smallest efSearch of the sweep that reaches x (for batch QPS, the same efSearch). A – means the library never reached that recall in the sweep. The reference ignores per-query efSearch, so it was built twice, with its `hnswConfig.efSearch` at 64 and 256; it has no in-memory mode, so it wrote to its own temporary file.');
   L.push('');
   L.push('### efSearch sweep');
   L.push('');
-  L.push('| library | efSearch | recall@10 | sequential QPS | batch QPS |');
-  L.push('|---|---|---|---|---|');
-  for (const r of results) for (const p of r.sweep) L.push(`| ${r.lib} | ${p.ef} | ${p.recall.toFixed(4)} | ${fmt(p.seqQps)} | ${fmt(p.batchQps)} |`);
+  L.push('| library | efSearch | recall@10 | sequential QPS | queries per CPU-second | batch QPS |');
+  L.push('|---|---|---|---|---|---|');
+  for (const r of results) for (const p of r.sweep) L.push(`| ${r.lib} | ${p.ef} | ${p.recall.toFixed(4)} | ${fmt(p.seqQps)} | ${fmt(p.cpuQps)} | ${fmt(p.batchQps)} |`);
   L.push('');
   const ours = by.ruvector;
   if (ours?.hop) {
@@ -499,13 +506,16 @@ function report(meta, ds, results) {
   L.push('');
   const s95 = (l) => at(by[l] ?? { sweep: [] }, 0.95)?.seqQps;
   const s99 = (l) => at(by[l] ?? { sweep: [] }, 0.99)?.seqQps;
+  const c95 = (l) => at(by[l] ?? { sweep: [] }, 0.95)?.cpuQps;
+  const c99 = (l) => at(by[l] ?? { sweep: [] }, 0.99)?.cpuQps;
+  const cpuNote = (peer) => ` [per CPU-second: 0.95 → ${ratio(c95('ruvector'), c95(peer))}, 0.99 → ${ratio(c99('ruvector'), c99(peer))}]`;
   const check = (ok) => (ok == null ? 'not measured' : ok ? 'met' : '**not met**');
   const ge = (a, b, f = 1) => (a == null || b == null ? null : a >= f * b);
   const refBest = by.reference ? Math.max(...by.reference.sweep.map((p) => p.seqQps)) : null;
   const refRecall = by.reference ? Math.max(...by.reference.sweep.map((p) => p.recall)) : null;
   const oursAtRef = by.ruvector && refRecall != null ? at(by.ruvector, refRecall)?.seqQps : null;
-  L.push(`- Awaited sequential search ≥ 1.0× hnswlib-node at equal recall: 0.95 → ${ratio(s95('ruvector'), s95('hnswlib-node'))}, 0.99 → ${ratio(s99('ruvector'), s99('hnswlib-node'))} (${check(ge(s95('ruvector'), s95('hnswlib-node')) && ge(s99('ruvector'), s99('hnswlib-node')))})`);
-  L.push(`- Awaited sequential search ≥ 1.0× usearch at equal recall: 0.95 → ${ratio(s95('ruvector'), s95('usearch'))}, 0.99 → ${ratio(s99('ruvector'), s99('usearch'))} (${check(ge(s95('ruvector'), s95('usearch')) && ge(s99('ruvector'), s99('usearch')))})`);
+  L.push(`- Awaited sequential search ≥ 1.0× hnswlib-node at equal recall: 0.95 → ${ratio(s95('ruvector'), s95('hnswlib-node'))}, 0.99 → ${ratio(s99('ruvector'), s99('hnswlib-node'))} (${check(ge(s95('ruvector'), s95('hnswlib-node')) && ge(s99('ruvector'), s99('hnswlib-node')))})${cpuNote('hnswlib-node')}`);
+  L.push(`- Awaited sequential search ≥ 1.0× usearch at equal recall: 0.95 → ${ratio(s95('ruvector'), s95('usearch'))}, 0.99 → ${ratio(s99('ruvector'), s99('usearch'))} (${check(ge(s95('ruvector'), s95('usearch')) && ge(s99('ruvector'), s99('usearch')))})${cpuNote('usearch')}`);
   L.push(`- Sequential search ≥ 10× the reference: the reference's best point is recall ${refRecall?.toFixed(4)} at ${fmt(refBest)} QPS; ruvector at recall ≥ that: ${fmt(oursAtRef)} QPS → ${ratio(oursAtRef, refBest)} (${check(ge(oursAtRef, refBest, 10))})`);
   const fasterPeer = Math.max(by['hnswlib-node']?.batchInsertPerSec ?? 0, by.usearch?.batchInsertPerSec ?? 0) || null;
   L.push(`- Batch insert ≥ 1.0× the faster of hnswlib-node/usearch: ${ratio(by.ruvector?.batchInsertPerSec, fasterPeer)} (${check(ge(by.ruvector?.batchInsertPerSec, fasterPeer))}); ≥ 50× the reference: ${ratio(by.ruvector?.batchInsertPerSec, by.reference?.batchInsertPerSec)} (${check(ge(by.ruvector?.batchInsertPerSec, by.reference?.batchInsertPerSec, 50))})`);
@@ -522,6 +532,12 @@ async function main() {
     process.stdout.write(`\n@@RESULT ${JSON.stringify(res)}\n`);
     return;
   }
+  if (args.includes('--readme-only')) {
+    // Re-copy the tables of the last run into the README.
+    const last = JSON.parse(fs.readFileSync(path.join(here, 'last-run.json'), 'utf8'));
+    updateReadme(fs.readFileSync(arg('out', path.join(root, 'docs', 'bench-node.md')), 'utf8'), last.meta);
+    return;
+  }
   const n = Number(arg('n', '20000'));
   const q = Number(arg('queries', '1000'));
   const single = Number(arg('single', '2000'));
@@ -536,8 +552,33 @@ async function main() {
   const md = [header(meta, runs), ...runs.map((r, i) => report(i === 0 ? meta : { ...meta, prebuiltBytes: undefined }, r.ds, r.results))].join('\n');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, md + '\n');
+  updateReadme(md, meta);
   fs.writeFileSync(path.join(here, 'last-run.json'), JSON.stringify({ meta, runs: runs.map((r) => ({ dataset: r.ds.name, results: r.results })) }, null, 2) + '\n');
   console.log(md);
+}
+
+// Copies each dataset's summary table into npm/core/README.md between the bench markers.
+function updateReadme(md, meta) {
+  const readme = path.join(root, 'npm', 'core', 'README.md');
+  if (!fs.existsSync(readme)) return;
+  const text = fs.readFileSync(readme, 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) return;
+  const parts = [];
+  const lines = md.split('\n');
+  for (let k = 0; k < lines.length; k++) {
+    if (!lines[k].startsWith('## ')) continue;
+    parts.push(`**${lines[k].slice(3)}**`, '');
+    const at = lines.indexOf('### Summary', k);
+    let m = at + 2;
+    while (m < lines.length && lines[m].startsWith('|')) parts.push(lines[m++]);
+    parts.push('');
+  }
+  const when = `Measured ${meta.machine.date.slice(0, 10)} on ${meta.machine.cpu}, ${meta.machine.cores} cores (shared and loaded: \`${meta.loadBefore.replace(/.*load average: /, 'load average ')}\`).`;
+  fs.writeFileSync(readme, text.slice(0, i + start.length) + '\n' + when + '\n\n' + parts.join('\n') + text.slice(j));
 }
 
 async function runDataset(kind, n, q, single, libs) {

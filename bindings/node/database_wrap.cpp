@@ -1,5 +1,7 @@
 #include "database_wrap.h"
 
+#include <sys/mman.h>
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,24 +43,62 @@ Napi::Array IdsToJs(Napi::Env env, const std::vector<std::string>& ids) {
 
 // Copies the vectors of entries going to the pool into one arena and points the
 // entries at it (JS may change or detach its arrays once the call has returned).
+// Uninitialised float storage: every float is written once, by the copy. Large arenas
+// come from mmap with transparent huge pages requested, so the copy of a big batch on the
+// JS thread takes a few hundred page faults instead of one per 4 KiB page (measured:
+// page faults dominated the marshalling of a 20,000 x 784 batch).
+class FloatArena {
+ public:
+  explicit FloatArena(std::size_t count) {
+    const std::size_t bytes = count * sizeof(float);
+    if (bytes >= kMmapBytes) {
+      mapped_ = (bytes + kHuge - 1) / kHuge * kHuge;
+      void* p = mmap(nullptr, mapped_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (p != MAP_FAILED) {
+#ifdef MADV_HUGEPAGE
+        madvise(p, mapped_, MADV_HUGEPAGE);
+#endif
+        data_ = static_cast<float*>(p);
+        return;
+      }
+      mapped_ = 0;
+    }
+    heap_.reset(new float[count > 0 ? count : 1]);
+    data_ = heap_.get();
+  }
+  ~FloatArena() {
+    if (mapped_) munmap(data_, mapped_);
+  }
+  FloatArena(const FloatArena&) = delete;
+  FloatArena& operator=(const FloatArena&) = delete;
+  float* data() const { return data_; }
+
+ private:
+  static constexpr std::size_t kHuge = std::size_t(2) << 20;
+  static constexpr std::size_t kMmapBytes = std::size_t(4) << 20;
+  float* data_ = nullptr;
+  std::size_t mapped_ = 0;
+  std::unique_ptr<float[]> heap_;
+};
+
 struct OwnedEntries {
-  std::unique_ptr<float[]> arena;  // uninitialised: every float is written once, by the copy
+  std::unique_ptr<FloatArena> arena;
   std::vector<ruvector::Entry> entries;
 };
 std::shared_ptr<OwnedEntries> OwnEntries(std::vector<EntryArg>& args) {
   auto out = std::make_shared<OwnedEntries>();
   std::size_t total = 0;
   for (auto& a : args) total += a.vector.span().size();
-  out->arena.reset(new float[total > 0 ? total : 1]);
+  out->arena = std::make_unique<FloatArena>(total);
   out->entries.reserve(args.size());
   std::size_t off = 0;
   for (auto& a : args) {
     auto s = a.vector.span();
-    std::copy(s.begin(), s.end(), out->arena.get() + off);
+    std::copy(s.begin(), s.end(), out->arena->data() + off);
     ruvector::Entry e;
     e.id = std::move(a.entry.id);
     e.metadata = std::move(a.entry.metadata);
-    e.vector = std::span<const float>(out->arena.get() + off, s.size());
+    e.vector = std::span<const float>(out->arena->data() + off, s.size());
     out->entries.push_back(std::move(e));
     off += s.size();
   }
