@@ -2,7 +2,7 @@
 //   @ruvector/wasm (this repository, simd128 and baseline builds), hnswlib-wasm,
 //   voy-search, and the reference system's @ruvector/wasm 0.1.31 (flat only).
 //
-//   cd bench/wasm && npm ci && node bench.mjs [--write ../../docs/bench-wasm.md] [--n 20000] [--queries 200]
+//   cd bench/wasm && npm ci && node bench.mjs [--write ../../docs/bench-wasm.md] [--json out.json] [--n 20000] [--queries 500]
 //
 // Data: N x 128 clustered synthetic vectors (100 Gaussian clusters, fixed seed); the
 // queries are fresh draws from the same distribution. Metric: euclidean (L2).
@@ -37,6 +37,7 @@ const EF_CONSTRUCTION = EF_CONSTRUCTIONS[0];
 const TARGET_RECALL = 0.95;
 const EFS = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512];
 const WRITE = opt('write', null);
+const JSON_OUT = opt('json', null);  // machine-readable results (scripts/bench-report.py reads them)
 
 // ---- data ----
 function rng(seed) {
@@ -322,5 +323,19 @@ function report(rs, load0, load1) {
   if (WRITE) {
     fs.writeFileSync(path.resolve(process.cwd(), WRITE), md);
     console.error(`wrote ${WRITE}`);
+  }
+  if (JSON_OUT) {
+    const doc = {
+      date: new Date().toISOString().slice(0, 10),
+      machine: `${cpuName()}, ${os.cpus().length} cores (shared), load ${load0.map((x) => x.toFixed(2)).join('/')} -> ${load1.map((x) => x.toFixed(2)).join('/')}`,
+      data: `${N} x ${DIM} clustered (100 Gaussian clusters), ${NQ} queries, euclidean, recall@${K}; CPU-time QPS`,
+      results: rs.map(({ name, index, insertPerSec, singleInsertPerSec, efc, search, size }) => ({
+        name, index, insertPerSec, singleInsertPerSec, efc, size,
+        search: { at: search.at, points: search.points.map(({ ef, recall, qps, latencyUs, wallQps }) => ({ ef, recall, qps, latencyUs, wallQps })) },
+      })),
+    };
+    fs.mkdirSync(path.dirname(path.resolve(process.cwd(), JSON_OUT)), { recursive: true });
+    fs.writeFileSync(path.resolve(process.cwd(), JSON_OUT), JSON.stringify(doc, null, 1));
+    console.error(`wrote ${JSON_OUT}`);
   }
 }
