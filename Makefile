@@ -82,7 +82,8 @@ tsan: setup-test
 wasm-check: setup-test
 	for simd in ON OFF; do
 	  emcmake cmake -S . -B build-wasm-check-$$simd $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release \
-	    -DRUVECTOR_WASM_SIMD=$$simd -DRUVECTOR_BUILD_WASM=OFF -DRUVECTOR_BUILD_TESTS=OFF >/dev/null
+	    -DRUVECTOR_WASM_SIMD=$$simd -DRUVECTOR_BUILD_WASM=OFF -DRUVECTOR_BUILD_TESTS=OFF \
+	    -Dnlohmann_json_DIR=$(CURDIR)/bindings/wasm/cmake/nlohmann_json >/dev/null
 	  cmake --build build-wasm-check-$$simd -j $(JOBS) --target ruvector
 	done
 

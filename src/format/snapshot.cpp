@@ -33,7 +33,7 @@ std::string encode_snapshot(std::string_view settings_json, std::uint64_t count,
   w.u32(kVersion);
   section(out, kSettings, settings_json);
   std::string recs;
-  recs.reserve(16 + count * (16 + dimensions * 4));
+  recs.reserve(static_cast<std::size_t>(16 + count * (16 + dimensions * 4ull)));
   ByteWriter rw(recs);
   rw.u64(count);
   rw.u32(dimensions);
