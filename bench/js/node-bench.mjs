@@ -449,7 +449,7 @@ function header(meta, runs) {
   L.push('# Node benchmark: @ruvector/core against hnswlib-node, usearch and the reference system');
   L.push('');
   L.push(`Written by \`bench/js/node-bench.mjs\` (one run, ${meta.machine.date}). Machine: ${meta.machine.cpu}, ${meta.machine.cores} cores, ${meta.machine.memGiB} GiB; Node ${meta.machine.node}.`);
-  L.push(`Load before the run: \`${meta.loadBefore}\`; after: \`${meta.loadAfter}\`. The machine is shared with other engineers' builds (a load average near 7 on 2 cores means each process got well under one core), so absolute numbers are low and noisy; the ratios come from the same run, library after library.`);
+  L.push(`Load before the run: \`${meta.loadBefore}\`; after: \`${meta.loadAfter}\`. The machine is shared with other engineers\' builds; a load average above the number of cores means other processes competed for the CPUs throughout, so absolute numbers are low and noisy. The ratios come from the same run, library after library.`);
   L.push('');
   L.push(`Same data and parameters for everyone: L2 distance, k = ${K}, HNSW M = ${M}, efConstruction = ${EF_CONSTRUCTION}. Recall@10 is measured against brute force computed in JS. Each library runs in its own process (peak RSS is its own VmHWM).`);
   L.push('');
@@ -498,7 +498,7 @@ function report(meta, ds, results) {
   if (ours?.hop) {
     L.push('### Threading (ruvector)');
     L.push('');
-    L.push(`- Awaited \`search\` (settled on the JS thread): ${fmt(ours.hop.syncQps)} QPS; the same awaited loop through \`searchBatch([q])\` (one thread-pool round trip per query): ${fmt(ours.hop.poolQps)} QPS, at efSearch ${ours.hop.ef}. A pool hop per small call would cost ${ratio(ours.hop.syncQps, ours.hop.poolQps)}; that is why small calls run synchronously.`);
+    L.push(`- Awaited \`search\` (settled on the JS thread): ${fmt(ours.hop.syncQps)} QPS; the same awaited loop through \`searchBatch([q])\` (one thread-pool round trip per query): ${fmt(ours.hop.poolQps)} QPS, at efSearch ${ours.hop.ef} (sync ÷ pool = ${ratio(ours.hop.syncQps, ours.hop.poolQps)}). The cheaper a single search, the more a round trip per call would cost; that is why small calls settle on the JS thread.`);
     L.push(`- Longest event-loop stall (a 1 ms interval timer) while \`insertBatch\` of ${fmt(by.ruvector.n ?? null)} vectors ran on the pool: ${fmt(ours.eventLoopMaxStallMs, 1)} ms (the batch took ${fmt(ours.batchInsertSec, 1)} s; the stall includes marshalling the entries on the JS thread).`);
     L.push('');
   }
@@ -532,6 +532,19 @@ async function main() {
     process.stdout.write(`\n@@RESULT ${JSON.stringify(res)}\n`);
     return;
   }
+  if (args.includes('--report-only')) {
+    // Rewrites the report (and the README tables) from last-run.json, without measuring.
+    const last = JSON.parse(fs.readFileSync(path.join(here, 'last-run.json'), 'utf8'));
+    const runs = last.runs.map((r) => ({
+      ds: { name: r.dataset, short: r.short ?? `${r.dataset.startsWith('fashion') ? 'fashion-mnist-784' : 'clustered 128-d'}, ${r.results[0].n} vectors` },
+      results: r.results,
+    }));
+    const md = [header(last.meta, runs), ...runs.map((r, i) => report(i === 0 ? last.meta : { ...last.meta, prebuiltBytes: undefined }, r.ds, r.results))].join('\n');
+    const out = arg('out', path.join(root, 'docs', 'bench-node.md'));
+    fs.writeFileSync(out, md + '\n');
+    updateReadme(md, last.meta);
+    return;
+  }
   if (args.includes('--readme-only')) {
     // Re-copy the tables of the last run into the README.
     const last = JSON.parse(fs.readFileSync(path.join(here, 'last-run.json'), 'utf8'));
@@ -553,7 +566,7 @@ async function main() {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, md + '\n');
   updateReadme(md, meta);
-  fs.writeFileSync(path.join(here, 'last-run.json'), JSON.stringify({ meta, runs: runs.map((r) => ({ dataset: r.ds.name, results: r.results })) }, null, 2) + '\n');
+  fs.writeFileSync(path.join(here, 'last-run.json'), JSON.stringify({ meta, runs: runs.map((r) => ({ dataset: r.ds.name, short: r.ds.short, results: r.results })) }, null, 2) + '\n');
   console.log(md);
 }
 

@@ -123,7 +123,10 @@ std::vector<std::uint8_t> BytesOf(const Napi::Value& v, const char* what) {
 bool SmallSearch(const DbHandle& h, const ruvector::SearchQuery& q) {
   if (q.k > kSyncSearchMaxK) return false;
   if (q.ef_search && *q.ef_search > kSyncSearchMaxEf) return false;
-  if (h.flat && static_cast<std::uint64_t>(h.db->size()) * h.dimensions > kSyncFlatMaxFloats) return false;
+  // An exact index scans everything; a filtered HNSW search may degrade toward a scan
+  // when few entries match. Both stay on the JS thread only while a scan is cheap.
+  if ((h.flat || !q.filter.is_null()) && static_cast<std::uint64_t>(h.db->size()) * h.dimensions > kSyncFlatMaxFloats)
+    return false;
   return true;
 }
 

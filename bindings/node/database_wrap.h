@@ -21,7 +21,7 @@ namespace rvnode {
 // Sync/async thresholds (docs in npm/core/README.md, "Threading").
 inline constexpr std::size_t kSyncSearchMaxK = 256;           // k above this -> pool
 inline constexpr std::uint32_t kSyncSearchMaxEf = 2048;       // efSearch above this -> pool
-inline constexpr std::uint64_t kSyncFlatMaxFloats = 1u << 21; // exact search over more floats -> pool
+inline constexpr std::uint64_t kSyncFlatMaxFloats = 1u << 21; // exact or filtered search over more floats -> pool
 inline constexpr std::size_t kSyncBatchMaxEntries = 64;       // insertBatch above this -> pool
 inline constexpr std::uint64_t kSyncBatchMaxFloats = 16384;   // ... or above this many floats
 

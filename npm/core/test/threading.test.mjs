@@ -59,6 +59,22 @@ describe('threading', () => {
     await db.close();
   });
 
+  it('exact and filtered searches over many floats go to the pool; unfiltered HNSW stays synchronous', async () => {
+    const n = 17000; // 17,000 x 128 floats > the 2M-float synchronous scan budget
+    const vecs = randomVectors(n, 128, 15);
+    const entries = vecs.map((vector, i) => ({ id: `v${i}`, vector, metadata: { i } }));
+    const hnsw = new VectorDb({ dimensions: 128, metric: 'euclidean' });
+    const flat = new VectorDb({ dimensions: 128, metric: 'euclidean', index: 'flat' });
+    await Promise.all([hnsw.insertBatch(entries), flat.insertBatch(entries)]);
+    const q = vecs[3];
+    assert.ok(await settledSynchronously(hnsw.search({ vector: q, k: 10 })), 'plain HNSW search');
+    assert.ok(!(await settledSynchronously(hnsw.search({ vector: q, k: 10, filter: { i: { $lt: 50 } } }))), 'filtered');
+    assert.ok(!(await settledSynchronously(flat.search({ vector: q, k: 10 }))), 'exact');
+    assert.equal((await hnsw.search({ vector: q, k: 10, filter: { i: { $lt: 50 } } })).length, 10);
+    assert.equal((await flat.search({ vector: q, k: 1 }))[0].id, 'v3');
+    await Promise.all([hnsw.close(), flat.close()]);
+  });
+
   it('a large insertBatch does not block the event loop', async () => {
     const db = new VectorDb({ dimensions: 64 });
     const entries = randomVectors(20000, 64, 6).map((vector, i) => ({ id: `e${i}`, vector }));
