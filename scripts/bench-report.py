@@ -137,7 +137,7 @@ def load_wasm(path):
         meta = {"source": path, "date": d.get("date", "?") if isinstance(d, dict) else "?", "machine": d.get("machine", "") if isinstance(d, dict) else "",
                 "method": "sequential awaited searches, k = 10"}
         detail = d.get("data", "") if isinstance(d, dict) else ""
-        return meta, [{"face": "wasm", "key": "wasm-clustered128", "title": "WebAssembly (in Node)", "detail": detail,
+        return meta, [{"face": "wasm", "key": "wasm-clustered128", "title": "WebAssembly (in Node): clustered 128-d", "detail": detail,
                        "series": series, "insert_label": "insert (vectors/s)"}]
     text = open(path).read()
     date = re.search(r"on (\d{4}-\d{2}-\d{2})", text)
