@@ -21,8 +21,8 @@ export npm_config_nodedir := /usr
 # Debian packages, by what needs them.
 APT_CORE  = cmake ninja-build libcli11-dev g++ pkg-config libgtest-dev nlohmann-json3-dev liblmdb-dev lmdb-utils zlib1g-dev \
             dataset-fashion-mnist
-APT_TEST  = clang libclang-rt-14-dev emscripten binaryen chromium g++-aarch64-linux-gnu qemu-user
-APT_BENCH = libhnswlib-dev libfaiss-dev
+APT_TEST  = clang libclang-rt-14-dev emscripten binaryen chromium g++-aarch64-linux-gnu qemu-user python3-matplotlib
+APT_BENCH = libhnswlib-dev libfaiss-dev python3-matplotlib emscripten binaryen
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -35,7 +35,7 @@ define apt_ensure
 	fi
 endef
 
-.PHONY: setup setup-test setup-bench build demo test test-unit asan tsan wasm-check simd-check fuzz node-test wasm-test bench clean
+.PHONY: setup setup-test setup-bench build demo test test-unit asan tsan wasm-check simd-check fuzz node-test wasm-test ruvector-test bench clean
 
 setup:
 	$(call apt_ensure,$(APT_CORE))
@@ -56,7 +56,7 @@ demo: build
 # Every test: the unit suite (Release), then the sanitizer runs, the em++ build check
 # and the fuzzers. A summary line closes the run.
 test: setup-test
-	$(MAKE) --no-print-directory test-unit asan tsan wasm-check simd-check fuzz node-test wasm-test
+	$(MAKE) --no-print-directory test-unit asan tsan wasm-check simd-check fuzz node-test wasm-test ruvector-test
 	echo "make test: all test stages passed"
 
 test-unit: build
@@ -100,6 +100,10 @@ node-test: setup-test
 wasm-test: setup-test
 	scripts/test-wasm.sh
 
+# ruvector (the facade): contract suite per backend, fallback, bin, examples, packed install.
+ruvector-test: setup-test
+	scripts/test-ruvector.sh
+
 # libFuzzer targets (clang), each run for a bounded time.
 FUZZ_SECONDS ?= 20
 fuzz: setup-test
@@ -111,10 +115,17 @@ fuzz: setup-test
 	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 2>&1 | tail -2
 	done
 
+# Every face against its peers, one after another, then the merged report with plots:
+# docs/bench-cxx.md, docs/bench-node.md, docs/bench-wasm.md -> docs/benchmarks.md + docs/img/.
 bench: setup-bench
 	cmake -S . -B build-bench $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DRUVECTOR_BUILD_BENCH=ON
 	cmake --build build-bench -j $(JOBS) --target ann_bench
-	build-bench/bench/ann_bench --write-md docs/benchmarks.md $(BENCH_ARGS)
+	build-bench/bench/ann_bench --json build-bench/bench/results.json --write-md docs/bench-cxx.md $(BENCH_ARGS)
+	bench/js/run.sh
+	scripts/build-wasm.sh
+	cd bench/wasm && npm ci --no-audit --no-fund && node bench.mjs --write ../../docs/bench-wasm.md --json ../../build-bench/bench/wasm.json
+	/usr/bin/python3 scripts/bench-report.py --cxx build-bench/bench/results.json --node bench/js/last-run.json \
+	  --wasm build-bench/bench/wasm.json --out docs/benchmarks.md --img docs/img
 
 clean:
 	rm -rf build build-asan build-tsan build-fuzz build-bench build-wasm-check-*
