@@ -5,6 +5,8 @@
 #   3. the prebuild with prebuildify --napi --strip -> npm/core/prebuilds/linux-x64/
 #   4. node --test npm/core/test/ (the shared contract suite, concurrency, threading,
 #      durable storage, types, and the pack + offline install test)
+#   --asan: also build npm/core/build-asan (engine + addon with ASan and UBSan) and run
+#      the contract, threading, concurrency and durable tests under it
 # Needs: cmake, a C++20 compiler, pkg-config, liblmdb-dev, nlohmann-json3-dev, node >= 18.
 # Idempotent: a second run rebuilds nothing that is up to date.
 set -euo pipefail
@@ -42,3 +44,13 @@ node_bin="$(ls prebuilds/linux-x64/*.node 2>/dev/null | head -1 || true)"
 
 echo "== node --test npm/core/test"
 RUVECTOR_REQUIRE_PACKAGING=1 node --test --test-concurrency=1 test/
+
+if [ "${1:-}" = "--asan" ]; then
+  echo "== AddressSanitizer + UndefinedBehaviorSanitizer build (npm/core/build-asan)"
+  npx --no-install cmake-js compile -O build-asan -D --CDRUVECTOR_NODE_SANITIZE=address,undefined --log-level warn
+  echo "== node --test under ASan/UBSan"
+  LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)" \
+    ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    RUVECTOR_NODE_BINARY=build-asan/Debug/ruvector.node \
+    node --test --test-concurrency=1 test/contract.test.mjs test/threading.test.mjs test/concurrency.test.mjs test/durable.test.mjs
+fi

@@ -6,7 +6,10 @@
 // package. The class below only routes calls to the native database (marshalling
 // and every check live in the addon and the engine; see README.md).
 
-const binding = require('node-gyp-build')(__dirname);
+// RUVECTOR_NODE_BINARY: load this .node file instead (sanitizer and debug builds).
+const binding = process.env.RUVECTOR_NODE_BINARY
+  ? require(require('path').resolve(process.env.RUVECTOR_NODE_BINARY))
+  : require('node-gyp-build')(__dirname);
 
 const INTERNAL = Symbol('ruvector.internal');
 
@@ -203,6 +206,7 @@ module.exports = {
   simdLevel: binding.simdLevel,
   /** Absolute path of the native binary that was loaded (diagnostics). */
   get binaryPath() {
+    if (process.env.RUVECTOR_NODE_BINARY) return require('path').resolve(process.env.RUVECTOR_NODE_BINARY);
     return require('node-gyp-build').path(__dirname);
   },
 };
