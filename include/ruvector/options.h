@@ -28,12 +28,12 @@ struct HnswParams {
   // Links per node on upper layers; layer 0 keeps 2*m. Range 2..256.
   std::uint32_t m = 16;
   // Candidate list size while building. Range 1..65535; raised to m if smaller.
-  // 40 keeps batch builds fast (the 50k vectors/s headline on 2 cores) while recall@10
-  // at the default ef_search stays >= 0.99 on the benchmark sets; raise it for harder data.
+  // 40 keeps batch builds fast while recall@10 at the default ef_search stays >= 0.96 on
+  // every benchmark set (docs/benchmarks.md); raise it for harder data.
   std::uint32_t ef_construction = 40;
   // Default candidate list size while searching (per query override in SearchQuery).
-  // Range 1..65535; a search always uses at least k.
-  std::uint32_t ef_search = 64;
+  // Range 1..65535; a search always uses at least k. 100, as in the reference system.
+  std::uint32_t ef_search = 100;
   // Accepted for compatibility with the reference system; the index grows on demand,
   // this only pre-reserves memory. 0 = no reservation.
   std::uint64_t max_elements = 0;

@@ -37,7 +37,7 @@ export interface HnswConfig {
   m?: number;
   /** Candidate list size while building. Default 40. */
   efConstruction?: number;
-  /** Default candidate list size while searching (per-query `efSearch` overrides). Default 64. */
+  /** Default candidate list size while searching (per-query `efSearch` overrides). Default 100. */
   efSearch?: number;
   /** Accepted for compatibility: the index grows on demand; this only pre-reserves. Default 0. */
   maxElements?: number;

@@ -39,7 +39,7 @@ export interface HnswConfig {
   m?: number;
   /** Candidate list size while building. Default 40. */
   efConstruction?: number;
-  /** Default candidate list size while searching (a query's `efSearch` overrides it). Default 64. */
+  /** Default candidate list size while searching (a query's `efSearch` overrides it). Default 100. */
   efSearch?: number;
   /** Accepted for compatibility: the index grows on demand. */
   maxElements?: number;

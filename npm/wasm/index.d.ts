@@ -39,7 +39,7 @@ export interface HnswConfig {
   m?: number;
   /** Candidate list size while building. Default 40. */
   efConstruction?: number;
-  /** Default candidate list size while searching (per-query `efSearch` overrides). Default 64. */
+  /** Default candidate list size while searching (per-query `efSearch` overrides). Default 100. */
   efSearch?: number;
   /** Accepted for compatibility and ignored: the index grows on demand. */
   maxElements?: number;

@@ -126,7 +126,7 @@ export async function create(rv, out, a, o) {
   const hnsw = {};
   if (o.m !== undefined) hnsw.m = intOption(o, 'm', 16, 2, 256);
   if (o['ef-construction'] !== undefined) hnsw.efConstruction = intOption(o, 'ef-construction', 40, 1, 65535);
-  if (o['ef-search'] !== undefined) hnsw.efSearch = intOption(o, 'ef-search', 64, 1, 65535);
+  if (o['ef-search'] !== undefined) hnsw.efSearch = intOption(o, 'ef-search', 100, 1, 65535);
   if (Object.keys(hnsw).length) options.hnswConfig = hnsw;
 
   let snapshotBytes = null;
