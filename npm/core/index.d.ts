@@ -173,6 +173,14 @@ export declare class VectorDb {
 }
 export { VectorDb as VectorDB };
 
+/** The reference system's metric enum, for drop-in compatibility. */
+export declare const JsDistanceMetric: {
+  readonly Euclidean: 'Euclidean';
+  readonly Cosine: 'Cosine';
+  readonly DotProduct: 'DotProduct';
+  readonly Manhattan: 'Manhattan';
+};
+
 /** The engine version, e.g. "0.1.0". */
 export declare function version(): string;
 /** The active SIMD kernel set: 'scalar' | 'avx2' | 'avx512' | 'neon'. */

@@ -199,9 +199,18 @@ class VectorDb {
   }
 }
 
+// The reference system's metric enum (its users pass JsDistanceMetric.Cosine etc.).
+const JsDistanceMetric = Object.freeze({
+  Euclidean: 'Euclidean',
+  Cosine: 'Cosine',
+  DotProduct: 'DotProduct',
+  Manhattan: 'Manhattan',
+});
+
 module.exports = {
   VectorDb,
   VectorDB: VectorDb,
+  JsDistanceMetric,
   version: binding.version,
   simdLevel: binding.simdLevel,
   /** Absolute path of the native binary that was loaded (diagnostics). */

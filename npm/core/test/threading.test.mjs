@@ -162,5 +162,8 @@ describe('threading', () => {
     assert.equal(esm.VectorDB, VectorDb);
     assert.equal(esm.default.VectorDb, VectorDb);
     assert.equal(esm.version(), require('..').version());
+    assert.equal(esm.JsDistanceMetric.Cosine, 'Cosine');
+    const db = new esm.VectorDb({ dimensions: 2, distanceMetric: esm.JsDistanceMetric.Manhattan });
+    assert.equal((await db.info()).metric, 'manhattan');
   });
 });

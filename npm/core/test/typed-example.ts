@@ -1,5 +1,5 @@
 // Type-checked (not run) by test/types.test.mjs with `tsc --noEmit`.
-import { VectorDb, VectorDB, version, simdLevel, type SearchResult, type RuvectorError } from '@ruvector/core';
+import { VectorDb, VectorDB, JsDistanceMetric, version, simdLevel, type SearchResult, type RuvectorError } from '@ruvector/core';
 
 async function main(): Promise<void> {
   const db = new VectorDb({ dimensions: 3, distanceMetric: 'Cosine', hnswConfig: { m: 16, efConstruction: 100, efSearch: 64 } });
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const copy: VectorDb = await VectorDB.deserialize(bytes);
   const info = await copy.info();
   const metric: 'euclidean' | 'cosine' | 'dot' | 'manhattan' = info.metric;
-  const durable = await VectorDb.open({ storagePath: '/tmp/x', dimensions: 3, readOnly: false });
+  const durable = await VectorDb.open({ storagePath: '/tmp/x', dimensions: 3, readOnly: false, distanceMetric: JsDistanceMetric.DotProduct });
   await durable.close();
   try {
     await db.search({ vector: [1, 2], k: 1 });
