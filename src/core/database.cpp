@@ -188,7 +188,8 @@ struct Database::Impl {
     return detail::encode_index_image(img);
   }
 
-  // Fills an empty database with `ups` (unique ids, in id order) in slots 0..n-1, then
+  // Fills an empty database with `ups` (unique ids, in id order) in slots 0..n-1 (an
+  // entry with an empty vector view is already in the space at its slot), then
   // loads `image` when it matches them (and `generation`, unless nullopt), otherwise
   // builds the index. Records why in index_source.
   void bulk_load(std::vector<Upsert>& ups, std::optional<std::string_view> image,
@@ -199,8 +200,9 @@ struct Database::Impl {
     space.reserve(n);
     ids.resize(std::max<std::size_t>(n, 1));
     metadata.resize(std::max<std::size_t>(n, 1));
+    // Entries without a vector view were loaded into the space by the caller.
     detail::parallel_for(n, threads, 512, [&](std::size_t i, unsigned) {
-      space.set(static_cast<Slot>(i), ups[i].vector.data());
+      if (!ups[i].vector.empty()) space.set(static_cast<Slot>(i), ups[i].vector.data());
     });
     std::vector<std::string_view> id_views;
     id_views.reserve(n);
@@ -476,24 +478,24 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options)
       RUVECTOR_RETURN_IF_ERROR(storage->put_value(kSettingsKey, settings_json(impl->settings).dump()));
       return std::unique_ptr<Database>(new Database(std::move(impl)));
     }
-    // Load every record (in id order), then the index image if it matches them.
+    // Load every record (in id order) straight into the vector space, then the index
+    // image if it matches them.
     RUVECTOR_ASSIGN_OR_RETURN(std::uint64_t generation, storage->generation());
-    std::vector<float> vectors;
     std::vector<Impl::Upsert> ups;
     RUVECTOR_ASSIGN_OR_RETURN(std::uint64_t count, storage->count());
-    vectors.reserve(static_cast<std::size_t>(count) * s.dimensions);
     ups.reserve(static_cast<std::size_t>(count));
+    impl->space.reserve(static_cast<std::size_t>(count));
     RUVECTOR_RETURN_IF_ERROR(storage->scan([&](const StoredRecordView& r) -> Status {
       if (r.vector.size() != s.dimensions)
         return Status::Corruption("record '" + std::string(r.id) + "' has " + std::to_string(r.vector.size()) +
                                   " values, the database has " + std::to_string(s.dimensions) + " dimensions");
       RUVECTOR_ASSIGN_OR_RETURN(Json meta, parse_metadata(r.id, r.metadata_json));
-      vectors.insert(vectors.end(), r.vector.begin(), r.vector.end());
+      const auto slot = static_cast<Slot>(ups.size());
+      impl->space.reserve(static_cast<std::size_t>(slot) + 1);
+      impl->space.set(slot, r.vector.data());
       ups.push_back(Impl::Upsert{std::string(r.id), {}, std::move(meta)});
       return Status::Ok();
     }));
-    for (std::size_t i = 0; i < ups.size(); ++i)
-      ups[i].vector = std::span<const float>(vectors.data() + i * s.dimensions, s.dimensions);
     RUVECTOR_ASSIGN_OR_RETURN(std::optional<std::string> image, storage->get_value(kImageKey));
     impl->bulk_load(ups, image ? std::optional<std::string_view>(*image) : std::nullopt, generation);
     return std::unique_ptr<Database>(new Database(std::move(impl)));

@@ -11,13 +11,15 @@ VectorSpace::VectorSpace(std::size_t dim, Metric metric) : dim_(dim), metric_(me
 void VectorSpace::reserve(std::size_t n) {
   if (n <= capacity_) return;
   std::size_t cap = std::max<std::size_t>({n, capacity_ + capacity_ / 2, 64});
-  data_.resize(cap * dim_);
+  std::unique_ptr<float[]> grown(new float[cap * dim_]);  // default-initialised: no zero fill
+  if (capacity_ > 0) std::memcpy(grown.get(), data_.get(), capacity_ * dim_ * sizeof(float));
+  data_ = std::move(grown);
   if (metric_ == Metric::kCosine) inv_norms_.resize(cap, 1.0f);
   capacity_ = cap;
 }
 
 void VectorSpace::set(Slot slot, const float* v) {
-  std::memcpy(data_.data() + static_cast<std::size_t>(slot) * dim_, v, dim_ * sizeof(float));
+  std::memcpy(data_.get() + static_cast<std::size_t>(slot) * dim_, v, dim_ * sizeof(float));
   if (metric_ == Metric::kCosine) {
     const float sq = kernels_->dot(v, v, dim_);
     inv_norms_[slot] = sq > 0.0f ? 1.0f / std::sqrt(sq) : 0.0f;
@@ -42,7 +44,7 @@ float VectorSpace::to_score(float internal) const noexcept {
 }
 
 std::size_t VectorSpace::memory_bytes() const noexcept {
-  return data_.capacity() * sizeof(float) + inv_norms_.capacity() * sizeof(float);
+  return capacity_ * dim_ * sizeof(float) + inv_norms_.capacity() * sizeof(float);
 }
 
 }  // namespace ruvector::detail

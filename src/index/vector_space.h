@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <memory>
 #include <vector>
 
 #include "ruvector/metric.h"
@@ -40,7 +41,7 @@ class VectorSpace {
   void reserve(std::size_t n);
   // Stores a copy of v (length dim) at slot < capacity().
   void set(Slot slot, const float* v);
-  const float* vector(Slot slot) const noexcept { return data_.data() + static_cast<std::size_t>(slot) * dim_; }
+  const float* vector(Slot slot) const noexcept { return data_.get() + static_cast<std::size_t>(slot) * dim_; }
 
   PreparedQuery prepare(const float* q) const noexcept;
 
@@ -76,7 +77,7 @@ class VectorSpace {
   Metric metric_;
   const Kernels* kernels_;
   std::size_t capacity_ = 0;
-  std::vector<float> data_;       // capacity_ * dim_
+  std::unique_ptr<float[]> data_;  // capacity_ * dim_; not zero-filled (slots are written before use)
   std::vector<float> inv_norms_;  // cosine only
 };
 
