@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
   sq.filter = Json{{"label", 7}};
   auto sneakers = db->search(sq);
   if (!sneakers.ok()) return fail(sneakers.status());
-  std::printf("query 0 is a %s; nearest with filter {\"label\": 7}:\n", kLabels[test->labels[0]]);
+  std::printf("query 0 (%s): nearest with filter {\"label\": 7} (Sneaker):\n", kLabels[test->labels[0]]);
   for (const auto& h : *sneakers)
     std::printf("  %-12s %-11s distance %.1f\n", h.id.c_str(), h.metadata["name"].get<std::string>().c_str(), h.score);
 
