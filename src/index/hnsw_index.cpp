@@ -384,16 +384,17 @@ class HnswIndex final : public Index {
     kept.reserve(max_count);
     for (const Neighbor& c : cands) {
       if (kept.size() >= max_count) break;
-      bool good = true;
-      for (const Neighbor& k : kept) {
-        if (space_.distance(c.slot, k.slot) < c.distance) {
-          good = false;
-          break;
-        }
-      }
-      if (good) kept.push_back(c);
+      if (is_diverse(c, kept)) kept.push_back(c);
     }
     cands.swap(kept);
+  }
+
+  // The heuristic's test: `c` (with its distance to the base) is nearer to the base than
+  // to every node in `kept`.
+  bool is_diverse(const Neighbor& c, const std::vector<Neighbor>& kept) const noexcept {
+    for (const Neighbor& k : kept)
+      if (space_.distance(c.slot, k.slot) < c.distance) return false;
+    return true;
   }
 
   // Adds `from` to the links of `to` at `level`, pruning with the heuristic when full.
@@ -528,14 +529,7 @@ class HnswIndex final : public Index {
         std::vector<Neighbor> skipped;
         for (const Neighbor& c : cands) {
           if (kept.size() >= before) break;
-          bool good = true;
-          for (const Neighbor& k : kept) {
-            if (space_.distance(c.slot, k.slot) < c.distance) {
-              good = false;
-              break;
-            }
-          }
-          (good ? kept : skipped).push_back(c);
+          (is_diverse(c, kept) ? kept : skipped).push_back(c);
         }
         for (const Neighbor& c : skipped) {
           if (kept.size() >= before) break;
