@@ -13,7 +13,7 @@ const dest = path.join(pkg, 'deps', 'ruvector');
 fs.rmSync(path.join(pkg, 'deps'), { recursive: true, force: true });
 if (process.argv.includes('--clean')) process.exit(0);
 
-const parts = ['CMakeLists.txt', 'LICENSE', 'include', 'src', 'cmake', path.join('bindings', 'node')];
+const parts = ['CMakeLists.txt', 'VERSION', 'LICENSE', 'include', 'src', 'cmake', path.join('bindings', 'node')];
 for (const p of parts) {
   const from = path.join(root, p);
   if (!fs.existsSync(from)) continue;

@@ -19,6 +19,7 @@ const prebuildDir = path.join(coreDir, 'prebuilds', `${process.platform}-${proce
 const hasPrebuild = fs.existsSync(prebuildDir) && fs.readdirSync(prebuildDir).some((f) => f.endsWith('.node'));
 const hasWasm = fs.existsSync(path.join(wasmDir, 'dist/ruvector-simd.wasm'));
 const DEAD = 'http://127.0.0.1:9';
+const VERSION = fs.readFileSync(path.join(repo, 'VERSION'), 'utf8').trim();
 
 function npm(args, cwd) {
   const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
@@ -59,8 +60,8 @@ describe('packaging: npm pack x3 -> offline install -> examples', {
   it('the ruvector tarball: entries, types, bin, optional dependencies on our packages', () => {
     const m = manifests.ruvector;
     assert.equal(m.name, 'ruvector');
-    assert.equal(m.version, '0.1.0');
-    assert.deepEqual(m.optionalDependencies, { '@ruvector/core': '0.1.0', '@ruvector/wasm': '0.1.0' });
+    assert.equal(m.version, VERSION);
+    assert.deepEqual(m.optionalDependencies, { '@ruvector/core': VERSION, '@ruvector/wasm': VERSION });
     assert.equal(m.dependencies, undefined, 'no other dependencies');
     assert.deepEqual(m.bin, { ruvector: 'bin/ruvector.mjs' });
     for (const f of ['index.js', 'index.mjs', 'browser.mjs', 'index.d.ts', 'README.md', 'lib/backend.js', 'bin/ruvector.mjs', 'lib/cli/importers.mjs'])
@@ -75,9 +76,9 @@ describe('packaging: npm pack x3 -> offline install -> examples', {
     const lock = JSON.parse(fs.readFileSync(path.join(app, 'package-lock.json'), 'utf8'));
     for (const name of ['ruvector', '@ruvector/core', '@ruvector/wasm']) {
       const entry = lock.packages[`node_modules/${name}`];
-      assert.equal(entry.version, '0.1.0', name);
+      assert.equal(entry.version, VERSION, name);
       assert.match(entry.resolved, /^file:.*\.tgz$/, `${name} came from our tarball, not a registry: ${entry.resolved}`);
-      assert.equal(JSON.parse(fs.readFileSync(path.join(app, 'node_modules', name, 'package.json'), 'utf8')).version, '0.1.0');
+      assert.equal(JSON.parse(fs.readFileSync(path.join(app, 'node_modules', name, 'package.json'), 'utf8')).version, VERSION);
     }
     assert.ok(!fs.existsSync(path.join(app, 'node_modules/@ruvector/core/build')), 'nothing was compiled at install time');
     assert.ok(fs.existsSync(path.join(app, 'node_modules/.bin/ruvector')));
@@ -92,8 +93,8 @@ describe('packaging: npm pack x3 -> offline install -> examples', {
       assert.equal(r.stdout + r.stderr, '', 'nothing printed');
       const b = r.result.backend;
       assert.equal(b.name, 'native');
-      assert.equal(b.version, '0.1.0', 'our engine (the registry package of this name reports 2.3.0)');
-      assert.equal(b.packageVersion, '0.1.0');
+      assert.equal(b.version, VERSION, 'our engine (the registry package of this name reports 2.3.0)');
+      assert.equal(b.packageVersion, VERSION);
       assert.ok(inside(b.path, path.join(nm, '@ruvector/core/prebuilds')), b.path);
       for (const [p, f] of Object.entries(r.result.resolved)) assert.ok(inside(f, path.join(nm, p)), `${p} -> ${f}`);
       assert.deepEqual(r.result.hits.map((h) => h.id), ['b']);
@@ -107,11 +108,17 @@ describe('packaging: npm pack x3 -> offline install -> examples', {
 
   it('the bin: ruvector doctor, and a database made with it', () => {
     const bin = path.join(app, 'node_modules/.bin/ruvector');
+    for (const backend of ['native', 'wasm']) {
+      const v = spawnSync(bin, ['--version', '--json', '--backend', backend], { cwd: app, encoding: 'utf8' });
+      assert.equal(v.status, 0, v.stderr);
+      assert.deepEqual(JSON.parse(v.stdout), { version: VERSION, engine: VERSION, backend, simd: JSON.parse(v.stdout).simd },
+        'the JS CLI and the engine it loads report the VERSION file');
+    }
     let r = spawnSync(bin, ['doctor', '--json'], { cwd: app, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const d = JSON.parse(r.stdout);
     assert.ok(inside(d.ruvector.path, path.join(app, 'node_modules/ruvector')) || fs.realpathSync(d.ruvector.path) === fs.realpathSync(path.join(app, 'node_modules/ruvector')));
-    assert.deepEqual(d.backends.map((b) => [b.name, b.ok, b.packageVersion]), [['native', true, '0.1.0'], ['wasm', true, '0.1.0']]);
+    assert.deepEqual(d.backends.map((b) => [b.name, b.ok, b.packageVersion]), [['native', true, VERSION], ['wasm', true, VERSION]]);
     assert.equal(d.selected.name, 'native');
     fs.writeFileSync(path.join(app, 'v.jsonl'), '{"id": "a", "vector": [1, 0]}\n{"id": "b", "vector": [0, 1]}\n');
     for (const [db, backend] of [['vdir', 'native'], ['v.rvs', 'wasm']]) {

@@ -55,7 +55,7 @@ describe('module loading', () => {
   it('exports map: types first, node/browser/import/require conditions, .wasm subpaths, ./worker', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
     assert.equal(pkg.name, '@ruvector/wasm');
-    assert.equal(pkg.version, '0.1.0');
+    assert.equal(pkg.version, fs.readFileSync(path.join(pkgDir, '../../VERSION'), 'utf8').trim());
     const dot = pkg.exports['.'];
     assert.equal(Object.keys(dot)[0], 'types');
     for (const c of ['node', 'browser', 'import', 'require', 'default']) assert.ok(dot[c], c);

@@ -8,7 +8,10 @@
 // A directory on the wasm backend is UNSUPPORTED, with the reason and the fix.
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { CliError } from './importers.mjs';
+
+const PKG_VERSION = createRequire(import.meta.url)('../../package.json').version;
 
 export const isSnapshotName = (p) => /\.rvs$/i.test(p);
 
@@ -36,7 +39,7 @@ export function requireDurable(rv, p) {
   if (rv.capabilities.durable) return;
   const b = rv.getBackend();
   throw new CliError('UNSUPPORTED', `'${p}' is a durable database directory, which needs the native backend ` +
-    `(@ruvector/core); the backend in use is ${b.name} (${b.reason}). Install it with: npm install @ruvector/core@0.1.0 ` +
+    `(@ruvector/core); the backend in use is ${b.name} (${b.reason}). Install it with: npm install @ruvector/core@${PKG_VERSION} ` +
     '(then check: ruvector doctor), or keep the database in a snapshot file instead, e.g. ruvector create vectors.rvs --dimensions N');
 }
 
