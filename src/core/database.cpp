@@ -236,8 +236,12 @@ struct Database::Impl {
       }
     }
     std::vector<Slot> all(n);
-    for (std::size_t i = 0; i < n; ++i) all[i] = static_cast<Slot>(i);
-    index->add(all, threads);
+    std::vector<std::uint64_t> keys(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      all[i] = static_cast<Slot>(i);
+      keys[i] = detail::level_key(ids[i]);
+    }
+    index->add(all, keys, threads);
     index_source = n == 0 ? "new" : "rebuilt: " + reason;
     image_stale = n > 0;
   }
@@ -300,12 +304,14 @@ struct Database::Impl {
     }
     detail::parallel_for(ups.size(), threads, 512,
                          [&](std::size_t i, unsigned) { space.set(slots[i], ups[i].vector.data()); });
+    std::vector<std::uint64_t> keys(ups.size());
     for (std::size_t i = 0; i < ups.size(); ++i) {
       metadata[slots[i]] = std::move(ups[i].metadata);
       ids[slots[i]] = ups[i].id;
+      keys[i] = detail::level_key(ups[i].id);
       by_id.emplace(std::move(ups[i].id), slots[i]);
     }
-    index->add(slots, threads);
+    index->add(slots, keys, threads);
   }
 
   void apply_remove(Slot s) {

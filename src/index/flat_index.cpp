@@ -12,7 +12,7 @@ class FlatIndex final : public Index {
  public:
   explicit FlatIndex(const VectorSpace& space) : space_(space) {}
 
-  void add(std::span<const Slot> slots, unsigned) override {
+  void add(std::span<const Slot> slots, std::span<const std::uint64_t>, unsigned) override {
     for (Slot s : slots) {
       if (s >= live_.size()) live_.resize(std::max<std::size_t>(s + 1, live_.size() * 3 / 2), 0);
       live_[s] = 1;
@@ -44,7 +44,7 @@ class FlatIndex final : public Index {
     if (!r.u32(count) || count != n || r.remaining() != 0) return Status::Corruption("flat index image: bad count");
     std::vector<Slot> all(n);
     for (std::size_t i = 0; i < n; ++i) all[i] = static_cast<Slot>(i);
-    add(all, 1);
+    add(all, {}, 1);
     return Status::Ok();
   }
 

@@ -22,7 +22,6 @@
 #include <cmath>
 #include <limits>
 #include <mutex>
-#include <random>
 
 #include "format/coding.h"
 #include "index/exact_scan.h"
@@ -69,19 +68,19 @@ class HnswIndex final : public Index {
         m0_(2 * static_cast<std::size_t>(p.m)),
         ef_construction_(std::max<std::size_t>(p.ef_construction, p.m)),
         level_mult_(1.0 / std::log(static_cast<double>(std::max<std::uint32_t>(p.m, 2)))),
-        rng_(p.seed),
+        seed_(p.seed),
         stripes_(new std::mutex[kStripes]) {
     if (p.max_elements > 0) reserve(static_cast<std::size_t>(std::min<std::uint64_t>(p.max_elements, 1u << 24)));
   }
 
-  void add(std::span<const Slot> slots, unsigned threads) override {
+  void add(std::span<const Slot> slots, std::span<const std::uint64_t> level_keys, unsigned threads) override {
     if (slots.empty()) return;
     Slot top = 0;
     for (Slot s : slots) top = std::max(top, s);
     reserve(static_cast<std::size_t>(top) + 1);
     std::vector<int> levels(slots.size());
     for (std::size_t i = 0; i < slots.size(); ++i) {
-      levels[i] = draw_level();
+      levels[i] = level_for(level_keys[i]);
       init_node(slots[i], levels[i]);
     }
     live_count_ += slots.size();
@@ -270,10 +269,16 @@ class HnswIndex final : public Index {
     capacity_ = cap;
   }
 
-  int draw_level() {
-    std::uniform_real_distribution<double> uni(0.0, 1.0);
-    const double r = std::max(uni(rng_), 1e-300);
-    return std::min(kMaxLevel, static_cast<int>(-std::log(r) * level_mult_));
+  // The layer of an element: -ln(u) * mult with u uniform in (0, 1] drawn from a
+  // splitmix64 of (seed, level key): a function of the element, not of history.
+  int level_for(std::uint64_t key) const noexcept {
+    std::uint64_t z = seed_ ^ key;
+    z += 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    z ^= z >> 31;
+    const double u = static_cast<double>((z >> 11) + 1) * 0x1.0p-53;
+    return std::min(kMaxLevel, static_cast<int>(-std::log(u) * level_mult_));
   }
 
   void init_node(Slot s, int level) {
@@ -638,7 +643,7 @@ class HnswIndex final : public Index {
   const std::size_t m0_;
   const std::size_t ef_construction_;
   const double level_mult_;
-  std::mt19937_64 rng_;
+  const std::uint64_t seed_;
 
   std::size_t capacity_ = 0;
   std::vector<std::uint32_t> level0_;                 // capacity_ * (1 + m0_)

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -40,7 +41,10 @@ class Index {
   virtual ~Index() = default;
 
   // Adds `slots`, whose vectors are already in the space. May use `threads` workers.
-  virtual void add(std::span<const Slot> slots, unsigned threads) = 0;
+  // `level_keys[i]` (one per slot, from level_key() of the element's id) decides the
+  // slot's HNSW layer, so the same elements get the same layers whatever the order or
+  // history of insertions (a replica replaying a command stream builds the same graph).
+  virtual void add(std::span<const Slot> slots, std::span<const std::uint64_t> level_keys, unsigned threads) = 0;
   // Removes a live slot from results at once; the structure is repaired before the
   // slot is handed back through take_released_slots().
   virtual void remove(Slot slot, unsigned threads) = 0;
@@ -66,6 +70,17 @@ class Index {
   // the index is then left empty.
   virtual Status load_image(std::string_view image, std::size_t n) = 0;
 };
+
+// The level key of an element id: a 64-bit hash (FNV-1a, then a final mix) that
+// HNSW combines with its seed to draw the element's layer.
+inline std::uint64_t level_key(std::string_view id) noexcept {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : id) h = (h ^ c) * 0x100000001b3ull;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  return h;
+}
 
 // Exact index: scans every live slot.
 std::unique_ptr<Index> make_flat_index(const VectorSpace& space);
