@@ -93,6 +93,12 @@ class Database {
   // The whole database (settings, records, index image) as bytes that every face of
   // ruvector can load. Consistent: taken under the read lock.
   Result<std::string> serialize() const;
+  // The same bytes, handed to `sink` in pieces of at most `chunk_bytes` (raised to 64)
+  // while they are produced: records are never all in memory at once (the index image,
+  // about 4 * (2m + 1) bytes per entry, is). Taken under the read lock; `sink` must
+  // not call back into this database. Stops at, and returns, the first non-OK status
+  // of `sink`.
+  Status serialize_to(const std::function<Status(std::string_view)>& sink, std::size_t chunk_bytes) const;
   Status serialize_to_file(const std::string& path) const;
   // A new in-memory database (or, with options.storage / storage_path, a durable one
   // that must be empty) holding the snapshot. Settings come from the snapshot;

@@ -621,23 +621,34 @@ Status Database::checkpoint() {
   });
 }
 
-Result<std::string> Database::serialize() const {
-  return guarded([&]() -> Result<std::string> {
+Status Database::serialize_to(const std::function<Status(std::string_view)>& sink, std::size_t chunk_bytes) const {
+  return guarded([&]() -> Status {
     std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
     const Impl& m = *impl_;
     const std::vector<Slot> order = m.slots_in_id_order();
     const std::string image = m.make_image(order, 0);
     std::string meta_text;
-    return detail::encode_snapshot(
+    return detail::encode_snapshot_stream(
         settings_json(m.settings).dump(), order.size(), m.settings.dimensions,
-        [&](const std::function<void(const detail::SnapshotRecord&)>& sink) {
+        [&](const std::function<void(const detail::SnapshotRecord&)>& emit) {
           for (Slot s : order) {
             meta_text = metadata_text(m.metadata[s]);
-            sink({m.ids[s], std::span<const float>(m.space.vector(s), m.settings.dimensions), meta_text});
+            emit({m.ids[s], std::span<const float>(m.space.vector(s), m.settings.dimensions), meta_text});
           }
         },
-        image);
+        image, chunk_bytes, sink);
   });
+}
+
+Result<std::string> Database::serialize() const {
+  std::string bytes;
+  RUVECTOR_RETURN_IF_ERROR(serialize_to(
+      [&](std::string_view piece) {
+        bytes.append(piece);
+        return Status::Ok();
+      },
+      std::size_t{1} << 20));
+  return bytes;
 }
 
 Status Database::serialize_to_file(const std::string& path) const {

@@ -1,5 +1,7 @@
 #include "format/snapshot.h"
 
+#include <algorithm>
+
 #include "format/coding.h"
 #include "format/crc32c.h"
 #include "ruvector/types.h"
@@ -14,38 +16,125 @@ constexpr std::uint32_t kRecords = 0x53434552;   // "RECS"
 constexpr std::uint32_t kIndex = 0x58444E49;     // "INDX"
 constexpr std::uint32_t kEnd = 0x21444E45;       // "END!"
 
-void section(std::string& out, std::uint32_t tag, std::string_view payload) {
-  ByteWriter w(out);
-  w.u32(tag);
-  w.u64(payload.size());
-  w.bytes(payload);
-  w.u32(crc32c(payload));
+// Buffers output and hands it to the sink in pieces of at most `limit` bytes; keeps
+// the CRC-32C of the current section.
+class ChunkedWriter {
+ public:
+  ChunkedWriter(std::size_t limit, const std::function<Status(std::string_view)>& sink)
+      : limit_(limit), sink_(sink), w_(buf_) {
+    buf_.reserve(limit);
+  }
+  ByteWriter& writer() { return w_; }
+  Status status() const { return status_; }
+
+  // Writes raw bytes outside any section.
+  void raw(std::string_view b) {
+    w_.bytes(b);
+    spill();
+  }
+  void begin_section(std::uint32_t tag, std::uint64_t length) {
+    w_.u32(tag);
+    w_.u64(length);
+    section_start_ = buf_.size();
+    crc_ = 0;
+  }
+  // Section payload bytes already appended to writer() since the last call are
+  // checksummed; flushes when the buffer is full.
+  void payload_written() {
+    crc_ = crc32c_extend(crc_, buf_.data() + section_start_, buf_.size() - section_start_);
+    section_start_ = buf_.size();
+    spill();
+  }
+  void payload(std::string_view b) {
+    while (!b.empty()) {
+      const std::size_t room = limit_ > buf_.size() ? limit_ - buf_.size() : 0;
+      const std::size_t n = std::min(b.size(), std::max<std::size_t>(room, 1));
+      w_.bytes(b.substr(0, n));
+      b.remove_prefix(n);
+      payload_written();
+    }
+  }
+  void end_section() {
+    payload_written();
+    w_.u32(crc_);
+    section_start_ = buf_.size();
+    spill();
+  }
+  Status finish() {
+    flush();
+    return status_;
+  }
+
+ private:
+  void spill() {
+    if (buf_.size() >= limit_) flush();
+  }
+  void flush() {
+    if (buf_.empty()) return;
+    std::string_view all(buf_);
+    while (status_.ok() && !all.empty()) {
+      const std::size_t n = std::min(all.size(), limit_);
+      status_ = sink_(all.substr(0, n));
+      all.remove_prefix(n);
+    }
+    buf_.clear();
+    section_start_ = 0;
+  }
+
+  std::size_t limit_;
+  const std::function<Status(std::string_view)>& sink_;
+  std::string buf_;
+  ByteWriter w_;
+  std::size_t section_start_ = 0;
+  std::uint32_t crc_ = 0;
+  Status status_;
+};
+
+void whole_section(ChunkedWriter& out, std::uint32_t tag, std::string_view payload) {
+  out.begin_section(tag, payload.size());
+  out.payload(payload);
+  out.end_section();
 }
 
 }  // namespace
 
-std::string encode_snapshot(std::string_view settings_json, std::uint64_t count, std::uint32_t dimensions,
-                            const std::function<void(const std::function<void(const SnapshotRecord&)>&)>& records,
-                            std::string_view index_image) {
-  std::string out;
-  ByteWriter w(out);
-  w.bytes(kMagic);
-  w.u32(kVersion);
-  section(out, kSettings, settings_json);
-  std::string recs;
-  recs.reserve(static_cast<std::size_t>(16 + count * (16 + dimensions * 4ull)));
-  ByteWriter rw(recs);
-  rw.u64(count);
-  rw.u32(dimensions);
+Status encode_snapshot_stream(std::string_view settings_json, std::uint64_t count, std::uint32_t dimensions,
+                              const SnapshotRecordSource& records, std::string_view index_image,
+                              std::size_t chunk_bytes, const std::function<Status(std::string_view)>& sink) {
+  ChunkedWriter out(std::max<std::size_t>(chunk_bytes, 64), sink);
+  out.raw(kMagic);
+  out.writer().u32(kVersion);
+  whole_section(out, kSettings, settings_json);
+  std::uint64_t records_bytes = 8 + 4;
   records([&](const SnapshotRecord& r) {
-    rw.str(r.id);
-    rw.f32s(r.vector.data(), r.vector.size());
-    rw.str(r.metadata_json);
+    records_bytes += 4 + r.id.size() + 4ull * r.vector.size() + 4 + r.metadata_json.size();
   });
-  section(out, kRecords, recs);
-  if (!index_image.empty()) section(out, kIndex, index_image);
-  section(out, kEnd, {});
-  return out;
+  out.begin_section(kRecords, records_bytes);
+  ByteWriter& w = out.writer();
+  w.u64(count);
+  w.u32(dimensions);
+  records([&](const SnapshotRecord& r) {
+    if (!out.status().ok()) return;
+    w.str(r.id);
+    w.f32s(r.vector.data(), r.vector.size());
+    w.str(r.metadata_json);
+    out.payload_written();
+  });
+  out.end_section();
+  if (!index_image.empty()) whole_section(out, kIndex, index_image);
+  whole_section(out, kEnd, {});
+  return out.finish();
+}
+
+std::string encode_snapshot(std::string_view settings_json, std::uint64_t count, std::uint32_t dimensions,
+                            const SnapshotRecordSource& records, std::string_view index_image) {
+  std::string bytes;
+  const std::function<Status(std::string_view)> append = [&](std::string_view piece) {
+    bytes.append(piece);
+    return Status::Ok();
+  };
+  (void)encode_snapshot_stream(settings_json, count, dimensions, records, index_image, std::size_t{1} << 20, append);
+  return bytes;
 }
 
 Result<DecodedSnapshot> decode_snapshot(std::string_view bytes) {

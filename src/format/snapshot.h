@@ -19,10 +19,20 @@ struct SnapshotRecord {
   std::string_view metadata_json;  // "" = none
 };
 
-// Builds a snapshot. `records` is called with a sink once; it must emit exactly `count` records.
+using SnapshotRecordSource = std::function<void(const std::function<void(const SnapshotRecord&)>&)>;
+
+// Writes a snapshot to `sink` in pieces of at most `chunk_bytes` (>= 64) each, never
+// holding more than one piece: the records section is sized first, then streamed.
+// `records` is called with a sink twice (sizing, then writing) and must emit the same
+// `count` records both times. The first non-OK status of `sink` stops the write and
+// is returned. The bytes are exactly those of encode_snapshot().
+Status encode_snapshot_stream(std::string_view settings_json, std::uint64_t count, std::uint32_t dimensions,
+                              const SnapshotRecordSource& records, std::string_view index_image,
+                              std::size_t chunk_bytes, const std::function<Status(std::string_view)>& sink);
+
+// The whole snapshot in one string (encode_snapshot_stream into memory).
 std::string encode_snapshot(std::string_view settings_json, std::uint64_t count, std::uint32_t dimensions,
-                            const std::function<void(const std::function<void(const SnapshotRecord&)>&)>& records,
-                            std::string_view index_image);
+                            const SnapshotRecordSource& records, std::string_view index_image);
 
 struct DecodedSnapshot {
   std::string_view settings_json;

@@ -202,6 +202,46 @@ TEST(SnapshotTest, LoadedCopyGrowsTheSameGraphAsItsSource) {
   EXPECT_TRUE(source->serialize().value() == (*copy)->serialize().value());
 }
 
+// The streaming writer: pieces never exceed the bound, add up to serialize(), and a
+// failing sink stops the write with its status. The golden file round-trips byte for byte.
+TEST(SnapshotTest, StreamedPiecesAreBoundedAndIdentical) {
+  auto db = filled(700, 24, Metric::kCosine, IndexKind::kHnsw);
+  const std::string whole = db->serialize().value();
+  for (std::size_t chunk : {64u, 1000u, 4096u, 1u << 22}) {
+    std::string joined;
+    std::size_t largest = 0, pieces = 0;
+    ASSERT_TRUE(db->serialize_to(
+                      [&](std::string_view piece) {
+                        largest = std::max(largest, piece.size());
+                        ++pieces;
+                        joined.append(piece);
+                        return Status::Ok();
+                      },
+                      chunk)
+                    .ok());
+    EXPECT_LE(largest, chunk);
+    EXPECT_TRUE(joined == whole) << "chunk " << chunk;
+    if (chunk < whole.size()) {
+      EXPECT_GE(pieces, whole.size() / chunk);
+    }
+  }
+  std::size_t calls = 0;
+  Status st = db->serialize_to(
+      [&](std::string_view) {
+        ++calls;
+        return calls == 3 ? Status::IoError("disk full") : Status::Ok();
+      },
+      256);
+  EXPECT_EQ(st.code(), StatusCode::kIoError);
+  EXPECT_EQ(calls, 3u);
+
+  std::ifstream in(golden_path(), std::ios::binary);
+  const std::string golden((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto loaded = Database::deserialize(golden);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_TRUE((*loaded)->serialize().value() == golden);
+}
+
 TEST(ReopenTest, ImageIsUsedAndResultsMatch) {
   auto storage = make_memory_storage();
   std::string before;
