@@ -67,6 +67,11 @@ class Database {
   // NOT_FOUND when absent.
   Result<Record> get(std::string_view id) const;
 
+  // Replaces the metadata of an entry (null removes it), keeping its vector and its
+  // place in the index. Returns false when the id is absent. INVALID_ARGUMENT when
+  // `metadata` is neither an object nor null.
+  Result<bool> set_metadata(std::string_view id, const Json& metadata);
+
   // Removes an entry. Returns false when the id was absent (not an error).
   Result<bool> remove(std::string_view id);
 

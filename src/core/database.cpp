@@ -246,6 +246,21 @@ struct Database::Impl {
     image_stale = n > 0;
   }
 
+  // The slot of `id` (nullopt when absent), for a write: UNSUPPORTED when read-only.
+  // Caller holds write_mu.
+  Result<std::optional<Slot>> writable_slot(std::string_view id) const {
+    std::optional<Slot> slot;
+    {
+      std::shared_lock<detail::WriterPriorityMutex> lock(mu);
+      auto it = by_id.find(std::string(id));
+      if (it == by_id.end()) return slot;
+      slot = it->second;
+    }
+    if (storage && storage->read_only())
+      return Status::Unsupported("the database is open read-only; writes are refused");
+    return slot;
+  }
+
   // Stores the index image for the current records. Caller holds write_mu.
   Status store_image() {
     if (!storage || storage->read_only() || !image_stale) return Status::Ok();
@@ -542,19 +557,31 @@ Result<Record> Database::get(std::string_view id) const {
 Result<bool> Database::remove(std::string_view id) {
   return guarded([&]() -> Result<bool> {
     std::lock_guard<std::mutex> writer(impl_->write_mu);
-    Slot slot;
-    {
-      std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
-      auto it = impl_->by_id.find(std::string(id));
-      if (it == impl_->by_id.end()) return false;
-      slot = it->second;
-    }
-    if (impl_->storage && impl_->storage->read_only())
-      return Status::Unsupported("the database is open read-only; writes are refused");
+    RUVECTOR_ASSIGN_OR_RETURN(std::optional<Slot> found, impl_->writable_slot(id));
+    if (!found) return false;
+    const Slot slot = *found;
     RUVECTOR_RETURN_IF_ERROR(impl_->write_storage({}, {std::string(id)}));
     std::unique_lock<detail::WriterPriorityMutex> lock(impl_->mu);
     impl_->apply_remove(slot);
     impl_->image_stale = true;
+    return true;
+  });
+}
+
+Result<bool> Database::set_metadata(std::string_view id, const Json& metadata) {
+  return guarded([&]() -> Result<bool> {
+    RUVECTOR_RETURN_IF_ERROR(detail::validate_metadata(metadata));
+    std::lock_guard<std::mutex> writer(impl_->write_mu);
+    RUVECTOR_ASSIGN_OR_RETURN(std::optional<Slot> found, impl_->writable_slot(id));
+    if (!found) return false;
+    const Slot slot = *found;
+    if (impl_->storage) {
+      const float* v = impl_->space.vector(slot);
+      Impl::Upsert u{std::string(id), std::span<const float>(v, impl_->settings.dimensions), metadata};
+      RUVECTOR_RETURN_IF_ERROR(impl_->write_storage({u}, {}));
+    }
+    std::unique_lock<detail::WriterPriorityMutex> lock(impl_->mu);
+    impl_->metadata[slot] = metadata;
     return true;
   });
 }

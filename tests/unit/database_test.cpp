@@ -111,6 +111,29 @@ TEST(DatabaseTest, UpsertReplacesVectorAndMetadataTogether) {
   }
 }
 
+TEST(DatabaseTest, SetMetadataKeepsVectorAndSearchResults) {
+  auto db = make_db(3);
+  const std::vector<float> a{1, 0, 0}, b{0, 1, 0};
+  ASSERT_TRUE(db->insert(Entry{"a", a, Json{{"x", 1}}}).ok());
+  ASSERT_TRUE(db->insert(Entry{"b", b, nullptr}).ok());
+  EXPECT_TRUE(db->set_metadata("b", Json{{"y", "z"}}).value());
+  EXPECT_FALSE(db->set_metadata("nope", Json{{"y", 1}}).value());
+  EXPECT_EQ(db->set_metadata("a", Json::array()).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(db->get("a")->metadata, (Json{{"x", 1}}));  // unchanged by the failed call
+  EXPECT_EQ(db->get("b")->metadata, (Json{{"y", "z"}}));
+  EXPECT_EQ(db->get("b")->vector, b);
+  EXPECT_TRUE(db->set_metadata("a", nullptr).value());
+  EXPECT_TRUE(db->get("a")->metadata.is_null());
+  SearchQuery q;
+  q.vector = b;
+  q.k = 1;
+  q.filter = Json{{"y", "z"}};
+  auto hits = db->search(q);
+  ASSERT_TRUE(hits.ok());
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_EQ((*hits)[0].id, "b");
+}
+
 TEST(DatabaseTest, ScoresFollowTheMetricDefinitions) {
   const std::vector<float> q{1, 0, 0};
   const std::vector<std::vector<float>> vs{{1, 0, 0}, {0, 1, 0}, {2, 2, 0}, {-1, 0.5f, 3}};
