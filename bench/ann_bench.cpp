@@ -1,9 +1,17 @@
-// ann_bench: ruvector against hnswlib and faiss, same data, same parameters, one run.
+// ann_bench: ruvector against hnswlib, usearch and faiss, same data, same parameters, one run.
+//
+// Systems (each peer built the way its users build it; see bench/CMakeLists.txt):
+//   ruvector        the library as shipped: no -march, distance kernels chosen at run time;
+//   hnswlib         Debian's hnswlib header compiled with -march=native (own shared object);
+//   hnswlib-debian  the same header with the project's flags (SSE kernels), for reference;
+//   usearch         usearch's C++ index from its npm package's headers, -march=native;
+//   faiss           Debian's libfaiss as shipped (a generic build).
 //
 // For every dataset and system:
 //   build    wall time of constructing the index and adding every base vector, using
-//            --threads workers (hnswlib: addPoint from std::threads as in its ParallelFor;
-//            faiss: add() under OpenMP; ruvector: insert_batch with DatabaseOptions::threads);
+//            --threads workers (hnswlib, usearch: add from std::threads as in hnswlib's
+//            ParallelFor; faiss: add() under OpenMP; ruvector: insert_batch with
+//            DatabaseOptions::threads);
 //   memory   heap in use (glibc mallinfo2: uordblks + hblkhd) after minus before the build,
 //            minus the raw floats (n * dim * 4), per vector; and the same for process RSS;
 //   search   one query at a time on one thread, k = 10, for every ef in the sweep:
@@ -17,7 +25,7 @@
 // the raw vectors.
 //
 // Usage: ann_bench [--quick] [--datasets fashion,clustered128,clustered768]
-//                  [--systems ruvector,hnswlib,faiss] [--m 16] [--ef-construction 100]
+//                  [--systems ruvector,hnswlib,hnswlib-debian,usearch,faiss] [--m 16] [--ef-construction 100]
 //                  [--threads N] [--ef-sweep 10,16,...] [--base N] [--queries N]
 //                  [--json FILE] [--write-md FILE] [--cache-dir DIR | --no-cache]
 #include <malloc.h>
@@ -39,7 +47,6 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -56,6 +63,9 @@
 #include <nlohmann/json.hpp>
 
 #include "datasets.h"
+#include "peers/hnswlib_kernel.h"
+#include "peers/parallel_rows.h"
+#include "peers/peer.h"
 
 #ifndef RUVECTOR_BENCH_ENGINE
 #define RUVECTOR_BENCH_ENGINE 1
@@ -140,7 +150,7 @@ void usage() {
       "usage: ann_bench [options]\n"
       "  --quick                 small subsets (10k base, 200 queries) for a smoke test\n"
       "  --datasets LIST         fashion,clustered128,clustered768 (default: all)\n"
-      "  --systems LIST          ruvector,hnswlib,faiss (default: all built in)\n"
+      "  --systems LIST          ruvector,hnswlib,hnswlib-debian,usearch,faiss (default: all built in)\n"
       "  --m N                   HNSW M for every system (default 16)\n"
       "  --ef-construction N     HNSW efConstruction for every system (default 100)\n"
       "  --threads N             build threads for every system (default: every core)\n"
@@ -210,13 +220,21 @@ Config parse_args(int argc, char** argv) {
   if (c.ef_sweep.empty() || c.ef_sweep.front() == 0) die("--ef-sweep needs positive values");
   if (c.systems.empty()) {
 #if RUVECTOR_BENCH_ENGINE
-    c.systems = {"ruvector", "hnswlib", "faiss"};
-#else
-    c.systems = {"hnswlib", "faiss"};
+    c.systems.push_back("ruvector");
 #endif
+    c.systems.push_back("hnswlib");
+    c.systems.push_back("hnswlib-debian");
+#if ANN_BENCH_HAVE_USEARCH
+    c.systems.push_back("usearch");
+#endif
+    c.systems.push_back("faiss");
   }
   for (const auto& s : c.systems) {
-    if (s != "ruvector" && s != "hnswlib" && s != "faiss") die("unknown system '" + s + "'");
+    if (s != "ruvector" && s != "hnswlib" && s != "hnswlib-debian" && s != "usearch" && s != "faiss")
+      die("unknown system '" + s + "'");
+#if !ANN_BENCH_HAVE_USEARCH
+    if (s == "usearch") die("this ann_bench was configured with -DANN_BENCH_USEARCH=OFF");
+#endif
 #if !RUVECTOR_BENCH_ENGINE
     if (s == "ruvector") die("this ann_bench was built with -DRUVECTOR_BENCH_ENGINE=OFF; ruvector is not available");
 #endif
@@ -416,40 +434,47 @@ class AnnSystem {
   virtual void begin_search() {}
   // One query (row qi of the query set), k nearest, candidate list ef; base row indices out.
   virtual void search(std::size_t qi, unsigned ef, std::size_t k, std::vector<std::uint32_t>& out) = 0;
+  // The distance kernel level the built index uses.
+  virtual std::string kernel() const = 0;
 
  protected:
   const BenchData* data_ = nullptr;
 };
 
-// hnswlib's ParallelFor: an atomic cursor over the rows, one std::thread per worker.
-void parallel_for(std::size_t n, unsigned threads, const std::function<void(std::size_t)>& fn) {
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr error;
-  std::mutex error_mu;
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      for (;;) {
-        const std::size_t i = next.fetch_add(1);
-        if (i >= n) break;
-        try {
-          fn(i);
-        } catch (...) {
-          std::lock_guard<std::mutex> lock(error_mu);
-          if (!error) error = std::current_exception();
-          next = n;
-          break;
-        }
-      }
-    });
+// A peer from its own shared object (peers/peer.h). Cosine sets get the unit-normalised
+// copies with inner product.
+class PeerSystem final : public AnnSystem {
+ public:
+  PeerSystem(std::string name, std::unique_ptr<ann_bench::PeerIndex> index)
+      : name_(std::move(name)), index_(std::move(index)) {}
+  std::string name() const override { return name_; }
+  void build(const BuildParams& p) override {
+    const Dataset& b = data_->pbase();
+    ann_bench::PeerBuild pb;
+    pb.base = b.data.data();
+    pb.n = b.n;
+    pb.dim = b.dim;
+    pb.inner_product = data_->metric != Metric::kEuclidean;
+    pb.m = p.m;
+    pb.ef_construction = p.ef_construction;
+    pb.threads = p.threads;
+    index_->build(pb);
   }
-  for (auto& th : pool) th.join();
-  if (error) std::rethrow_exception(error);
-}
+  void search(std::size_t qi, unsigned ef, std::size_t k, std::vector<std::uint32_t>& out) override {
+    index_->search(data_->pqueries().row(qi), ef, k, out);
+  }
+  std::string kernel() const override { return index_->kernel(); }
 
+ private:
+  std::string name_;
+  std::unique_ptr<ann_bench::PeerIndex> index_;
+};
+
+// hnswlib compiled into this program with the project's flags (no -march): SSE kernels.
 class HnswlibSystem final : public AnnSystem {
  public:
-  std::string name() const override { return "hnswlib"; }
+  std::string name() const override { return "hnswlib-debian"; }
+  std::string kernel() const override { return ann_bench::hnswlib_kernel_level(); }
   void build(const BuildParams& p) override {
     const Dataset& b = data_->pbase();
     if (data_->metric == Metric::kEuclidean)
@@ -457,7 +482,9 @@ class HnswlibSystem final : public AnnSystem {
     else
       space_ = std::make_unique<hnswlib::InnerProductSpace>(b.dim);
     index_ = std::make_unique<hnswlib::HierarchicalNSW<float>>(space_.get(), b.n, p.m, p.ef_construction);
-    parallel_for(b.n, p.threads, [&](std::size_t i) { index_->addPoint(b.row(i), static_cast<hnswlib::labeltype>(i)); });
+    ann_bench::parallel_rows(b.n, p.threads, [&](std::size_t i, unsigned) {
+      index_->addPoint(b.row(i), static_cast<hnswlib::labeltype>(i));
+    });
   }
   void search(std::size_t qi, unsigned ef, std::size_t k, std::vector<std::uint32_t>& out) override {
     index_->setEf(ef);
@@ -477,6 +504,13 @@ class HnswlibSystem final : public AnnSystem {
 class FaissSystem final : public AnnSystem {
  public:
   std::string name() const override { return "faiss"; }
+  std::string kernel() const override {
+    const std::string opts = faiss::get_compile_options();
+    if (opts.find("GENERIC") != std::string::npos) return "generic (no AVX2 kernels; compiler auto-vectorisation only)";
+    if (opts.find("AVX512") != std::string::npos) return "AVX-512";
+    if (opts.find("AVX2") != std::string::npos) return "AVX2";
+    return opts;
+  }
   void build(const BuildParams& p) override {
     const Dataset& b = data_->pbase();
     omp_set_num_threads(static_cast<int>(p.threads));
@@ -522,6 +556,9 @@ std::vector<ruvector::Entry> make_entries(const Dataset& b) {
 class RuvectorSystem final : public AnnSystem {
  public:
   std::string name() const override { return "ruvector"; }
+  std::string kernel() const override {
+    return std::string(ruvector::simd_level_name(ruvector::active_simd_level())) + " (chosen at run time)";
+  }
   void prepare(const BenchData& d) override {
     AnnSystem::prepare(d);
     entries_ = make_entries(d.base);
@@ -561,7 +598,11 @@ class RuvectorSystem final : public AnnSystem {
 #endif
 
 std::unique_ptr<AnnSystem> make_system(const std::string& name) {
-  if (name == "hnswlib") return std::make_unique<HnswlibSystem>();
+  if (name == "hnswlib") return std::make_unique<PeerSystem>(name, ann_bench::make_hnswlib_native());
+  if (name == "hnswlib-debian") return std::make_unique<HnswlibSystem>();
+#if ANN_BENCH_HAVE_USEARCH
+  if (name == "usearch") return std::make_unique<PeerSystem>(name, ann_bench::make_usearch_native());
+#endif
   if (name == "faiss") return std::make_unique<FaissSystem>();
 #if RUVECTOR_BENCH_ENGINE
   if (name == "ruvector") return std::make_unique<RuvectorSystem>();
@@ -584,6 +625,7 @@ struct SystemResult {
   double build_vps = 0;
   double heap_per_vec = 0;  // index bytes beyond the raw floats, per vector
   double rss_per_vec = 0;
+  std::string kernel;        // distance kernel level of the built index
   std::vector<SweepPoint> sweep;
   // Per target: index into sweep of the smallest ef reaching it, or nullopt.
   std::optional<std::size_t> at[2];
@@ -653,6 +695,7 @@ SystemResult run_system(const std::string& name, const BenchData& d, const Confi
     r.rss_per_vec = (after.rss - before.rss - raw) / n;
     std::printf(" %.2f s (%.0f vectors/s); search", r.build_seconds, r.build_vps);
     std::fflush(stdout);
+    r.kernel = sys->kernel();
     sys->begin_search();
     for (unsigned ef : cfg.ef_sweep) {
       r.sweep.push_back(timed_pass(d, cfg, ef, [&](std::size_t qi, unsigned e, std::vector<std::uint32_t>& out) {
@@ -733,8 +776,12 @@ struct Machine {
   bool engine_used = false;
   std::string load_start, load_end;  // /proc/loadavg 1/5/15-minute averages: the machine may be shared
   std::string ruvector_version = "-", ruvector_simd = "-";
-  std::string hnswlib_package = RUVECTOR_BENCH_HNSWLIB_PACKAGE, hnswlib_simd;
+  std::string hnswlib_package = RUVECTOR_BENCH_HNSWLIB_PACKAGE;
   std::string faiss_package = RUVECTOR_BENCH_FAISS_PACKAGE, faiss_version, faiss_compile_options;
+  struct SystemBuild {
+    std::string name, code, build;
+  };
+  std::vector<SystemBuild> systems;  // in --systems order
 };
 
 std::string trim(std::string s) {
@@ -751,7 +798,7 @@ std::string load_average() {
   return "unknown";
 }
 
-Machine describe_machine(bool engine_used) {
+Machine describe_machine(const Config& cfg, bool engine_used) {
   Machine m;
   m.engine_used = engine_used;
   m.load_start = load_average();
@@ -786,15 +833,6 @@ Machine describe_machine(bool engine_used) {
 #ifdef RUVECTOR_BENCH_BUILD_TYPE
   m.build_type = RUVECTOR_BENCH_BUILD_TYPE;
 #endif
-#if defined(USE_AVX512)
-  m.hnswlib_simd = "AVX-512 (compile-time)";
-#elif defined(USE_AVX)
-  m.hnswlib_simd = "AVX (compile-time)";
-#elif defined(USE_SSE)
-  m.hnswlib_simd = "SSE (compile-time; its AVX/AVX-512 kernels need -mavx/-mavx512f, which this build does not use)";
-#else
-  m.hnswlib_simd = "scalar";
-#endif
   m.faiss_version = std::to_string(FAISS_VERSION_MAJOR) + "." + std::to_string(FAISS_VERSION_MINOR) + "." +
                     std::to_string(FAISS_VERSION_PATCH);
   m.faiss_compile_options = trim(faiss::get_compile_options());
@@ -806,17 +844,39 @@ Machine describe_machine(bool engine_used) {
 #else
   (void)engine_used;
 #endif
+  const std::string own_flags = m.build_type + (m.flags.empty() ? "" : ", " + m.flags);
+  for (const auto& name : cfg.systems) {
+    if (name == "ruvector") {
+      m.systems.push_back({name, "ruvector " + m.ruvector_version + " (this repository), static library",
+                           "as shipped: " + own_flags + ", no -march; kernels chosen at run time"});
+    } else if (name == "hnswlib") {
+      const ann_bench::PeerDescription d = ann_bench::describe_hnswlib_native();
+      m.systems.push_back({name, d.package + ", header-only", d.build + ", own shared object"});
+    } else if (name == "hnswlib-debian") {
+      m.systems.push_back({name, m.hnswlib_package + ", header-only", own_flags + " (Debian's default: no -march)"});
+    } else if (name == "usearch") {
+#if ANN_BENCH_HAVE_USEARCH
+      const ann_bench::PeerDescription d = ann_bench::describe_usearch_native();
+      m.systems.push_back({name, d.package, d.build + ", own shared object"});
+#endif
+    } else if (name == "faiss") {
+      m.systems.push_back({name, "faiss " + m.faiss_version + " [" + m.faiss_package + "], IndexHNSWFlat",
+                           "as Debian ships it; get_compile_options() = \"" + m.faiss_compile_options + "\""});
+    }
+  }
   return m;
 }
 
-std::string faiss_note(const Machine& m) {
-  std::string s = "faiss " + m.faiss_version + " [" + m.faiss_package + "], get_compile_options() = \"" +
-                  m.faiss_compile_options + "\"";
-  if (m.faiss_compile_options.find("GENERIC") != std::string::npos)
-    s += ": Debian builds faiss generic (no AVX2 kernels), linked as shipped";
-  else if (m.faiss_compile_options.find("AVX2") != std::string::npos)
-    s += ": AVX2 kernels";
-  return s;
+// The distance kernel(s) a system reported after its builds ("a; b" when datasets differ).
+std::string kernel_of(const std::vector<DatasetResult>& results, const std::string& name) {
+  std::vector<std::string> seen;
+  for (const auto& dr : results)
+    for (const auto& s : dr.systems)
+      if (s.name == name && !s.kernel.empty() && std::find(seen.begin(), seen.end(), s.kernel) == seen.end())
+        seen.push_back(s.kernel);
+  std::string out;
+  for (const auto& k : seen) out += (out.empty() ? "" : "; ") + k;
+  return out.empty() ? "-" : out;
 }
 
 // ---------------------------------------------------------------- reporting
@@ -839,6 +899,16 @@ const SystemResult* find(const DatasetResult& dr, const std::string& name) {
   for (const auto& s : dr.systems)
     if (s.name == name && s.error.empty()) return &s;
   return nullptr;
+}
+
+// The peer with the highest QPS at recall target t (index into kTargets), or nullptr.
+const SystemResult* best_peer(const DatasetResult& dr, int t) {
+  const SystemResult* best = nullptr;
+  for (const auto& s : dr.systems) {
+    if (s.name == "ruvector" || !s.error.empty() || !s.at[t]) continue;
+    if (best == nullptr || s.sweep[*s.at[t]].qps > best->sweep[*best->at[t]].qps) best = &s;
+  }
+  return best;
 }
 
 void print_dataset(const DatasetResult& dr, const Config& cfg) {
@@ -914,10 +984,13 @@ Json to_json(const Machine& m, const Config& cfg, const std::vector<DatasetResul
                   {"ruvector_version", m.ruvector_version},
                   {"ruvector_simd", m.ruvector_simd},
                   {"hnswlib_package", m.hnswlib_package},
-                  {"hnswlib_simd", m.hnswlib_simd},
                   {"faiss_version", m.faiss_version},
                   {"faiss_package", m.faiss_package},
                   {"faiss_compile_options", m.faiss_compile_options}};
+  Json builds = Json::array();
+  for (const auto& sb : m.systems)
+    builds.push_back({{"name", sb.name}, {"code", sb.code}, {"build", sb.build}, {"kernel", kernel_of(results, sb.name)}});
+  j["systems"] = builds;
   j["params"] = {{"m", cfg.m},
                  {"ef_construction", cfg.ef_construction},
                  {"k", cfg.k},
@@ -949,6 +1022,7 @@ Json to_json(const Machine& m, const Config& cfg, const std::vector<DatasetResul
         Json sw = Json::array();
         for (const auto& p : s.sweep) sw.push_back({{"ef", p.ef}, {"recall", p.recall}, {"qps", p.qps}});
         js["sweep"] = sw;
+        js["kernel"] = s.kernel;
         for (int t = 0; t < 2; ++t) {
           const std::string key = t == 0 ? "recall_0.95" : "recall_0.99";
           if (s.at[t])
@@ -977,6 +1051,22 @@ Json to_json(const Machine& m, const Config& cfg, const std::vector<DatasetResul
         ratios[s.name] = r;
       }
       jd["ratios_ours_over_peer"] = ratios;
+      Json best = Json::object();
+      for (int t = 0; t < 2; ++t) {
+        const SystemResult* b = best_peer(dr, t);
+        const std::string key = t == 0 ? "recall_0.95" : "recall_0.99";
+        if (b != nullptr && ours->at[t])
+          best[key] = {{"peer", b->name}, {"qps", b->sweep[*b->at[t]].qps},
+                       {"ours_over_peer", ours->sweep[*ours->at[t]].qps / b->sweep[*b->at[t]].qps}};
+        else
+          best[key] = nullptr;
+      }
+      const SystemResult* bb = nullptr;
+      for (const auto& sr : dr.systems)
+        if (sr.name != "ruvector" && sr.error.empty() && (bb == nullptr || sr.build_vps > bb->build_vps)) bb = &sr;
+      if (bb != nullptr) best["build"] = {{"peer", bb->name}, {"vectors_per_s", bb->build_vps},
+                                          {"ours_over_peer", ours->build_vps / bb->build_vps}};
+      jd["best_peer"] = best;
     }
     ds.push_back(jd);
   }
@@ -1012,7 +1102,7 @@ std::string md_escape(const std::string& s) {
 std::string md_report(const Machine& m, const Config& cfg, const std::vector<DatasetResult>& results,
                       const Headline* headline) {
   std::ostringstream o;
-  o << "# Benchmarks: ruvector vs hnswlib vs faiss\n\n";
+  o << "# Benchmarks: ruvector vs hnswlib, usearch and faiss (C++)\n\n";
   o << "Generated by `bench/ann_bench` on " << m.date_utc << "; every number below was measured in that run.\n";
   o << "Command: `" << cfg.command_line << "`" << (cfg.quick ? " (quick mode: small subsets, smoke test only)" : "")
     << "\n\n";
@@ -1023,19 +1113,21 @@ std::string md_report(const Machine& m, const Config& cfg, const std::vector<Dat
   o << "| OS | " << md_escape(m.os) << " |\n";
   o << "| Load average (1/5/15 min) at start, end | " << m.load_start << "; " << m.load_end << " |\n";
   o << "| Compiler | " << md_escape(m.compiler) << " |\n";
-  o << "| Build | " << md_escape(m.build_type) << (m.flags.empty() ? "" : ", `" + m.flags + "`")
-    << " (no `-march=native` for any system) |\n";
-  if (m.engine_used)
-    o << "| ruvector | " << md_escape(m.ruvector_version) << ", SIMD chosen at run time: " << md_escape(m.ruvector_simd)
-      << " |\n";
-  o << "| hnswlib | " << md_escape(m.hnswlib_package) << ", header-only, compiled into the benchmark: "
-    << md_escape(m.hnswlib_simd) << " |\n";
-  o << "| faiss | " << md_escape(faiss_note(m)) << " |\n\n";
+  o << "| Project build | " << md_escape(m.build_type) << (m.flags.empty() ? "" : ", `" + m.flags + "`") << " |\n\n";
+  o << "Ours as users get it against each peer at its best: ruvector is the shipped library (no `-march`, "
+       "kernels chosen at run time); hnswlib and usearch are compiled with `-march=native`, each in its own "
+       "shared object; `hnswlib-debian` is the same hnswlib header with Debian's default flags (a second, "
+       "labelled row); faiss is Debian's generic build.\n\n";
+  o << "| system | code | build | distance kernel in use |\n|---|---|---|---|\n";
+  for (const auto& sb : m.systems)
+    o << "| " << sb.name << " | " << md_escape(sb.code) << " | " << md_escape(sb.build) << " | "
+      << md_escape(kernel_of(results, sb.name)) << " |\n";
+  o << "\n";
   o << "## Method\n\n";
   o << "- Same data and parameters for every system: M = " << cfg.m << ", efConstruction = " << cfg.ef_construction
     << ", k = " << cfg.k << ".\n";
   o << "- Build: wall time to construct the index and add all base vectors with " << cfg.threads
-    << " threads (hnswlib: `addPoint` from std::threads; faiss: `add` under OpenMP; ruvector: `insert_batch`).\n";
+    << " threads (hnswlib: `addPoint`, usearch: `add`, from std::threads; faiss: `add` under OpenMP; ruvector: `insert_batch`).\n";
   o << "- Memory: heap in use (glibc `mallinfo2`, uordblks + hblkhd) and RSS (`/proc/self/statm`) after minus before "
        "the build, minus the raw float32 vectors (n x dim x 4), divided by n.\n";
   o << "- Search: one query at a time on one thread, " << cfg.warmup_queries
@@ -1043,7 +1135,7 @@ std::string md_report(const Machine& m, const Config& cfg, const std::vector<Dat
     << " timed passes over all queries and until " << cfg.min_seconds
     << " s accumulate; QPS is that of the fastest pass, recall that of the first. ef is the smallest value of the "
        "sweep reaching the recall target.\n";
-  o << "- Cosine: ruvector receives the raw vectors with metric cosine; hnswlib and faiss receive unit-normalised "
+  o << "- Cosine: ruvector receives the raw vectors with metric cosine; the peers receive unit-normalised "
        "vectors with inner product. Ground truth: exact brute force on the raw vectors.\n";
   o << "- Ratios are ours / peer: above 1 is better for vectors/s and QPS, below 1 is better for bytes and ef.\n\n";
 
@@ -1100,6 +1192,19 @@ std::string md_report(const Machine& m, const Config& cfg, const std::vector<Dat
         o << " |\n";
       }
     }
+    if (const SystemResult* ours = find(dr, "ruvector")) {
+      o << "\nBest peer by QPS:";
+      for (int t = 0; t < 2; ++t) {
+        const SystemResult* bp = best_peer(dr, t);
+        o << (t ? ";" : "") << " at recall@10 >= " << fmt("%.2f", kTargets[t]) << ": ";
+        if (bp == nullptr || !ours->at[t])
+          o << "n/a";
+        else
+          o << bp->name << ", ours / " << bp->name << " = "
+            << ratio(ours->sweep[*ours->at[t]].qps, bp->sweep[*bp->at[t]].qps);
+      }
+      o << ".\n";
+    }
     o << "\nRecall@10 and single-thread QPS by ef:\n\n| ef |";
     for (const auto& s : dr.systems)
       if (s.error.empty()) o << " " << s.name << " recall | " << s.name << " QPS |";
@@ -1132,16 +1237,15 @@ bool write_file(const std::string& path, const std::string& text) {
 int main(int argc, char** argv) {
   const Config cfg = parse_args(argc, argv);
   const bool engine_used = std::find(cfg.systems.begin(), cfg.systems.end(), "ruvector") != cfg.systems.end();
-  Machine machine = describe_machine(engine_used);
+  Machine machine = describe_machine(cfg, engine_used);
 
   std::printf("ann_bench: %s, %u logical CPUs, %s, load average %s\n", machine.cpu.c_str(), machine.logical_cpus,
               machine.date_utc.c_str(), machine.load_start.c_str());
-  std::printf("compiler: %s; flags: %s (no -march=native)\n", machine.compiler.c_str(),
+  std::printf("compiler: %s; project flags: %s\n", machine.compiler.c_str(),
               machine.flags.empty() ? "-" : machine.flags.c_str());
   if (engine_used)
     std::printf("ruvector %s, SIMD at run time: %s\n", machine.ruvector_version.c_str(), machine.ruvector_simd.c_str());
-  std::printf("hnswlib %s: %s\n", machine.hnswlib_package.c_str(), machine.hnswlib_simd.c_str());
-  std::printf("%s\n", faiss_note(machine).c_str());
+  for (const auto& sb : machine.systems) std::printf("%s: %s; %s\n", sb.name.c_str(), sb.code.c_str(), sb.build.c_str());
   std::printf("systems: ");
   for (const auto& s : cfg.systems) std::printf("%s ", s.c_str());
   std::printf("| M=%u efConstruction=%u k=%zu build threads=%u search threads=1%s\n", cfg.m, cfg.ef_construction, cfg.k,
