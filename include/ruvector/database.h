@@ -55,7 +55,7 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   // Inserts or replaces one entry. Returns its id (generated UUID v4 when empty).
-  // Errors: DIMENSION_MISMATCH, INVALID_ARGUMENT (NaN/Inf, zero vector under cosine,
+  // Errors: DIMENSION_MISMATCH, INVALID_ARGUMENT (NaN/Inf,
   // metadata not an object, id too long), storage errors.
   Result<std::string> insert(const Entry& entry);
 

@@ -4,6 +4,7 @@
 #include "ruvector/json.h"
 #include "ruvector/metric.h"
 #include "ruvector/options.h"
+#include "ruvector/options_json.h"
 #include "ruvector/result.h"
 #include "ruvector/simd.h"
 #include "ruvector/status.h"

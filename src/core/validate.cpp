@@ -18,16 +18,12 @@ Status validate_vector(std::span<const float> v, std::uint32_t dimensions, Metri
   if (v.size() != dimensions)
     return Status::DimensionMismatch("vector has " + std::to_string(v.size()) + " values, database expects " +
                                      std::to_string(dimensions));
-  bool any_nonzero = false;
   for (std::size_t i = 0; i < v.size(); ++i) {
     if (!std::isfinite(v[i]))
       return Status::InvalidArgument("vector[" + std::to_string(i) + "] is " +
                                      (std::isnan(v[i]) ? std::string("NaN") : (v[i] > 0 ? "+Infinity" : "-Infinity")) +
                                      "; every value must be a finite number");
-    any_nonzero |= v[i] != 0.0f;
   }
-  if (metric == Metric::kCosine && !any_nonzero)
-    return Status::InvalidArgument("vector is all zeros; cosine distance is undefined for a zero vector");
   return Status::Ok();
 }
 

@@ -2,7 +2,7 @@
 // JSON Lines, CSV, .npy, .fvecs, and vectors typed on the command line.
 //
 // Input layout: byte 0 picks the format (mod 6; 5 = parse_vector_text), byte 1 the
-// options (expected dimensions 0/2/3/784, reject zero vectors, an id prefix, a row
+// options (expected dimensions 0/2/3/784, an id prefix, a row
 // limit); the rest is the file. Checks: no crash, no exception, no sanitizer report,
 // no allocation beyond what the input justifies (libFuzzer's -rss_limit_mb), errors
 // are INVALID_ARGUMENT / DIMENSION_MISMATCH naming the source, and a success holds
@@ -63,7 +63,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ImportOptions options;
   options.source = "fuzz";
   options.dimensions = kDims[flags & 3];
-  options.reject_zero_vectors = (flags & 4) != 0;
   if (flags & 8) options.id_prefix = "p";
   if (flags & 16) options.max_rows = 1 + ((flags >> 5) & 3);
   const auto format = static_cast<ImportFormat>(which);
@@ -83,11 +82,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::size_t i = 0; i < rows; ++i) {
     Check(d.ids[i].size() <= ruvector::kMaxIdBytes, "ids within the limit");
     Check(d.metadata[i].is_null() || d.metadata[i].is_object(), "metadata is null or an object");
-    if (options.reject_zero_vectors) {
-      bool nonzero = false;
-      for (float x : d.row(i)) nonzero |= x != 0.0f;
-      Check(nonzero, "zero vectors rejected");
-    }
     if (format == ImportFormat::kNpy || format == ImportFormat::kFvecs || options.id_prefix)
       Check(!d.ids[i].empty(), "rows get <prefix><row> ids");
     Check(d.where("fuzz", i).rfind("fuzz", 0) == 0, "where() names the source");

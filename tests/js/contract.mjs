@@ -592,13 +592,15 @@ export function contractSuite(name, loadModule) {
         await unchanged();
       });
 
-      it('zero vector under cosine -> INVALID_ARGUMENT', async () => {
-        await expectCode(() => db.insert({ id: 'x', vector: [0, 0, 0] }), 'INVALID_ARGUMENT');
-        await expectCode(() => db.search({ vector: [0, 0, 0], k: 1 }), 'INVALID_ARGUMENT');
-        const e = new M.VectorDb({ dimensions: 3, metric: 'euclidean' });
-        await e.insert({ id: 'zero', vector: [0, 0, 0] }); // fine under other metrics
-        assert.equal(await e.len(), 1);
-        await maybeClose(e);
+      it('zero vectors under cosine are accepted and score exactly 1', async () => {
+        const c = new M.VectorDb({ dimensions: 3, metric: 'cosine' });
+        await c.insert({ id: 'zero', vector: [0, 0, 0] });
+        await c.insert({ id: 'x', vector: [1, 0, 0] });
+        const hits = await c.search({ vector: [1, 0, 0], k: 2 });
+        assert.deepEqual(hits.map((h) => h.id), ['x', 'zero']);
+        assert.equal(hits[1].score, 1);
+        for (const h of await c.search({ vector: [0, 0, 0], k: 2 })) assert.equal(h.score, 1);
+        await maybeClose(c);
         await unchanged();
       });
 

@@ -253,7 +253,6 @@ TEST(DatabaseTest, BadInputGetsTheRightCodeAndLeavesTheDatabaseUnchanged) {
       {{1, nan, 3}, nullptr, StatusCode::kInvalidArgument, "vector[1] is NaN"},
       {{inf, 0, 3}, nullptr, StatusCode::kInvalidArgument, "+Infinity"},
       {{1, 0, -inf}, nullptr, StatusCode::kInvalidArgument, "-Infinity"},
-      {{0, 0, 0}, nullptr, StatusCode::kInvalidArgument, "zero"},
       {{1, 1, 1}, Json::array({1, 2}), StatusCode::kInvalidArgument, "metadata must be a JSON object"},
   };
   for (const Case& c : cases) {
@@ -277,7 +276,7 @@ TEST(DatabaseTest, BadInputGetsTheRightCodeAndLeavesTheDatabaseUnchanged) {
   EXPECT_EQ(fingerprint(*db, ids), before);
   EXPECT_EQ(db->get("d").status().code(), StatusCode::kNotFound);
 
-  // Search: k = 0, wrong dimension, NaN, zero vector under cosine, malformed filter, bad ef.
+  // Search: k = 0, wrong dimension, NaN, malformed filter, bad ef.
   SearchQuery q;
   q.vector = std::span<const float>(a);
   q.k = 0;
@@ -286,10 +285,8 @@ TEST(DatabaseTest, BadInputGetsTheRightCodeAndLeavesTheDatabaseUnchanged) {
   std::vector<float> short_q{1, 2};
   q.vector = std::span<const float>(short_q);
   EXPECT_EQ(db->search(q).status().code(), StatusCode::kDimensionMismatch);
-  std::vector<float> nan_q{nan, 1, 1}, zero_q{0, 0, 0};
+  std::vector<float> nan_q{nan, 1, 1};
   q.vector = std::span<const float>(nan_q);
-  EXPECT_EQ(db->search(q).status().code(), StatusCode::kInvalidArgument);
-  q.vector = std::span<const float>(zero_q);
   EXPECT_EQ(db->search(q).status().code(), StatusCode::kInvalidArgument);
   q.vector = std::span<const float>(a);
   q.filter = Json{{"x", {{"$gtx", 1}}}};
@@ -319,6 +316,39 @@ TEST(DatabaseTest, ZeroVectorIsFineForOtherMetrics) {
     auto db = make_db(3, m);
     std::vector<float> z{0, 0, 0};
     EXPECT_TRUE(db->insert(entry("z", z)).ok()) << metric_name(m);
+  }
+}
+
+// Cosine with a zero vector (stored or as the query): the cosine similarity is taken as 0,
+// so the score is exactly 1, never NaN, on both index kinds.
+TEST(DatabaseTest, ZeroVectorUnderCosineScoresOne) {
+  for (IndexKind kind : {IndexKind::kHnsw, IndexKind::kFlat}) {
+    DatabaseOptions o;
+    o.dimensions = 3;
+    o.metric = Metric::kCosine;
+    o.index = kind;
+    auto db = std::move(Database::open(o)).value();
+    std::vector<float> z{0, 0, 0}, a{1, 0, 0}, b{0, 1, 0};
+    ASSERT_TRUE(db->insert(entry("z", z)).ok());
+    ASSERT_TRUE(db->insert(entry("a", a)).ok());
+    ASSERT_TRUE(db->insert(entry("b", b)).ok());
+    SearchQuery q;
+    q.vector = std::span<const float>(a);
+    q.k = 3;
+    auto hits = db->search(q);
+    ASSERT_TRUE(hits.ok()) << hits.status().ToString();
+    ASSERT_EQ(hits->size(), 3u);
+    EXPECT_EQ((*hits)[0].id, "a");
+    EXPECT_NEAR((*hits)[0].score, 0.0f, 1e-6f);
+    // b (orthogonal) and z (zero) both score exactly 1; ties are broken by id.
+    EXPECT_EQ((*hits)[1].id, "b");
+    EXPECT_EQ((*hits)[2].id, "z");
+    EXPECT_EQ((*hits)[2].score, 1.0f);
+    q.vector = std::span<const float>(z);
+    auto from_zero = db->search(q);
+    ASSERT_TRUE(from_zero.ok()) << from_zero.status().ToString();
+    ASSERT_EQ(from_zero->size(), 3u);
+    for (const auto& h : *from_zero) EXPECT_EQ(h.score, 1.0f) << h.id;
   }
 }
 

@@ -175,12 +175,11 @@ TEST(JsonImport, EmptyInput) {
   expect_error(parse_json(" \n\t", opts("d.json")), StatusCode::kInvalidArgument, {"empty"});
 }
 
-TEST(JsonImport, ZeroVectorsForCosine) {
-  auto o = opts("d.json", 2);
-  o.reject_zero_vectors = true;
-  expect_error(parse_json("[[1, 0], [0, 0]]", o), StatusCode::kInvalidArgument, {"entry 1", "all zeros"});
-  o.reject_zero_vectors = false;
-  EXPECT_TRUE(parse_json("[[1, 0], [0, 0]]", o).ok());
+// Zero vectors are valid rows (a cosine database scores them 1 against everything).
+TEST(JsonImport, ZeroVectorsAreRows) {
+  auto r = parse_json("[[1, 0], [0, 0]]", opts("d.json", 2));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows(), 2u);
 }
 
 // ---- JSON Lines ----
@@ -436,11 +435,6 @@ TEST(NpyImport, ValuesAndDimensions) {
   r = parse_npy(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2)}", bytes_of(std::vector<float>{1, 2})),
                 opts("d.npy", 128));
   expect_error(r, StatusCode::kDimensionMismatch, {"d.npy: vectors have 2 values, database expects 128"});
-  auto o = opts("d.npy", 2);
-  o.reject_zero_vectors = true;
-  r = parse_npy(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2)}", bytes_of(std::vector<float>{1, 2, 0, 0})),
-                o);
-  expect_error(r, StatusCode::kInvalidArgument, {"d.npy: row 1: vector is all zeros"});
 }
 
 // ---- .fvecs ----

@@ -478,7 +478,6 @@ Outcome run_import(const GlobalOptions& g, const ImportOptionsCli& o) {
   ImportOptions io;
   io.source = o.file;
   io.dimensions = info.dimensions;
-  io.reject_zero_vectors = info.metric == Metric::kCosine;
   io.id_prefix = o.id_prefix;
   io.progress = [&](std::uint64_t done, std::uint64_t) { progress.set(done); };
   auto parsed = parse_import(*bytes, *format, io);

@@ -136,9 +136,6 @@ class Builder {
   // Adds a row whose values are already finite floats.
   Status add(std::span<const float> v, std::string id, Json metadata, std::uint64_t line) {
     RUVECTOR_RETURN_IF_ERROR(check_length(v.size(), line));
-    if (options_.reject_zero_vectors && std::all_of(v.begin(), v.end(), [](float x) { return x == 0.0f; }))
-      return Status::InvalidArgument(place(line) +
-                                     ": vector is all zeros; cosine distance is undefined for a zero vector");
     if (id.empty() && options_.id_prefix) id = *options_.id_prefix + std::to_string(data_.rows());
     if (id.size() > kMaxIdBytes)
       return Status::InvalidArgument(place(line) + ": id is " + std::to_string(id.size()) +

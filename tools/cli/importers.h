@@ -40,8 +40,6 @@ struct ImportOptions {
   // Expected vector length (the database's); 0 = take it from the first row and
   // require every other row to match.
   std::uint32_t dimensions = 0;
-  // Reject all-zero vectors (a cosine database cannot store them).
-  bool reject_zero_vectors = false;
   // Ids of rows that carry none: npy and fvecs rows are always "<prefix><row>" (row
   // 0-based; prefix "" when unset). JSON, JSON Lines and CSV rows without an id get
   // "<prefix><row>" when a prefix is set, else "" (the engine generates a UUID).

@@ -278,7 +278,6 @@ export async function importFile(rv, out, a, o) {
         data = parseImport(bytes, format, {
           source: file,
           dimensions: info.dimensions,
-          rejectZeroVectors: info.metric === 'cosine',
           idPrefix: o['id-prefix'],
           progress: (done) => progress.set(done),
         });

@@ -113,8 +113,6 @@ class Builder {
   }
   add(vector, id, metadata, line) {
     this.checkLength(vector.length, line);
-    if (this.o.rejectZeroVectors && vector.every((x) => x === 0))
-      throw invalid(`${this.place(line)}: vector is all zeros; cosine distance is undefined for a zero vector`);
     if ((id === '' || id === null || id === undefined) && this.o.idPrefix !== undefined && this.o.idPrefix !== null)
       id = `${this.o.idPrefix}${this.rows.length}`;
     if (id && Buffer.byteLength(id) > MAX_ID_BYTES)
@@ -617,10 +615,10 @@ export function formatFromPath(p) {
 }
 
 /**
- * parseImport(bytes, format, {source, dimensions, rejectZeroVectors, idPrefix, maxRows, progress})
+ * parseImport(bytes, format, {source, dimensions, idPrefix, maxRows, progress})
  * -> {dimensions, rows: [{id | null, vector: Float32Array, metadata | null, line}], lineNumbers}
  */
 export function parseImport(bytes, format, options) {
-  const o = { source: 'input', dimensions: 0, rejectZeroVectors: false, idPrefix: undefined, maxRows: 0, ...options };
+  const o = { source: 'input', dimensions: 0, idPrefix: undefined, maxRows: 0, ...options };
   return FORMATS[format](bytes, o);
 }
