@@ -63,6 +63,7 @@ done
 if [[ "${RUVECTOR_SKIP_BROWSER:-0}" == 1 ]]; then
   echo "test-ruvector: browser tests SKIPPED (RUVECTOR_SKIP_BROWSER=1)"
 fi
+node npm/ruvector/scripts/build-cjs.mjs   # lib/compat.cjs from lib/compat.mjs
 echo "== node --test npm/ruvector/test"
 node --test --test-concurrency=1 npm/ruvector/test/*.test.mjs
 echo "test-ruvector: all ruvector tests passed"

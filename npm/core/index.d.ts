@@ -187,3 +187,4 @@ export declare function version(): string;
 export declare function simdLevel(): 'scalar' | 'avx2' | 'avx512' | 'neon' | 'simd128';
 /** Absolute path of the native binary that was loaded. */
 export declare const binaryPath: string;
+export { CollectionManager, CollectionOptions, CollectionStats } from './lib/collections';

@@ -207,10 +207,13 @@ const JsDistanceMetric = Object.freeze({
   Manhattan: 'Manhattan',
 });
 
+const { collectionManagerClass } = require('./lib/collections.js');
+
 module.exports = {
   VectorDb,
   VectorDB: VectorDb,
   JsDistanceMetric,
+  CollectionManager: collectionManagerClass(VectorDb),
   version: binding.version,
   simdLevel: binding.simdLevel,
   /** Absolute path of the native binary that was loaded (diagnostics). */

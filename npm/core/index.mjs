@@ -7,6 +7,7 @@ const core = require('./index.js');
 export const VectorDb = core.VectorDb;
 export const VectorDB = core.VectorDB;
 export const JsDistanceMetric = core.JsDistanceMetric;
+export const CollectionManager = core.CollectionManager;
 export const version = core.version;
 export const simdLevel = core.simdLevel;
 /** Absolute path of the native binary that was loaded. */

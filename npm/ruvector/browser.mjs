@@ -8,6 +8,7 @@
 // globalThis.RUVECTOR_BACKEND = 'native' before the import is an UNSUPPORTED error
 // (there is no native addon in a browser); 'wasm' or unset is fine.
 import * as wasm from '@ruvector/wasm';
+import { Utils, createBackendInfo, createVectorIndexClass } from './lib/compat.mjs';
 
 const forced = typeof globalThis.RUVECTOR_BACKEND === 'string' ? globalThis.RUVECTOR_BACKEND.trim().toLowerCase() : '';
 if (forced && forced !== 'wasm' && forced !== 'auto') {
@@ -43,12 +44,31 @@ export const capabilities = Object.freeze({
   hnsw: true,
   wasm: true,
 });
-export const getImplementationType = () => 'wasm';
-export const isNative = () => false;
-export const isWasm = () => true;
 export const { listIndexedDB, deleteIndexedDB, configure } = wasm;
+
+// The reference system's conveniences (lib/compat.mjs). The three packages are
+// released with one version, so the engine's version is this package's version.
+export const {
+  getImplementationType, isNative, isWasm, isRvf, isNativeAvailable, getVersion, getBackendInfo,
+} = createBackendInfo({
+  backend: { name: 'wasm', simdLevel: () => wasm.simdLevel(), browser: capabilities.indexedDB },
+  packageVersion: wasm.version(),
+  engineVersion: () => wasm.version(),
+});
+export { Utils };
+/** The reference system's index class; save(name)/load(name) use IndexedDB here. */
+export const VectorIndex = createVectorIndexClass({
+  VectorDb: wasm.VectorDb,
+  store: {
+    async save(db, name) {
+      const manifest = await db.saveToIndexedDB(name);
+      return manifest && typeof manifest.bytes === 'number' ? manifest.bytes : undefined;
+    },
+    load: (Db, name) => Db.loadFromIndexedDB(name),
+  },
+});
 
 export default {
   VectorDb, VectorDB, version, simdLevel, getBackend, ready, capabilities, getImplementationType, isNative, isWasm,
-  listIndexedDB, deleteIndexedDB, configure,
+  isRvf, isNativeAvailable, getVersion, getBackendInfo, Utils, VectorIndex, listIndexedDB, deleteIndexedDB, configure,
 };

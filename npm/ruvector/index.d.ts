@@ -250,6 +250,85 @@ export declare const capabilities: Readonly<{
 export declare function getImplementationType(): BackendName;
 export declare function isNative(): boolean;
 export declare function isWasm(): boolean;
+/** Always false: ruvector has no rvf backend. */
+export declare function isRvf(): false;
+/** True when the native addon is the backend in use (the reference system's alias of isNative). */
+export declare function isNativeAvailable(): boolean;
+/** The ruvector package version and the backend in use. */
+export declare function getVersion(): { version: string; implementation: BackendName };
+/** The reference system's backend summary, plus the engine version and SIMD level. */
+export declare function getBackendInfo(): {
+  type: BackendName;
+  /** The ruvector package version. */
+  version: string;
+  /** What the backend provides, e.g. 'SIMD (avx2)', 'Durable storage', 'Multi-threading'. */
+  features: string[];
+  engineVersion: string;
+  simdLevel: SimdLevel;
+};
+
+/**
+ * Vector helpers (double precision). Two vectors of different lengths are a RangeError
+ * with code DIMENSION_MISMATCH naming both dimensions; a non-vector is a TypeError
+ * with code INVALID_ARGUMENT.
+ */
+export declare const Utils: Readonly<{
+  /** cos(a, b) in [-1, 1]; 0 when either vector is all zeros. */
+  cosineSimilarity(a: VectorInput, b: VectorInput): number;
+  /** The L2 distance (not squared). */
+  euclideanDistance(a: VectorInput, b: VectorInput): number;
+  /** A unit-length copy of the same kind (a copy when all zeros). */
+  normalize<T extends number[] | Float32Array | Float64Array>(v: T): T;
+  /** A random unit vector. */
+  randomVector(dimension: number): number[];
+}>;
+
+export interface VectorIndexOptions {
+  dimension: number;
+  /** Default 'cosine'. */
+  metric?: DistanceMetric;
+  /** 'hnsw' (default) or 'flat'. */
+  indexType?: IndexKind;
+}
+export interface VectorIndexEntry {
+  id?: string | number;
+  values: VectorInput;
+  metadata?: Metadata;
+}
+export interface VectorIndexStats {
+  vectorCount: number;
+  dimension: number;
+  metric: DbInfo['metric'];
+  indexType: IndexKind;
+  memoryBytes: number;
+}
+
+/**
+ * The reference system's index class, in memory. save(path) writes a portable snapshot
+ * file (Node; an IndexedDB name in browsers), load(path) reads one back.
+ */
+export declare class VectorIndex {
+  constructor(options: VectorIndexOptions);
+  /** The underlying database (the full VectorDb API). */
+  readonly db: VectorDb;
+  readonly dimension: number;
+  insert(entry: VectorIndexEntry): Promise<string>;
+  insertBatch(entries: VectorIndexEntry[], options?: { batchSize?: number; progressCallback?: (fraction: number) => void }): Promise<string[]>;
+  search(query: VectorInput, options?: { k?: number; filter?: Filter; efSearch?: number }): Promise<SearchResult[]>;
+  get(id: string | number): Promise<{ id: string; values: number[]; metadata?: Metadata } | null>;
+  delete(id: string | number): Promise<boolean>;
+  stats(): Promise<VectorIndexStats>;
+  clear(): Promise<void>;
+  /** Resolves once earlier calls have finished (the HNSW graph needs no rebuild). */
+  optimize(): Promise<void>;
+  /** Writes the snapshot; resolves to its size in bytes. */
+  save(path: string): Promise<number | undefined>;
+  /** Replaces the contents with the snapshot at `path` (same dimension, else DIMENSION_MISMATCH). */
+  load(path: string): Promise<void>;
+  /** A new index from the snapshot at `path`. */
+  static load(path: string): Promise<VectorIndex>;
+  close(): Promise<void>;
+}
 
 declare const ruvector: {
   VectorDb: typeof VectorDb;
@@ -262,5 +341,11 @@ declare const ruvector: {
   getImplementationType: typeof getImplementationType;
   isNative: typeof isNative;
   isWasm: typeof isWasm;
+  isRvf: typeof isRvf;
+  isNativeAvailable: typeof isNativeAvailable;
+  getVersion: typeof getVersion;
+  getBackendInfo: typeof getBackendInfo;
+  Utils: typeof Utils;
+  VectorIndex: typeof VectorIndex;
 };
 export default ruvector;

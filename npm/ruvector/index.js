@@ -8,6 +8,19 @@
 // When no backend loads, requiring this module throws an Error with code UNSUPPORTED
 // that lists what was tried and the commands that fix it. Nothing is printed.
 const { selectBackend, unsupportedError, addIndexedDbStubs } = require('./lib/backend.js');
+const { Utils, createBackendInfo, createVectorIndexClass } = loadCompat();
+const snapshotFiles = require('./lib/snapshot-file.js');
+
+// lib/compat.cjs is generated from lib/compat.mjs (scripts/build-cjs.mjs, run by npm
+// pack); a checkout without it loads the ES module directly (Node >= 20.19 / 22.12).
+function loadCompat() {
+  try {
+    return require('./lib/compat.cjs');
+  } catch (e) {
+    if (e.code !== 'MODULE_NOT_FOUND') throw e;
+    return require('./lib/compat.mjs');
+  }
+}
 
 const selection = selectBackend({ require });
 if (!selection.backend) throw unsupportedError(selection);
@@ -54,6 +67,12 @@ const capabilities = Object.freeze({
   wasm: !native,
 });
 
+const info = createBackendInfo({
+  backend: { name: backend.name, simdLevel: () => m.simdLevel(), browser: false },
+  packageVersion: require('./package.json').version,
+  engineVersion: () => m.version(),
+});
+
 module.exports = {
   VectorDb: m.VectorDb,
   VectorDB: m.VectorDb,
@@ -64,8 +83,9 @@ module.exports = {
   getBackend,
   ready,
   capabilities,
-  /** 'native' or 'wasm' (the reference system's name for this). */
-  getImplementationType: () => backend.name,
-  isNative: () => native,
-  isWasm: () => !native,
+  // The reference system's conveniences (lib/compat.mjs).
+  ...info,
+  Utils,
+  /** The reference system's index class; save(path)/load(path) use snapshot files. */
+  VectorIndex: createVectorIndexClass({ VectorDb: m.VectorDb, store: snapshotFiles }),
 };

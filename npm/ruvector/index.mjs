@@ -7,6 +7,7 @@ const rv = require('./index.js');
 
 export const {
   VectorDb, VectorDB, version, simdLevel, getBackend, ready, capabilities,
-  getImplementationType, isNative, isWasm,
+  getImplementationType, isNative, isWasm, isRvf, isNativeAvailable, getVersion, getBackendInfo,
+  Utils, VectorIndex,
 } = rv;
 export default rv;

@@ -36,7 +36,7 @@ test('npm pack -> offline install in a fresh folder -> require and import', {
     const tgz = path.join(tmp, packed[0].filename);
     const files = packed[0].files.map((f) => f.path);
     assert.ok(files.some((f) => /^prebuilds\/linux-x64\/.+\.node$/.test(f)) || process.platform !== 'linux', 'ships the prebuilt binary');
-    for (const f of ['index.js', 'index.mjs', 'index.d.ts', 'README.md', 'CMakeLists.txt', 'deps/ruvector/CMakeLists.txt', 'deps/ruvector/bindings/node/addon.cpp'])
+    for (const f of ['index.js', 'index.mjs', 'index.d.ts', 'lib/collections.js', 'lib/collections.d.ts', 'README.md', 'CMakeLists.txt', 'deps/ruvector/CMakeLists.txt', 'deps/ruvector/bindings/node/addon.cpp'])
       assert.ok(files.includes(f), `tarball lacks ${f}`);
     assert.ok(!files.some((f) => f.startsWith('build/') || f.startsWith('node_modules/') || f.startsWith('test/')), 'no build outputs or tests');
     assert.ok(!fs.existsSync(path.join(pkgDir, 'deps')), 'postpack removed the vendored copy');

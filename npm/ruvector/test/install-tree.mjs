@@ -36,7 +36,7 @@ export function makeTree({ core = 'ok', wasm = 'ok' } = {}) {
 
   const coreTo = path.join(nm, '@ruvector/core');
   if (core === 'ok' || core === 'corrupt') {
-    copy(coreDir, coreTo, ['package.json', 'index.js', 'index.mjs', 'index.d.ts', 'prebuilds']);
+    copy(coreDir, coreTo, ['package.json', 'index.js', 'index.mjs', 'index.d.ts', 'lib', 'prebuilds']);
     copy(path.join(coreDir, 'node_modules'), nm, ['node-gyp-build']);
     if (core === 'corrupt') {
       const dir = path.join(coreTo, 'prebuilds', `${process.platform}-${process.arch}`);
