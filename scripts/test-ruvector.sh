@@ -18,20 +18,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
-export npm_config_nodedir="${npm_config_nodedir:-/usr}"
 
-shopt -s nullglob
-prebuilds=(npm/core/prebuilds/*/*.node)
-if [ ${#prebuilds[@]} -eq 0 ]; then
-  echo "== @ruvector/core has no prebuild: scripts/test-node.sh"
-  scripts/test-node.sh
-fi
-if [ ! -f npm/wasm/dist/ruvector-simd.wasm ] || [ ! -f npm/wasm/dist/index.cjs ]; then
-  echo "== @ruvector/wasm has no dist: scripts/build-wasm.sh"
-  scripts/build-wasm.sh
-fi
-shopt -u nullglob
+source scripts/js-prereqs.sh
 
 mkdir -p npm/ruvector/node_modules/@ruvector
 for p in core wasm; do
@@ -52,18 +40,10 @@ done
     echo "$want" >"$stamp"
   fi
 )
-for dep in node-addon-api node-gyp-build; do
-  v="$(node -p "require('./npm/core/package.json').dependencies['$dep'].replace(/^[\\^~]/, '')")"
-  if [ -f "npm/core/node_modules/$dep/package.json" ]; then
-    v="$(node -p "require('./npm/core/node_modules/$dep/package.json').version")"
-  fi
-  npm cache add --prefer-offline "$dep@$v" >/dev/null 2>&1 || npm cache add "$dep@$v" >/dev/null
-done
 
 if [[ "${RUVECTOR_SKIP_BROWSER:-0}" == 1 ]]; then
   echo "test-ruvector: browser tests SKIPPED (RUVECTOR_SKIP_BROWSER=1)"
 fi
-node npm/ruvector/scripts/build-cjs.mjs   # lib/compat.cjs from lib/compat.mjs
 echo "== node --test npm/ruvector/test"
 node --test --test-concurrency=1 npm/ruvector/test/*.test.mjs
 echo "test-ruvector: all ruvector tests passed"
