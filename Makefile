@@ -56,7 +56,7 @@ demo: build
 # Every test: the unit suite (Release), then the sanitizer runs, the em++ build check
 # and the fuzzers. A summary line closes the run.
 test: setup-test
-	$(MAKE) --no-print-directory test-unit asan tsan simd-check fuzz node-test wasm-test ruvector-test
+	$(MAKE) --no-print-directory test-unit asan tsan simd-check fuzz node-test wasm-test ruvector-test compat-test
 	echo "make test: all test stages passed"
 
 test-unit: build
