@@ -60,10 +60,7 @@ export { Utils };
 export const VectorIndex = createVectorIndexClass({
   VectorDb: wasm.VectorDb,
   store: {
-    async save(db, name) {
-      const manifest = await db.saveToIndexedDB(name);
-      return manifest && typeof manifest.bytes === 'number' ? manifest.bytes : undefined;
-    },
+    save: async (db, name) => (await db.saveToIndexedDB(name)).bytes,
     load: (Db, name) => Db.loadFromIndexedDB(name),
   },
 });

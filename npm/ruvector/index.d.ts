@@ -322,7 +322,7 @@ export declare class VectorIndex {
   /** Resolves once earlier calls have finished (the HNSW graph needs no rebuild). */
   optimize(): Promise<void>;
   /** Writes the snapshot; resolves to its size in bytes. */
-  save(path: string): Promise<number | undefined>;
+  save(path: string): Promise<number>;
   /** Replaces the contents with the snapshot at `path` (same dimension, else DIMENSION_MISMATCH). */
   load(path: string): Promise<void>;
   /** A new index from the snapshot at `path`. */
