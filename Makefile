@@ -19,7 +19,7 @@ export NODE_PATH := /usr/share/nodejs
 export npm_config_nodedir := /usr
 
 # Debian packages, by what needs them.
-APT_CORE  = cmake ninja-build libcli11-dev g++ pkg-config libgtest-dev nlohmann-json3-dev liblmdb-dev lmdb-utils zlib1g-dev \
+APT_CORE  = cmake ninja-build libcli11-dev g++ pkg-config libgtest-dev nlohmann-json3-dev liblmdb-dev lmdb-utils libxxhash-dev zlib1g-dev \
             dataset-fashion-mnist
 APT_TEST  = clang libclang-rt-14-dev emscripten binaryen chromium g++-aarch64-linux-gnu qemu-user python3-matplotlib
 APT_BENCH = libhnswlib-dev libfaiss-dev python3-matplotlib emscripten binaryen
@@ -120,7 +120,12 @@ fuzz: setup-test
 	cmake --build build-fuzz -j $(JOBS)
 	for f in build-fuzz/tests/*_fuzz; do
 	  echo "== $$f ($(FUZZ_SECONDS) s)"
-	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 2>&1 | tail -2
+	  name=$$(basename $$f); corpus=""
+	  if [ -d tests/fuzz/corpus/$$name ]; then
+	    rm -rf build-fuzz/corpus-$$name; cp -r tests/fuzz/corpus/$$name build-fuzz/corpus-$$name
+	    corpus="build-fuzz/corpus-$$name -max_len=65536"
+	  fi
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 $$corpus 2>&1 | tail -2
 	done
 
 # Every face against its peers, one after another, then the merged report with plots:
