@@ -21,7 +21,8 @@ export npm_config_nodedir := /usr
 # Debian packages, by what needs them.
 APT_CORE  = cmake ninja-build libcli11-dev g++ pkg-config libgtest-dev nlohmann-json3-dev liblmdb-dev lmdb-utils libxxhash-dev zlib1g-dev \
             dataset-fashion-mnist
-APT_TEST  = clang libclang-rt-14-dev emscripten binaryen chromium g++-aarch64-linux-gnu qemu-user python3-matplotlib
+APT_TEST  = clang libclang-rt-14-dev emscripten binaryen chromium g++-aarch64-linux-gnu qemu-user python3-matplotlib \
+            redis-server redis-tools libhiredis-dev python3-redis python3-numpy
 APT_BENCH = libhnswlib-dev libfaiss-dev python3-matplotlib emscripten binaryen
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -35,7 +36,7 @@ define apt_ensure
 	fi
 endef
 
-.PHONY: setup setup-test setup-bench build demo test test-unit asan tsan wasm-check simd-check fuzz node-test wasm-test ruvector-test compat-test bench clean
+.PHONY: setup setup-test setup-bench build demo test test-unit asan tsan wasm-check simd-check fuzz node-test wasm-test ruvector-test compat-test redis-test bench clean
 
 setup:
 	$(call apt_ensure,$(APT_CORE))
@@ -56,7 +57,7 @@ demo: build
 # Every test: the unit suite (Release), then the sanitizer runs, the em++ build check
 # and the fuzzers. A summary line closes the run.
 test: setup-test
-	$(MAKE) --no-print-directory test-unit asan tsan simd-check fuzz node-test wasm-test ruvector-test compat-test
+	$(MAKE) --no-print-directory test-unit redis-test asan tsan simd-check fuzz node-test wasm-test ruvector-test compat-test
 	echo "make test: all test stages passed"
 
 test-unit: build
@@ -111,6 +112,11 @@ ruvector-test: setup-test
 # Patterns in tests/compat/pending.txt are reported but do not fail the stage.
 compat-test: setup-test
 	scripts/test-compat.sh
+
+# The Redis module (build/ruvector-redis.so) in Debian's redis-server: commands, FILTER,
+# persistence, corrupt payloads, replication; then the 3+3 cluster (about 1 min in all).
+redis-test: build setup-test
+	scripts/test-redis.sh $(BUILD)
 
 # libFuzzer targets (clang), each run for a bounded time.
 FUZZ_SECONDS ?= 20
