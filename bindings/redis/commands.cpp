@@ -131,6 +131,8 @@ int vadd(RedisModuleCtx* ctx, RedisModuleString** argv, int argc) {
   if (arg_is(argv[i], "REDUCE")) return reply_error(ctx, "ERR REDUCE (random projection) is not supported by ruvector");
   std::vector<float> vec;
   if (!parse_vector(argv, argc, i, vec)) return reply_error(ctx, "ERR invalid vector specification");
+  if (std::all_of(vec.begin(), vec.end(), [](float x) { return x == 0.0f; }))
+    return reply_error(ctx, "ERR invalid vector specification: the zero vector has no direction (cosine)");
   if (i >= argc) return RedisModule_WrongArity(ctx);
   const std::string element(arg(argv[i++]));
   long long m = -1, ef = -1;
@@ -156,11 +158,10 @@ int vadd(RedisModuleCtx* ctx, RedisModuleString** argv, int argc) {
   std::shared_ptr<Database> db;
   if (k.set != nullptr) {
     db = k.set->db;
-    const DatabaseInfo info = db->info();
-    if (vec.size() != info.dimensions)
+    if (vec.size() != k.set->dimensions)
       return reply_error(ctx, "ERR Vector dimension mismatch - got " + std::to_string(vec.size()) + " but set has " +
-                                  std::to_string(info.dimensions));
-    if (m > 0 && static_cast<std::uint32_t>(m) != info.hnsw.m)
+                                  std::to_string(k.set->dimensions));
+    if (m > 0 && static_cast<std::uint32_t>(m) != k.set->m)
       return reply_error(ctx, "ERR asked M value mismatch with existing vector set");
   } else {
     DatabaseOptions o = load_options();
@@ -193,7 +194,7 @@ int vadd(RedisModuleCtx* ctx, RedisModuleString** argv, int argc) {
   }
   if (k.set == nullptr) {
     auto* set = new VectorSet();
-    set->db = db;
+    attach(*set, db);
     RedisModule_ModuleTypeSetValue(k.key, g_vector_set_type, set);
   }
   RedisModule_ReplicateVerbatim(ctx);
@@ -377,19 +378,21 @@ int vsim(RedisModuleCtx* ctx, RedisModuleString** argv, int argc) {
   }
   job->filter_ef = filter_ef >= 0 ? static_cast<std::size_t>(filter_ef) : job->count * 100;
   job->ef = std::max(job->ef, job->count);
+  std::uint32_t dimensions = 0;
   {
     OpenSet k(ctx, argv[1], REDISMODULE_READ);
     if (unusable(ctx, k)) return REDISMODULE_OK;
     if (k.set == nullptr) return RedisModule_ReplyWithEmptyArray(ctx);
     job->db = k.set->db;
+    dimensions = k.set->dimensions;
   }
   if (by_element) {
     auto rec = job->db->get(element);
     if (!rec.ok()) return reply_error(ctx, "ERR element not found in set");
     job->query = std::move(rec->vector);
-  } else if (job->query.size() != job->db->info().dimensions) {
+  } else if (job->query.size() != dimensions) {
     return reply_error(ctx, "ERR Vector dimension mismatch - got " + std::to_string(job->query.size()) +
-                                " but set has " + std::to_string(job->db->info().dimensions));
+                                " but set has " + std::to_string(dimensions));
   }
   const int flags = RedisModule_GetContextFlags(ctx);
   const bool can_block = (flags & (REDISMODULE_CTX_FLAGS_MULTI | REDISMODULE_CTX_FLAGS_LUA |
@@ -443,7 +446,7 @@ int vdim(RedisModuleCtx* ctx, RedisModuleString** argv, int argc) {
   OpenSet k(ctx, argv[1], REDISMODULE_READ);
   if (unusable(ctx, k)) return REDISMODULE_OK;
   if (k.set == nullptr) return reply_error(ctx, "ERR key does not exist");
-  return RedisModule_ReplyWithLongLong(ctx, k.set->db->info().dimensions);
+  return RedisModule_ReplyWithLongLong(ctx, k.set->dimensions);
 }
 
 // ---- VEMB key element [RAW]
@@ -603,7 +606,7 @@ int restore_chunk(RedisModuleCtx* ctx, RedisModuleString** argv, int argc) {
       RedisModule_DeleteKey(k.key);
       return reply_error(ctx, "ERR CORRUPTION " + db.status().message());
     }
-    k.set->db = std::shared_ptr<Database>(std::move(db).value());
+    attach(*k.set, std::shared_ptr<Database>(std::move(db).value()));
     std::string().swap(k.set->restore_bytes);
     if (k.set->db->size() == 0) RedisModule_DeleteKey(k.key);
   }

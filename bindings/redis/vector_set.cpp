@@ -62,7 +62,7 @@ void* rdb_load(RedisModuleIO* io, int encver) {
       return nullptr;
     }
     auto* set = new VectorSet();
-    set->db = std::shared_ptr<Database>(std::move(db).value());
+    attach(*set, std::shared_ptr<Database>(std::move(db).value()));
     return set;
   } catch (const std::exception& e) {
     RedisModule_LogIOError(io, "warning", "ruvector: loading a set failed: %s", e.what());
@@ -147,7 +147,7 @@ void* copy_set(RedisModuleString*, RedisModuleString*, const void* value) {
         delete out;
         return nullptr;
       }
-      out->db = std::shared_ptr<Database>(std::move(db).value());
+      attach(*out, std::shared_ptr<Database>(std::move(db).value()));
     } else {
       out->restore_bytes = set->restore_bytes;
       out->restore_next = set->restore_next;
@@ -159,6 +159,13 @@ void* copy_set(RedisModuleString*, RedisModuleString*, const void* value) {
 }
 
 }  // namespace
+
+void attach(VectorSet& set, std::shared_ptr<Database> db) {
+  const DatabaseInfo info = db->info();
+  set.dimensions = info.dimensions;
+  set.m = info.hnsw.m;
+  set.db = std::move(db);
+}
 
 DatabaseOptions load_options() {
   DatabaseOptions o;

@@ -29,12 +29,18 @@ inline constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
 
 struct VectorSet {
   std::shared_ptr<Database> db;  // null while an AOF chunked restore is in progress
+  // Fixed settings of `db`, cached by attach(): Database::info() walks the graph.
+  std::uint32_t dimensions = 0;
+  std::uint32_t m = 0;
   // Chunked restore (RV.RESTORECHUNK) in progress: the bytes so far and the next index.
   std::string restore_bytes;
   std::int64_t restore_next = 0;
 };
 
 extern RedisModuleType* g_vector_set_type;
+
+// Sets `set.db` and caches its fixed settings.
+void attach(VectorSet& set, std::shared_ptr<Database> db);
 
 // The Database options every set is created or loaded with (threads = 1: the main
 // thread builds, so builds are deterministic).
