@@ -4,20 +4,29 @@
 #   2. tests/redis/test_standalone.py: every command (RESP2 + RESP3), FILTER vs a
 #      brute-force oracle, DEBUG RELOAD / RDB / AOF restarts, corrupt RESTORE payloads,
 #      replication digests, memory accounting (one server + one replica)
-#   3. tests/redis/test_cluster.py: 3 masters + 3 replicas (when present)
+#   3. bindings/redis/client-node/test/cluster.mjs: 3 masters + 3 replicas + a single-node
+#      reference through the Node cluster client (50k x 64-d over S = 3, 6, 12 keys,
+#      TRUTH fan-out = brute force, recall, kill -9 failover with WAIT, rejoin, slot
+#      migration under load); `--standalone-only` skips it
 # Servers listen on 127.0.0.1 only, on ports from RUVECTOR_REDIS_PORT (default 17300),
 # run in a temporary directory and are stopped at the end, pass or fail.
-# Usage: scripts/test-redis.sh [BUILD_DIR]   (default: build)
+# Usage: scripts/test-redis.sh [--standalone-only | --bench OUT.md] [BUILD_DIR]   (default: build)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STANDALONE_ONLY=0
+BENCH_OUT=""
+case "${1:-}" in
+  --standalone-only) STANDALONE_ONLY=1; shift ;;
+  --bench) BENCH_OUT="$(realpath -m "$2")"; shift 2 ;;  # cluster run only, writes the scale-out table
+esac
 BUILD="${1:-build}"
 case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
 MODULE="$BUILD/ruvector-redis.so"
 PORT="${RUVECTOR_REDIS_PORT:-17300}"
 PY=/usr/bin/python3  # Debian's python3-redis and python3-numpy live there
 
-for tool in redis-server redis-cli "$PY"; do
+for tool in redis-server redis-cli "$PY" node npm; do
   command -v "$tool" >/dev/null || { echo "test-redis.sh: '$tool' is missing (Makefile APT_TEST)" >&2; exit 1; }
 done
 "$PY" -c "import redis, numpy" 2>/dev/null || { echo "test-redis.sh: python3-redis / python3-numpy missing" >&2; exit 1; }
@@ -47,15 +56,24 @@ grep -q "ruvector: unknown module argument" "$WORK/badarg/redis.log" || {
 }
 echo "refused as expected"
 
-echo "== standalone (port $((PORT + 1)), replica $((PORT + 2)))"
-start=$SECONDS
-(cd "$ROOT/tests/redis" && "$PY" test_standalone.py "$MODULE" "$WORK" $((PORT + 1)))
-echo "standalone: $((SECONDS - start)) s"
+if [ -z "$BENCH_OUT" ]; then
+  echo "== standalone (port $((PORT + 1)), replica $((PORT + 2)))"
+  start=$SECONDS
+  (cd "$ROOT/tests/redis" && "$PY" test_standalone.py "$MODULE" "$WORK" $((PORT + 1)))
+  echo "standalone: $((SECONDS - start)) s"
+fi
 
-if [ -f "$ROOT/tests/redis/test_cluster.py" ]; then
+if [ "$STANDALONE_ONLY" = 0 ]; then
+  CLIENT="$ROOT/bindings/redis/client-node"
+  lock_hash="$(sha256sum "$CLIENT/package-lock.json" | cut -d' ' -f1)"
+  if [ ! -d "$CLIENT/node_modules" ] || [ "$(cat "$CLIENT/node_modules/.ruvector-lock-hash" 2>/dev/null)" != "$lock_hash" ]; then
+    echo "== npm ci (bindings/redis/client-node)"
+    (cd "$CLIENT" && npm ci --no-audit --no-fund)
+    echo "$lock_hash" > "$CLIENT/node_modules/.ruvector-lock-hash"
+  fi
   echo "== cluster (ports $((PORT + 10))..$((PORT + 16)))"
   start=$SECONDS
-  (cd "$ROOT/tests/redis" && "$PY" test_cluster.py "$MODULE" "$WORK" $((PORT + 10)))
+  node "$CLIENT/test/cluster.mjs" "$MODULE" "$WORK" $((PORT + 10)) ${BENCH_OUT:+--bench "$BENCH_OUT"}
   echo "cluster: $((SECONDS - start)) s"
 fi
 echo "test-redis.sh: all passed"
