@@ -22,6 +22,26 @@ enum class IndexKind : int {
 Result<IndexKind> parse_index_kind(std::string_view name);
 const char* index_kind_name(IndexKind kind) noexcept;
 
+// How the index stores vectors for the graph walk (docs/quantization.md).
+enum class Quantization : int {
+  kNone = 0,    // float32 only (default)
+  kInt8 = 1,    // one byte per dimension, per-dimension scale/offset trained from the data
+  kBinary = 2,  // one bit per dimension after centring and a random rotation (RaBitQ-style)
+};
+
+// Case-insensitive "none" | "int8" | "scalar" (= int8) | "binary". "product" is
+// UNSUPPORTED (product quantization is not built); anything else INVALID_ARGUMENT.
+Result<Quantization> parse_quantization(std::string_view name);
+const char* quantization_name(Quantization q) noexcept;
+
+// The default re-ranking factor of a mode: the graph walk on codes keeps the best
+// rescore * k candidates, which are re-scored with exact float distances.
+// none: 1 (nothing to re-rank), int8: 3, binary: 5.
+std::uint32_t default_rescore(Quantization q) noexcept;
+
+// Largest accepted rescore factor (per database and per query).
+inline constexpr std::uint32_t kMaxRescore = 100;
+
 // HNSW parameters. Defaults reach recall@10 >= 0.95 on the project's benchmark
 // datasets (fashion-mnist-784, clustered 128-d and 768-d); see docs/benchmarks.md.
 struct HnswParams {
@@ -61,6 +81,16 @@ struct DatabaseOptions {
   // Persistence backend. nullptr (and no storage_path) = in-memory database.
   // Shared ownership: the Database keeps it alive while open.
   std::shared_ptr<Storage> storage;
+  // Quantization of the in-memory vectors for the graph walk; unset = the stored one,
+  // or none for a new database. Opening a stored database with a different value
+  // converts it in place (codes are rebuilt from the stored floats; the graph is kept)
+  // and stores the new value.
+  std::optional<Quantization> quantization;
+  // Re-ranking factor, 0..kMaxRescore: the best rescore * k candidates of the walk on
+  // codes are re-scored with exact float distances. 0 = no re-ranking (scores are the
+  // codes' estimates). Unset = the stored value, or default_rescore(quantization) for a
+  // new database or when the quantization changes. Ignored (must be unset or 1) for none.
+  std::optional<std::uint32_t> rescore;
   // Worker threads for batch work (insert_batch, search_batch). 0 = every core.
   std::uint32_t threads = 0;
 };

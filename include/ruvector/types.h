@@ -37,6 +37,9 @@ struct SearchQuery {
   std::size_t k = 10;             // >= 1; larger than size() returns everything
   // Candidate list size for this query; unset = the database's ef_search. Always >= k.
   std::optional<std::uint32_t> ef_search;
+  // Re-ranking factor for this query (quantized databases); unset = the database's
+  // rescore. 0 = return the codes' estimated scores without re-ranking. 0..kMaxRescore.
+  std::optional<std::uint32_t> rescore;
   // Mongo-style filter over metadata (SPEC §2); null = no filter.
   Json filter;
   bool include_vector = false;

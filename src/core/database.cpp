@@ -6,6 +6,7 @@
 #include <shared_mutex>
 #include <unordered_map>
 
+#include "core/memory_estimate.h"
 #include "core/uuid.h"
 #include "core/validate.h"
 #include "filter/filter.h"
@@ -28,7 +29,11 @@ namespace {
 
 constexpr const char* kSettingsKey = "settings";
 constexpr const char* kImageKey = "index_image";
+// Settings format 1: no quantization. Format 2 (written only for quantized databases,
+// so older builds refuse them instead of ignoring the quantization) adds
+// "quantization" and "rescore".
 constexpr int kSettingsFormat = 1;
+constexpr int kSettingsFormatQuantized = 2;
 
 std::string metadata_text(const Json& metadata) {
   if (metadata.is_null()) return {};
@@ -36,7 +41,8 @@ std::string metadata_text(const Json& metadata) {
 }
 
 Json settings_json(const DatabaseInfo& s) {
-  return Json{{"format", kSettingsFormat},
+  const bool quantized = s.quantization != Quantization::kNone;
+  Json j{{"format", quantized ? kSettingsFormatQuantized : kSettingsFormat},
               {"dimensions", s.dimensions},
               {"metric", metric_name(s.metric)},
               {"index", index_kind_name(s.index)},
@@ -45,15 +51,31 @@ Json settings_json(const DatabaseInfo& s) {
                 {"ef_construction", s.hnsw.ef_construction},
                 {"ef_search", s.hnsw.ef_search},
                 {"seed", s.hnsw.seed}}}};
+  if (quantized) {
+    j["quantization"] = quantization_name(s.quantization);
+    j["rescore"] = s.rescore;
+  }
+  return j;
 }
 
 Result<DatabaseInfo> parse_settings(const std::string& text) {
   const Json j = Json::parse(text, nullptr, false);
   auto bad = [](const std::string& why) { return Status::Corruption("stored settings are unreadable: " + why); };
   if (j.is_discarded() || !j.is_object()) return bad("not a JSON object");
-  if (!j.contains("format") || !j["format"].is_number_integer() || j["format"].get<int>() != kSettingsFormat)
+  if (!j.contains("format") || !j["format"].is_number_integer() ||
+      (j["format"].get<int>() != kSettingsFormat && j["format"].get<int>() != kSettingsFormatQuantized))
     return bad("unknown settings format");
   DatabaseInfo s;
+  if (j["format"].get<int>() == kSettingsFormatQuantized) {
+    if (!j.contains("quantization") || !j["quantization"].is_string() || !j.contains("rescore") ||
+        !j["rescore"].is_number_unsigned())
+      return bad("missing quantization fields");
+    auto q = parse_quantization(j["quantization"].get<std::string>());
+    if (!q.ok() || *q == Quantization::kNone) return bad("unknown quantization");
+    s.quantization = *q;
+    if (j["rescore"].get<std::uint64_t>() > kMaxRescore) return bad("rescore out of range");
+    s.rescore = j["rescore"].get<std::uint32_t>();
+  }
   const Json* h = j.contains("hnsw") ? &j["hnsw"] : nullptr;
   if (!j.contains("dimensions") || !j["dimensions"].is_number_unsigned() || !j.contains("metric") ||
       !j["metric"].is_string() || !j.contains("index") || !j["index"].is_string() || h == nullptr ||
@@ -103,7 +125,13 @@ Status merge_options(const DatabaseOptions& o, DatabaseInfo& s) {
                       std::to_string(s.hnsw.ef_construction));
     s.hnsw.ef_search = o.hnsw->ef_search;
   }
-  return Status::Ok();
+  // A different quantization converts the database (codes are rebuilt from the floats).
+  if (o.quantization && *o.quantization != s.quantization) {
+    s.quantization = *o.quantization;
+    s.rescore = default_rescore(s.quantization);
+  }
+  if (o.rescore) s.rescore = *o.rescore;
+  return detail::validate_rescore(s.quantization, s.metric, s.rescore);
 }
 
 // Adapts a compiled filter to the index's per-slot predicate.
@@ -212,6 +240,7 @@ struct Database::Impl {
       by_id.emplace(ids[i], static_cast<Slot>(i));
       id_views.push_back(ids[i]);
     }
+    train_codes_if_due();
     std::string reason;
     if (!image) {
       reason = "no index image";
@@ -326,7 +355,16 @@ struct Database::Impl {
       keys[i] = detail::level_key(ups[i].id);
       by_id.emplace(std::move(ups[i].id), slots[i]);
     }
+    train_codes_if_due();
     index->add(slots, keys, threads);
+  }
+
+  // Caller holds `mu` exclusively.
+  void train_codes_if_due() {
+    if (space.quantization() == Quantization::kNone) return;
+    // In id order, so the codes depend only on the set of vectors (a snapshot or a
+    // reopened store trains exactly as the database that wrote it).
+    space.train_codes_if_due(slots_in_id_order(), threads);
   }
 
   void apply_remove(Slot s) {
@@ -362,6 +400,12 @@ struct Database::Impl {
     RUVECTOR_RETURN_IF_ERROR(detail::validate_vector(q.vector, settings.dimensions, settings.metric));
     if (q.ef_search && (*q.ef_search == 0 || *q.ef_search > 65535))
       return Status::InvalidArgument("efSearch must be between 1 and 65535, got " + std::to_string(*q.ef_search));
+    if (q.rescore) {
+      if (settings.quantization == Quantization::kNone)
+        return Status::InvalidArgument("rescore applies only to a quantized database (this one has quantization "
+                                       "'none')");
+      RUVECTOR_RETURN_IF_ERROR(detail::validate_rescore(settings.quantization, settings.metric, *q.rescore));
+    }
     PlannedQuery p{&q, std::max<std::size_t>(q.k, q.ef_search ? *q.ef_search : settings.hnsw.ef_search), std::nullopt};
     if (!q.filter.is_null()) {
       RUVECTOR_ASSIGN_OR_RETURN(Filter f, Filter::compile(q.filter));
@@ -373,15 +417,25 @@ struct Database::Impl {
   // Caller holds `mu` shared.
   std::vector<SearchHit> run_query(const PlannedQuery& p) const {
     const SearchQuery& q = *p.query;
-    const detail::PreparedQuery prepared = space.prepare(q.vector.data());
+    const detail::PreparedQuery prepared = space.prepare_search(q.vector.data());
     std::optional<MetadataPredicate> pred;
     if (p.filter) pred.emplace(*p.filter, metadata);
     const detail::SlotPredicate* predicate = pred ? &*pred : nullptr;
+    // On codes, the walk keeps the best rescore * k candidates, which are re-scored
+    // with exact float distances (rescore 0: the codes' estimates are the scores).
+    const std::size_t rescore = prepared.coded ? q.rescore.value_or(settings.rescore) : 1;
+    const std::size_t want = q.k * std::max<std::size_t>(rescore, 1);
     std::vector<Neighbor> found;
-    index->search(prepared, q.k, p.ef, predicate, found);
+    index->search(prepared, want, std::max(p.ef, want), predicate, found);
     // Guarantee k results whenever k entries qualify: an approximate walk can come back
     // short with a selective filter or a disconnected region, so fall back to exact.
-    if (found.size() < q.k && found.size() < by_id.size()) index->search_exact(prepared, q.k, predicate, found);
+    if (found.size() < q.k && found.size() < by_id.size()) index->search_exact(prepared, want, predicate, found);
+    if (prepared.coded && rescore > 0) {
+      if (found.size() > want) found.resize(want);
+      const detail::PreparedQuery exact = space.prepare(q.vector.data());
+      for (Neighbor& n : found) n.distance = space.distance(exact, n.slot);
+      std::sort(found.begin(), found.end());
+    }
     std::vector<SearchHit> hits;
     hits.reserve(found.size());
     for (const Neighbor& n : found) {
@@ -457,6 +511,9 @@ Result<DatabaseInfo> settings_from_options(const DatabaseOptions& o) {
   s.index = o.index.value_or(IndexKind::kHnsw);
   s.hnsw = o.hnsw.value_or(HnswParams{});
   RUVECTOR_RETURN_IF_ERROR(detail::validate_hnsw(s.hnsw));
+  s.quantization = o.quantization.value_or(Quantization::kNone);
+  s.rescore = o.rescore.value_or(default_rescore(s.quantization));
+  RUVECTOR_RETURN_IF_ERROR(detail::validate_rescore(s.quantization, s.metric, s.rescore));
   return s;
 }
 
@@ -470,6 +527,7 @@ Result<std::unique_ptr<Database::Impl>> Database::Impl::create(const DatabaseInf
   } else {
     impl->index = detail::make_flat_index(impl->space);
   }
+  impl->space.set_quantization(s.quantization, s.hnsw.seed);
   impl->settings.storage = impl->storage ? impl->storage->describe() : "memory";
   return impl;
 }
@@ -482,9 +540,12 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options)
       RUVECTOR_ASSIGN_OR_RETURN(stored, storage->get_value(kSettingsKey));
     }
     DatabaseInfo s;
+    bool converted = false;
     if (stored) {
       RUVECTOR_ASSIGN_OR_RETURN(s, parse_settings(*stored));
+      const DatabaseInfo before = s;
       RUVECTOR_RETURN_IF_ERROR(merge_options(options, s));
+      converted = before.quantization != s.quantization || before.rescore != s.rescore;
     } else {
       if (storage && storage->read_only())
         return Status::NotFound("'" + storage->describe() + "' holds no ruvector database");
@@ -499,6 +560,11 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options)
       RUVECTOR_RETURN_IF_ERROR(storage->put_value(kSettingsKey, settings_json(impl->settings).dump()));
       return std::unique_ptr<Database>(new Database(std::move(impl)));
     }
+    // A changed quantization is a conversion in place: the new setting is stored, the
+    // codes are built from the floats below, the graph image stays valid. (Read-only:
+    // in this process only.)
+    if (converted && !storage->read_only())
+      RUVECTOR_RETURN_IF_ERROR(storage->put_value(kSettingsKey, settings_json(impl->settings).dump()));
     // Load every record (in id order) straight into the vector space, then the index
     // image if it matches them.
     RUVECTOR_ASSIGN_OR_RETURN(std::uint64_t generation, storage->generation());
@@ -621,8 +687,14 @@ DatabaseInfo Database::info() const {
   DatabaseInfo i = impl_->settings;
   i.count = impl_->by_id.size();
   i.index_source = impl_->index_source;
-  i.memory_bytes = impl_->space.memory_bytes() + impl_->index->memory_bytes();
-  for (const auto& [id, slot] : impl_->by_id) i.memory_bytes += id.capacity() + sizeof(id) + 2 * sizeof(Slot) + 16;
+  const detail::CodeStore* codes = impl_->space.codes();
+  i.codes_trained_on = codes ? codes->trained_on() : 0;
+  i.memory.codes = impl_->space.code_bytes();
+  i.memory.floats = impl_->space.float_bytes();
+  i.memory.graph = impl_->index->memory_bytes();
+  i.memory.ids = detail::id_table_bytes(impl_->by_id, impl_->ids);
+  i.memory.metadata = detail::metadata_bytes(impl_->metadata);
+  i.memory_bytes = i.memory.codes + i.memory.floats + i.memory.graph + i.memory.ids + i.memory.metadata;
   return i;
 }
 
@@ -656,6 +728,8 @@ Status Database::serialize_to(const std::function<Status(std::string_view)>& sin
     const std::string image = m.make_image(order, 0);
     std::string meta_text;
     return detail::encode_snapshot_stream(
+        m.settings.quantization == Quantization::kNone ? detail::kSnapshotVersionPlain
+                                                       : detail::kSnapshotVersionQuantized,
         settings_json(m.settings).dump(), order.size(), m.settings.dimensions,
         [&](const std::function<void(const detail::SnapshotRecord&)>& emit) {
           for (Slot s : order) {
@@ -687,6 +761,9 @@ Result<std::unique_ptr<Database>> Database::deserialize(std::string_view bytes, 
   return guarded([&]() -> Result<std::unique_ptr<Database>> {
     RUVECTOR_ASSIGN_OR_RETURN(detail::DecodedSnapshot snap, detail::decode_snapshot(bytes));
     RUVECTOR_ASSIGN_OR_RETURN(DatabaseInfo s, parse_settings(std::string(snap.settings_json)));
+    if ((snap.version == detail::kSnapshotVersionQuantized) != (s.quantization != Quantization::kNone))
+      return Status::Corruption("snapshot: format version " + std::to_string(snap.version) +
+                                " does not match its settings' quantization");
     RUVECTOR_RETURN_IF_ERROR(merge_options(options, s));
     if (snap.dimensions != s.dimensions) return Status::Corruption("snapshot: records do not match its settings");
     // Every record must be one the engine would have accepted.

@@ -12,6 +12,35 @@ Result<IndexKind> parse_index_kind(std::string_view name) {
   return Status::InvalidArgument("unknown index kind '" + std::string(name) + "', expected hnsw or flat");
 }
 
+Result<Quantization> parse_quantization(std::string_view name) {
+  std::string n;
+  for (char c : name) n += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  if (n == "none") return Quantization::kNone;
+  if (n == "int8" || n == "scalar") return Quantization::kInt8;
+  if (n == "binary") return Quantization::kBinary;
+  if (n == "product")
+    return Status::Unsupported("quantization 'product' is not supported; use 'none', 'int8' (alias 'scalar') or "
+                               "'binary'");
+  return Status::InvalidArgument("unknown quantization '" + std::string(name) +
+                                 "', expected none, int8 (alias scalar) or binary");
+}
+
+const char* quantization_name(Quantization q) noexcept {
+  switch (q) {
+    case Quantization::kInt8: return "int8";
+    case Quantization::kBinary: return "binary";
+    default: return "none";
+  }
+}
+
+std::uint32_t default_rescore(Quantization q) noexcept {
+  switch (q) {
+    case Quantization::kInt8: return 3;
+    case Quantization::kBinary: return 5;
+    default: return 1;
+  }
+}
+
 const char* index_kind_name(IndexKind kind) noexcept { return kind == IndexKind::kFlat ? "flat" : "hnsw"; }
 
 }  // namespace ruvector

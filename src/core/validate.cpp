@@ -50,4 +50,20 @@ Status validate_hnsw(const HnswParams& p) {
   return Status::Ok();
 }
 
+Status validate_rescore(Quantization q, Metric metric, std::uint32_t rescore) {
+  if (q == Quantization::kNone) {
+    if (rescore != 1)
+      return Status::InvalidArgument("rescore applies only to a quantized database (quantization 'int8' or "
+                                     "'binary'); this one has quantization 'none'");
+    return Status::Ok();
+  }
+  if (rescore > kMaxRescore)
+    return Status::InvalidArgument("rescore must be between 0 and " + std::to_string(kMaxRescore) + ", got " +
+                                   std::to_string(rescore));
+  if (rescore == 0 && q == Quantization::kBinary && metric == Metric::kManhattan)
+    return Status::InvalidArgument("rescore 0 is not available for binary quantization under manhattan: its codes "
+                                   "estimate euclidean distances only, so results are always re-ranked");
+  return Status::Ok();
+}
+
 }  // namespace ruvector::detail

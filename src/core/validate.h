@@ -28,4 +28,8 @@ Status validate_dimensions(std::uint32_t dimensions);
 // Ranges of HnswParams fields.
 Status validate_hnsw(const HnswParams& p);
 
+// A re-ranking factor for `q` under `metric`: 1 for none, 0..kMaxRescore otherwise;
+// 0 is refused for binary + manhattan (its codes only estimate euclidean distance).
+Status validate_rescore(Quantization q, Metric metric, std::uint32_t rescore);
+
 }  // namespace ruvector::detail

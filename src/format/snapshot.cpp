@@ -10,7 +10,6 @@ namespace ruvector::detail {
 namespace {
 
 constexpr std::string_view kMagic = "RUVECTOR";
-constexpr std::uint32_t kVersion = 1;
 constexpr std::uint32_t kSettings = 0x54544553;  // "SETT"
 constexpr std::uint32_t kRecords = 0x53434552;   // "RECS"
 constexpr std::uint32_t kIndex = 0x58444E49;     // "INDX"
@@ -98,12 +97,13 @@ void whole_section(ChunkedWriter& out, std::uint32_t tag, std::string_view paylo
 
 }  // namespace
 
-Status encode_snapshot_stream(std::string_view settings_json, std::uint64_t count, std::uint32_t dimensions,
-                              const SnapshotRecordSource& records, std::string_view index_image,
-                              std::size_t chunk_bytes, const std::function<Status(std::string_view)>& sink) {
+Status encode_snapshot_stream(std::uint32_t version, std::string_view settings_json, std::uint64_t count,
+                              std::uint32_t dimensions, const SnapshotRecordSource& records,
+                              std::string_view index_image, std::size_t chunk_bytes,
+                              const std::function<Status(std::string_view)>& sink) {
   ChunkedWriter out(std::max<std::size_t>(chunk_bytes, 64), sink);
   out.raw(kMagic);
-  out.writer().u32(kVersion);
+  out.writer().u32(version);
   whole_section(out, kSettings, settings_json);
   std::uint64_t records_bytes = 8 + 4;
   records([&](const SnapshotRecord& r) {
@@ -126,14 +126,15 @@ Status encode_snapshot_stream(std::string_view settings_json, std::uint64_t coun
   return out.finish();
 }
 
-std::string encode_snapshot(std::string_view settings_json, std::uint64_t count, std::uint32_t dimensions,
-                            const SnapshotRecordSource& records, std::string_view index_image) {
+std::string encode_snapshot(std::uint32_t version, std::string_view settings_json, std::uint64_t count,
+                            std::uint32_t dimensions, const SnapshotRecordSource& records,
+                            std::string_view index_image) {
   std::string bytes;
   const std::function<Status(std::string_view)> append = [&](std::string_view piece) {
     bytes.append(piece);
     return Status::Ok();
   };
-  (void)encode_snapshot_stream(settings_json, count, dimensions, records, index_image, std::size_t{1} << 20, append);
+  (void)encode_snapshot_stream(version, settings_json, count, dimensions, records, index_image, std::size_t{1} << 20, append);
   return bytes;
 }
 
@@ -144,10 +145,10 @@ Result<DecodedSnapshot> decode_snapshot(std::string_view bytes) {
   ByteReader r(bytes.substr(kMagic.size()));
   std::uint32_t version = 0;
   (void)r.u32(version);
-  if (version != kVersion)
-    return bad("format version " + std::to_string(version) + " is not supported (this build reads version " +
-               std::to_string(kVersion) + ")");
+  if (version != kSnapshotVersionPlain && version != kSnapshotVersionQuantized)
+    return bad("format version " + std::to_string(version) + " is not supported (this build reads versions 1 and 2)");
   DecodedSnapshot snap;
+  snap.version = version;
   bool have_settings = false, have_records = false;
   for (;;) {
     std::uint32_t tag = 0, crc = 0;

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "util/parallel.h"
+
 namespace ruvector::detail {
 
 VectorSpace::VectorSpace(std::size_t dim, Metric metric) : dim_(dim), metric_(metric), kernels_(&active_kernels()) {}
@@ -15,6 +17,7 @@ void VectorSpace::reserve(std::size_t n) {
   if (capacity_ > 0) std::memcpy(grown.get(), data_.get(), capacity_ * dim_ * sizeof(float));
   data_ = std::move(grown);
   if (metric_ == Metric::kCosine) inv_norms_.resize(cap, 1.0f);
+  if (codes_) codes_->reserve(cap);
   capacity_ = cap;
 }
 
@@ -24,10 +27,37 @@ void VectorSpace::set(Slot slot, const float* v) {
     const float sq = kernels_->dot(v, v, dim_);
     inv_norms_[slot] = sq > 0.0f ? 1.0f / std::sqrt(sq) : 0.0f;
   }
+  if (codes_trained()) codes_->encode(slot, v);
+}
+
+PreparedQuery VectorSpace::prepare_search(const float* q) const {
+  PreparedQuery p = prepare(q);
+  if (codes_trained()) {
+    codes_->prepare(q, p.codes);
+    p.coded = true;
+  }
+  return p;
+}
+
+void VectorSpace::set_quantization(Quantization mode, std::uint64_t seed) {
+  codes_.reset();
+  if (mode == Quantization::kNone) return;
+  codes_ = std::make_unique<CodeStore>(dim_, metric_, mode, seed);
+  codes_->reserve(capacity_);
+}
+
+void VectorSpace::train_codes_if_due(const std::vector<Slot>& live, unsigned threads) {
+  if (!codes_ || !codes_->wants_training(live.size())) return;
+  std::vector<const float*> sample;
+  sample.reserve(live.size());
+  for (Slot s : live) sample.push_back(vector(s));
+  codes_->train(sample);
+  parallel_for(live.size(), threads, 256, [&](std::size_t i, unsigned) { codes_->encode(live[i], sample[i]); });
 }
 
 PreparedQuery VectorSpace::prepare(const float* q) const noexcept {
-  PreparedQuery p{q, 1.0f};
+  PreparedQuery p;
+  p.vector = q;
   if (metric_ == Metric::kCosine) {
     const float sq = kernels_->dot(q, q, dim_);
     p.inv_norm = sq > 0.0f ? 1.0f / std::sqrt(sq) : 0.0f;
@@ -43,8 +73,10 @@ float VectorSpace::to_score(float internal) const noexcept {
   }
 }
 
-std::size_t VectorSpace::memory_bytes() const noexcept {
+std::size_t VectorSpace::float_bytes() const noexcept {
   return capacity_ * dim_ * sizeof(float) + inv_norms_.capacity() * sizeof(float);
 }
+
+std::size_t VectorSpace::memory_bytes() const noexcept { return float_bytes() + code_bytes(); }
 
 }  // namespace ruvector::detail

@@ -6,6 +6,11 @@
 // 1 - dot * |q|^-1 * |x|^-1 with inverse norms stored per slot, dot uses -dot,
 // manhattan uses L1.
 //
+// Quantization (docs/quantization.md): with set_quantization(int8|binary) the space
+// also keeps a code per slot (quant/code_store.h). prepare() always gives an exact
+// float query (graph construction uses exact distances); prepare_search() gives one
+// that scores against the codes once they are trained, else an exact one.
+//
 // Threads: const methods may run concurrently; set()/reserve() need exclusive
 // access, except set() on distinct slots below capacity(), which may run in parallel.
 #pragma once
@@ -16,7 +21,9 @@
 #include <memory>
 #include <vector>
 
+#include "quant/code_store.h"
 #include "ruvector/metric.h"
+#include "ruvector/options.h"
 #include "simd/kernels.h"
 
 namespace ruvector::detail {
@@ -27,6 +34,9 @@ using Slot = std::uint32_t;
 struct PreparedQuery {
   const float* vector = nullptr;
   float inv_norm = 1.0f;
+  // True when distance() scores against the codes (then `codes` holds the prepared data).
+  bool coded = false;
+  QueryCodes codes;
 };
 
 class VectorSpace {
@@ -44,14 +54,28 @@ class VectorSpace {
   const float* vector(Slot slot) const noexcept { return data_.get() + static_cast<std::size_t>(slot) * dim_; }
 
   PreparedQuery prepare(const float* q) const noexcept;
+  // A query for searching: scores against the codes when they are trained.
+  PreparedQuery prepare_search(const float* q) const;
+
+  // Replaces the codes by an untrained store for `mode` (none: no codes). Needs
+  // exclusive access.
+  void set_quantization(Quantization mode, std::uint64_t seed);
+  Quantization quantization() const noexcept { return codes_ ? codes_->mode() : Quantization::kNone; }
+  bool codes_trained() const noexcept { return codes_ && codes_->trained(); }
+  const CodeStore* codes() const noexcept { return codes_.get(); }
+  // Trains the codes (when `live`, the slots in use, calls for it: see CodeStore) and
+  // encodes every live slot, on `threads` workers. Needs exclusive access.
+  void train_codes_if_due(const std::vector<Slot>& live, unsigned threads);
 
   // Hints the cache about the data distance(q, x) will read.
   void prefetch(Slot x) const noexcept {
+    if (codes_trained()) codes_->prefetch(x);
     __builtin_prefetch(vector(x));
     if (metric_ == Metric::kCosine) __builtin_prefetch(inv_norms_.data() + x);
   }
 
   float distance(const PreparedQuery& q, Slot x) const noexcept {
+    if (q.coded) return codes_->distance(q.codes, x);
     const float* v = vector(x);
     switch (metric_) {
       case Metric::kEuclidean: return kernels_->l2sq(q.vector, v, dim_);
@@ -62,7 +86,9 @@ class VectorSpace {
     return 0.0f;
   }
   float distance(Slot a, Slot b) const noexcept {
-    PreparedQuery q{vector(a), metric_ == Metric::kCosine ? inv_norms_[a] : 1.0f};
+    PreparedQuery q;
+    q.vector = vector(a);
+    q.inv_norm = metric_ == Metric::kCosine ? inv_norms_[a] : 1.0f;
     return distance(q, b);
   }
 
@@ -71,6 +97,9 @@ class VectorSpace {
 
   // Bytes held (for memory reporting).
   std::size_t memory_bytes() const noexcept;
+  // Of which: floats (vectors and inverse norms) and codes.
+  std::size_t float_bytes() const noexcept;
+  std::size_t code_bytes() const noexcept { return codes_ ? codes_->memory_bytes() : 0; }
 
  private:
   std::size_t dim_;
@@ -79,6 +108,7 @@ class VectorSpace {
   std::size_t capacity_ = 0;
   std::unique_ptr<float[]> data_;  // capacity_ * dim_; not zero-filled (slots are written before use)
   std::vector<float> inv_norms_;  // cosine only
+  std::unique_ptr<CodeStore> codes_;  // null = no quantization
 };
 
 }  // namespace ruvector::detail

@@ -122,6 +122,8 @@ Json settings_doc(const DatabaseInfo& info) {
   Json j{{"dimensions", info.dimensions}, {"metric", metric_name(info.metric)}, {"index", index_kind_name(info.index)}};
   if (info.index == IndexKind::kHnsw)
     j["hnsw"] = {{"m", info.hnsw.m}, {"ef_construction", info.hnsw.ef_construction}, {"ef_search", info.hnsw.ef_search}};
+  j["quantization"] = quantization_name(info.quantization);
+  if (info.quantization != Quantization::kNone) j["rescore"] = info.rescore;
   return j;
 }
 
@@ -289,6 +291,12 @@ Outcome run_create(const GlobalOptions& g, const CreateOptions& o) {
     if (!kind.ok()) return Outcome::Usage(kind.status().WithContext("--index"));
     options.index = *kind;
   }
+  if (o.quantization) {
+    auto q = parse_quantization(*o.quantization);
+    if (!q.ok()) return Outcome::Usage(q.status().WithContext("--quantization"));
+    options.quantization = *q;
+  }
+  options.rescore = o.rescore;
   if (o.m || o.ef_construction || o.ef_search || !from_snapshot) {
     HnswParams hnsw;
     if (o.m) hnsw.m = *o.m;
@@ -650,8 +658,15 @@ Outcome run_info(const GlobalOptions& g, const InfoOptions& o) {
   row("dimensions", std::to_string(info.dimensions));
   row("metric", metric_name(info.metric));
   row("index", hnsw_text(info));
+  row("quantization", info.quantization == Quantization::kNone
+                          ? std::string("none")
+                          : std::string(quantization_name(info.quantization)) + " (rescore=" +
+                                std::to_string(info.rescore) + ", codes trained on " +
+                                std::to_string(info.codes_trained_on) + " vectors)");
   row("disk size", human_bytes(disk) + " (" + std::to_string(disk) + " bytes)");
-  row("memory", human_bytes(info.memory_bytes));
+  row("memory", human_bytes(info.memory_bytes) + " (codes " + human_bytes(info.memory.codes) + ", floats " +
+                    human_bytes(info.memory.floats) + ", graph " + human_bytes(info.memory.graph) + ", ids " +
+                    human_bytes(info.memory.ids) + ", metadata " + human_bytes(info.memory.metadata) + ")");
   row("storage", info.storage);
   row("index source", info.index_source);
   row("simd", simd);
@@ -661,6 +676,12 @@ Outcome run_info(const GlobalOptions& g, const InfoOptions& o) {
   doc["count"] = info.count;
   doc["disk_bytes"] = disk;
   doc["memory_bytes"] = info.memory_bytes;
+  doc["memory"] = {{"codes", info.memory.codes},
+                   {"floats", info.memory.floats},
+                   {"graph", info.memory.graph},
+                   {"ids", info.memory.ids},
+                   {"metadata", info.memory.metadata}};
+  if (info.quantization != Quantization::kNone) doc["codes_trained_on"] = info.codes_trained_on;
   doc["storage"] = info.storage;
   doc["index_source"] = info.index_source;
   doc["simd"] = simd;

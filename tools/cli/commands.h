@@ -50,6 +50,8 @@ struct CreateOptions {
   std::optional<std::string> metric;   // unset = cosine, or the snapshot's
   std::optional<std::string> index;    // unset = hnsw, or the snapshot's
   std::optional<std::uint32_t> m, ef_construction, ef_search;
+  std::optional<std::string> quantization;  // unset = none, or the snapshot's
+  std::optional<std::uint32_t> rescore;     // unset = the mode's default
   std::string from_snapshot;           // load this snapshot file into the new database
 };
 

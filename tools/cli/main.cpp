@@ -66,6 +66,15 @@ int main(int argc, char** argv) {
   auto* metric_opt = c->add_option("--metric", metric,
                                    "cosine (default), euclidean|l2, dot|dotproduct|innerproduct|ip, manhattan|l1");
   auto* index_opt = c->add_option("--index", index, "hnsw (approximate, default) or flat (exact)");
+  std::string quantization;
+  std::uint32_t rescore = 0;
+  auto* quant_opt = c->add_option("--quantization", quantization,
+                                  "none (default), int8 (alias scalar) or binary: codes for the graph walk, "
+                                  "re-ranked with the exact floats (docs/quantization.md)");
+  auto* rescore_opt = add_uint<std::uint32_t>(c, "--rescore", rescore,
+                                              "Re-rank the best rescore x k candidates exactly, 0..100 "
+                                              "(default int8 3, binary 5; quantized databases only)",
+                                              0, kMaxRescore);
   c->add_option("--from-snapshot", create.from_snapshot,
                 "Fill the new database from a snapshot file (`export --snapshot`, or serialize() of any face); "
                 "settings come from the snapshot");
@@ -177,6 +186,8 @@ int main(int argc, char** argv) {
 
   if (metric_opt->count()) create.metric = metric;
   if (index_opt->count()) create.index = index;
+  if (quant_opt->count()) create.quantization = quantization;
+  if (rescore_opt->count()) create.rescore = rescore;
   if (m_opt->count()) create.m = m;
   if (efc_opt->count()) create.ef_construction = efc;
   if (efs_opt->count()) create.ef_search = efs;

@@ -1,0 +1,89 @@
+#include "core/memory_estimate.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include "ruvector/database.h"
+
+namespace ruvector::detail {
+namespace {
+
+std::size_t json_heap(const Json& j) {
+  switch (j.type()) {
+    case Json::value_t::object: {
+      std::size_t b = malloc_block(sizeof(Json::object_t));
+      for (const auto& [key, value] : j.items()) {
+        // One red-black tree node: header (32) + key string + value.
+        b += malloc_block(32 + sizeof(std::string) + sizeof(Json)) + json_heap(value);
+        if (key.size() > 15) b += malloc_block(key.size() + 1);
+      }
+      return b;
+    }
+    case Json::value_t::array: {
+      std::size_t b = malloc_block(sizeof(Json::array_t));
+      const auto& arr = j.get_ref<const Json::array_t&>();
+      if (arr.capacity() > 0) b += malloc_block(arr.capacity() * sizeof(Json));
+      for (const Json& v : arr) b += json_heap(v);
+      return b;
+    }
+    case Json::value_t::string: return malloc_block(sizeof(std::string)) + string_heap(j.get_ref<const std::string&>());
+    default: return 0;
+  }
+}
+
+}  // namespace
+
+std::size_t id_table_bytes(const std::unordered_map<std::string, std::uint32_t>& by_id,
+                           const std::vector<std::string>& ids) {
+  // Hash node: next pointer + pair<string, slot> + cached hash.
+  constexpr std::size_t kNode = sizeof(void*) + sizeof(std::pair<const std::string, std::uint32_t>) + sizeof(std::size_t);
+  std::size_t b = by_id.bucket_count() * sizeof(void*) + ids.capacity() * sizeof(std::string);
+  for (const auto& [id, slot] : by_id) b += malloc_block(kNode) + string_heap(id);
+  for (const std::string& id : ids) b += string_heap(id);
+  return b;
+}
+
+std::size_t metadata_bytes(const std::vector<Json>& metadata) {
+  std::size_t b = metadata.capacity() * sizeof(Json);
+  for (const Json& m : metadata) b += json_heap(m);
+  return b;
+}
+
+}  // namespace ruvector::detail
+
+namespace ruvector {
+
+std::size_t estimate_memory_bytes(const DatabaseOptions& options, std::uint64_t count, std::size_t id_bytes) {
+  using detail::malloc_block;
+  const std::size_t n = static_cast<std::size_t>(count);
+  const std::size_t d = options.dimensions;
+  const Metric metric = options.metric.value_or(Metric::kCosine);
+  const Quantization q = options.quantization.value_or(Quantization::kNone);
+  const std::size_t m = options.hnsw ? options.hnsw->m : HnswParams{}.m;
+  // floats: the vectors, and 1/|x| per vector under cosine.
+  std::size_t bytes = n * 4 * d + (metric == Metric::kCosine ? 4 * n : 0);
+  // codes: one fixed-size code per vector, the codec's offset/scale (int8) or centres.
+  if (q == Quantization::kInt8) bytes += n * ((d + 4 + 7) / 8 * 8) + 8 * d;
+  if (q == Quantization::kBinary) {
+    const std::size_t centres = n < 1000 ? 0 : std::min<std::size_t>(std::max<std::size_t>(n / 400, 1), 128);
+    bytes += n * (8 * ((d + 63) / 64) + 8) + 8 * d + 8 * centres * d;
+  }
+  // graph: layer-0 blocks (count + 2M links), level and deleted flags, upper-layer
+  // pointer, plus the upper layers: a node reaches layer l with probability M^-l, each
+  // layer a block of M + 1 links; 2048 striped mutexes.
+  if (options.index.value_or(IndexKind::kHnsw) == IndexKind::kHnsw) {
+    bytes += n * (4 * (2 * m + 1) + 2 + 8) + n * 4 * (m + 1) / (m - 1) + 2048 * sizeof(std::mutex);
+  } else {
+    bytes += n;
+  }
+  // ids: a hash node and a bucket per id, the slot table's string, and the id's heap
+  // buffer twice (map key and table) when it outgrows the small-string buffer.
+  constexpr std::size_t kNode = sizeof(void*) + sizeof(std::pair<const std::string, std::uint32_t>) + sizeof(std::size_t);
+  const std::size_t id_heap = id_bytes > 15 ? malloc_block(id_bytes + 1) : 0;
+  bytes += n * (malloc_block(kNode) + sizeof(void*) + sizeof(std::string) + 2 * id_heap);
+  // metadata: one (null) JSON value per slot.
+  bytes += n * sizeof(Json);
+  return bytes;
+}
+
+}  // namespace ruvector

@@ -1,0 +1,72 @@
+// PRIVATE header. CodeStore: the quantized codes of a VectorSpace's slots, one
+// fixed-size code per slot, and the codec (int8 or binary) that made them.
+//
+// Training rule (docs/quantization.md): codes exist only once the codec was trained;
+// until then every distance is exact on the floats. The owner trains when at least
+// kMinTrainVectors are stored, and again (all codes rebuilt) whenever the count
+// reaches twice the count of the last training, so the ranges/centroid follow the
+// data at an amortised O(D) cost per insert.
+//
+// Threads: const methods may run concurrently; encode() may run in parallel on
+// distinct slots below capacity(); train()/reserve() need exclusive access.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "quant/binary_codec.h"
+#include "quant/int8_codec.h"
+#include "quant/query_codes.h"
+#include "ruvector/options.h"
+#include "simd/quant_kernels.h"
+
+namespace ruvector::detail {
+
+class CodeStore {
+ public:
+  static constexpr std::size_t kMinTrainVectors = 1000;
+
+  // mode must not be kNone.
+  CodeStore(std::size_t dim, Metric metric, Quantization mode, std::uint64_t seed);
+
+  Quantization mode() const noexcept { return mode_; }
+  bool trained() const noexcept { return trained_on_ > 0; }
+  std::size_t trained_on() const noexcept { return trained_on_; }
+  // True when `count` stored vectors call for a (re)training.
+  bool wants_training(std::size_t count) const noexcept {
+    return count >= kMinTrainVectors && (!trained() || count >= 2 * trained_on_);
+  }
+  std::size_t code_bytes() const noexcept { return stride_; }
+
+  void reserve(std::size_t n);
+  // Trains the codec on `sample` (non-empty). Codes made before are stale until re-encoded.
+  void train(const std::vector<const float*>& sample);
+  // Encodes v into slot (< capacity). Requires trained().
+  void encode(std::uint32_t slot, const float* v) noexcept;
+  void prepare(const float* q, QueryCodes& out) const;
+
+  const std::uint8_t* code(std::uint32_t slot) const noexcept { return data_.get() + slot * stride_; }
+  void prefetch(std::uint32_t slot) const noexcept { __builtin_prefetch(code(slot)); }
+
+  float distance(const QueryCodes& q, std::uint32_t slot) const noexcept {
+    return int8_ ? int8_->distance(q, code(slot), kernels_) : binary_->distance(q, code(slot), kernels_);
+  }
+
+  std::size_t memory_bytes() const noexcept;
+
+ private:
+  std::size_t dim_;
+  Quantization mode_;
+  const QuantKernels& kernels_;
+  std::optional<Int8Codec> int8_;
+  std::optional<BinaryCodec> binary_;
+  std::size_t stride_ = 0;  // bytes per slot, a multiple of 8
+  std::size_t capacity_ = 0;
+  std::size_t trained_on_ = 0;
+  std::unique_ptr<std::uint8_t[]> data_;  // capacity_ * stride_, 8-byte aligned
+};
+
+}  // namespace ruvector::detail

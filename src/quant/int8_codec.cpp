@@ -1,0 +1,66 @@
+#include "quant/int8_codec.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ruvector::detail {
+
+void Int8Codec::train(const std::vector<const float*>& sample) {
+  std::vector<float> lo(dim_, 0.0f), hi(dim_, 0.0f);
+  if (!sample.empty()) {
+    std::copy(sample[0], sample[0] + dim_, lo.begin());
+    std::copy(sample[0], sample[0] + dim_, hi.begin());
+  }
+  for (const float* v : sample)
+    for (std::size_t i = 0; i < dim_; ++i) {
+      lo[i] = std::min(lo[i], v[i]);
+      hi[i] = std::max(hi[i], v[i]);
+    }
+  for (std::size_t i = 0; i < dim_; ++i) {
+    offset_[i] = lo[i];
+    scale_[i] = (hi[i] - lo[i]) / 255.0f;
+  }
+}
+
+void Int8Codec::encode(const float* v, std::uint8_t* code) const noexcept {
+  double norm_sq = 0.0, extra_sq = 0.0;
+  for (std::size_t i = 0; i < dim_; ++i) {
+    float c = scale_[i] > 0.0f ? std::nearbyint((v[i] - offset_[i]) / scale_[i]) : 0.0f;
+    c = std::clamp(c, 0.0f, 255.0f);
+    code[i] = static_cast<std::uint8_t>(c);
+    const double sc = static_cast<double>(scale_[i]) * c;
+    extra_sq += sc * sc;
+    norm_sq += static_cast<double>(v[i]) * v[i];
+  }
+  float extra = 0.0f;
+  if (metric_ == Metric::kEuclidean) extra = static_cast<float>(extra_sq);
+  if (metric_ == Metric::kCosine) extra = norm_sq > 0.0 ? static_cast<float>(1.0 / std::sqrt(norm_sq)) : 0.0f;
+  std::memcpy(code + dim_, &extra, sizeof extra);
+}
+
+void Int8Codec::decode(const std::uint8_t* code, float* out) const noexcept {
+  for (std::size_t i = 0; i < dim_; ++i) out[i] = offset_[i] + scale_[i] * static_cast<float>(code[i]);
+}
+
+void Int8Codec::prepare(const float* q, QueryCodes& out) const {
+  out.w.resize(dim_);
+  double c0 = 0.0, norm_sq = 0.0;
+  for (std::size_t i = 0; i < dim_; ++i) {
+    const double centred = static_cast<double>(q[i]) - offset_[i];
+    norm_sq += static_cast<double>(q[i]) * q[i];
+    switch (metric_) {
+      case Metric::kEuclidean:
+        out.w[i] = static_cast<float>(2.0 * centred * scale_[i]);
+        c0 += centred * centred;
+        break;
+      case Metric::kManhattan: out.w[i] = static_cast<float>(centred); break;
+      default:
+        out.w[i] = q[i] * scale_[i];
+        c0 += static_cast<double>(q[i]) * offset_[i];
+    }
+  }
+  out.c0 = static_cast<float>(c0);
+  out.c1 = norm_sq > 0.0 ? static_cast<float>(1.0 / std::sqrt(norm_sq)) : 0.0f;
+}
+
+}  // namespace ruvector::detail

@@ -1,0 +1,60 @@
+// PRIVATE header. int8 scalar quantization with a per-dimension offset and scale:
+// x_i ~ offset_i + scale_i * c_i, c_i in 0..255, where [offset_i, offset_i + 255 *
+// scale_i] is the range of dimension i over the training vectors (values outside are
+// clamped). Per-dimension rather than per-vector ranges: see docs/quantization.md.
+//
+// Code layout (code_bytes() = D + 4): D code bytes, then one f32 "extra":
+//   euclidean: sum (scale_i c_i)^2      cosine: 1 / |x| of the float vector
+//   dot, manhattan: 0
+// Asymmetric distances (query q in float, internal distances as in VectorSpace):
+//   euclidean: |q - o|^2 - sum w_i c_i + extra,  w_i = 2 (q_i - o_i) s_i
+//   cosine:    1 - (<q, o> + sum w_i c_i) / |q| * extra,  w_i = q_i s_i
+//   dot:       -(<q, o> + sum w_i c_i)
+//   manhattan: sum |(q_i - o_i) - s_i c_i|
+//
+// Threads: const methods may run concurrently; train() needs exclusive access.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "quant/query_codes.h"
+#include "ruvector/metric.h"
+#include "simd/quant_kernels.h"
+
+namespace ruvector::detail {
+
+class Int8Codec {
+ public:
+  Int8Codec(std::size_t dim, Metric metric) : dim_(dim), metric_(metric), offset_(dim, 0.0f), scale_(dim, 0.0f) {}
+
+  std::size_t code_bytes() const noexcept { return dim_ + 4; }
+  // Sets the ranges from `sample` (each of length dim; non-empty).
+  void train(const std::vector<const float*>& sample);
+  void encode(const float* v, std::uint8_t* code) const noexcept;
+  // The vector the code stands for (offset + scale * c).
+  void decode(const std::uint8_t* code, float* out) const noexcept;
+  void prepare(const float* q, QueryCodes& out) const;
+
+  float distance(const QueryCodes& q, const std::uint8_t* code, const QuantKernels& k) const noexcept {
+    float extra;
+    std::memcpy(&extra, code + dim_, sizeof extra);
+    switch (metric_) {
+      case Metric::kEuclidean: return q.c0 - k.dot_u8(q.w.data(), code, dim_) + extra;
+      case Metric::kCosine: return 1.0f - (q.c0 + k.dot_u8(q.w.data(), code, dim_)) * q.c1 * extra;
+      case Metric::kDot: return -(q.c0 + k.dot_u8(q.w.data(), code, dim_));
+      case Metric::kManhattan: return k.l1_u8(q.w.data(), scale_.data(), code, dim_);
+    }
+    return 0.0f;
+  }
+
+ private:
+  std::size_t dim_;
+  Metric metric_;
+  std::vector<float> offset_;
+  std::vector<float> scale_;
+};
+
+}  // namespace ruvector::detail
