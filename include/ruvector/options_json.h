@@ -11,7 +11,9 @@
 //   storagePath   string                       -> DatabaseOptions::storage_path
 //   readOnly      boolean                      -> DatabaseOptions::read_only
 //   threads       integer                      -> DatabaseOptions::threads
-//   quantization  string: "none" (float32); other names are UNSUPPORTED until built
+//   quantization  string (parse_quantization: none|int8|scalar|binary; product is
+//                 UNSUPPORTED)                 -> DatabaseOptions::quantization
+//   rescore       integer 0..100               -> DatabaseOptions::rescore
 //   hnsw          object {m, efConstruction, efSearch, maxElements, seed} (integers;
 //                 unset members keep the HnswParams defaults, or the stored values when
 //                 the object is absent)
@@ -32,7 +34,8 @@ namespace ruvector {
 Result<DatabaseOptions> database_options_from_json(const Json& options);
 
 // {dimensions, metric, index, hnswConfig: {m, efConstruction, efSearch, maxElements},
-//  count, storage, indexSource, memoryBytes}: the info() object of every JS face.
+//  quantization, rescore, codesTrainedOn, count, storage, indexSource, memoryBytes,
+//  memory: {codes, floats, graph, ids, metadata}}: the info() object of every JS face.
 Json database_info_to_json(const DatabaseInfo& info);
 
 }  // namespace ruvector

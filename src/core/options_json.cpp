@@ -104,10 +104,13 @@ Result<DatabaseOptions> database_options_from_json(const Json& options) {
     } else if (key == "quantization") {
       std::string name;
       RUVECTOR_RETURN_IF_ERROR(read_string(v, "quantization", name));
-      if (name != "none")
-        return Status::Unsupported("quantization '" + name +
-                                   "' is not available in this version: vectors are stored as float32 "
-                                   "(use 'none' or leave it out)");
+      auto q = parse_quantization(name);
+      if (!q.ok()) return q.status();
+      o.quantization = *q;
+    } else if (key == "rescore") {
+      std::uint64_t r = 0;
+      RUVECTOR_RETURN_IF_ERROR(read_uint(v, "rescore", kMaxRescore, r));
+      o.rescore = static_cast<std::uint32_t>(r);
     } else {
       return Status::InvalidArgument("unknown option '" + key + "'");
     }
@@ -124,10 +127,19 @@ Json database_info_to_json(const DatabaseInfo& info) {
                 {"efConstruction", info.hnsw.ef_construction},
                 {"efSearch", info.hnsw.ef_search},
                 {"maxElements", info.hnsw.max_elements}}},
+              {"quantization", quantization_name(info.quantization)},
+              {"rescore", info.rescore},
+              {"codesTrainedOn", info.codes_trained_on},
               {"count", info.count},
               {"storage", info.storage},
               {"indexSource", info.index_source},
-              {"memoryBytes", info.memory_bytes}};
+              {"memoryBytes", info.memory_bytes},
+              {"memory",
+               {{"codes", info.memory.codes},
+                {"floats", info.memory.floats},
+                {"graph", info.memory.graph},
+                {"ids", info.memory.ids},
+                {"metadata", info.memory.metadata}}}};
 }
 
 }  // namespace ruvector

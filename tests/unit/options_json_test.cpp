@@ -64,11 +64,30 @@ TEST(OptionsJson, BadInputNamesTheKey) {
   }
 }
 
-TEST(OptionsJson, QuantizationNoneOnly) {
-  EXPECT_TRUE(database_options_from_json(Json::parse(R"({"quantization": "none"})")).ok());
-  auto r = database_options_from_json(Json::parse(R"({"quantization": "int8"})"));
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), StatusCode::kUnsupported);
+TEST(OptionsJson, QuantizationAndRescore) {
+  for (const char* name : {"none", "int8", "scalar", "binary"})
+    EXPECT_TRUE(database_options_from_json(Json{{"quantization", name}}).ok()) << name;
+  EXPECT_EQ(*database_options_from_json(Json::parse(R"({"quantization": "scalar"})"))->quantization,
+            Quantization::kInt8);
+  EXPECT_EQ(database_options_from_json(Json::parse(R"({"quantization": "product"})")).status().code(),
+            StatusCode::kUnsupported);
+  EXPECT_EQ(database_options_from_json(Json::parse(R"({"quantization": "bogus"})")).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(database_options_from_json(Json::parse(R"({"quantization": {"type": "int8"}})")).status().code(),
+            StatusCode::kInvalidArgument);  // the contract layer flattens the reference's object form
+  EXPECT_EQ(*database_options_from_json(Json::parse(R"({"rescore": 4})"))->rescore, 4u);
+  EXPECT_EQ(database_options_from_json(Json::parse(R"({"rescore": 101})")).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(database_options_from_json(Json::parse(R"({"rescore": "3"})")).status().code(),
+            StatusCode::kInvalidArgument);
+  auto o = database_options_from_json(Json::parse(R"({"dimensions": 4, "quantization": "binary", "rescore": 6})"));
+  ASSERT_TRUE(o.ok());
+  auto db = std::move(Database::open(*o)).value();
+  const Json info = database_info_to_json(db->info());
+  EXPECT_EQ(info["quantization"], "binary");
+  EXPECT_EQ(info["rescore"], 6);
+  EXPECT_EQ(info["codesTrainedOn"], 0);
+  EXPECT_TRUE(info["memory"]["codes"].is_number_unsigned());
 }
 
 TEST(OptionsJson, InfoRoundTripsThroughOpen) {
