@@ -8,6 +8,8 @@
 //      acknowledged element is present with its vector
 //   5. the killed node rejoins as a replica with equal digests
 //   6. a shard key's slot migrates under query load: no failed query, same digest
+//   7. the C++ client (ruvector-redis-cluster, hiredis) on S = 6: key slots equal
+//      CLUSTER KEYSLOT, size = N, TRUTH fan-out equals brute force
 // Usage: node cluster.mjs MODULE_SO WORKDIR BASE_PORT [--bench OUT.md]
 // --bench also writes the scale-out benchmark table (build rate, search latency and QPS,
 // recall, memory per vector; single key vs fan-out) to OUT.md.
@@ -179,6 +181,25 @@ async function main() {
     rows.push({ setup: `3 masters + 3 replicas, S = ${S}`, build: N / buildS, lat, recall, bytes: bytes / N });
   }
   for (const S of [3, 12]) await dbs[S].close();
+
+  // ---- the C++ client on the same index
+  const tool = path.join(path.dirname(MODULE), 'ruvector-redis-cluster');
+  const runTool = (args, input) => execFileSync(tool, args, { input, encoding: 'utf8', timeout: 120000 });
+  const slotKeys = ['foo', 'rv:{docs6#0}', 'rv:{docs6#5}', '{user1000}.following', 'a{}b', '{}x', 'x{y'];
+  const slots = runTool(['keyslot', ...slotKeys]).trim().split('\n').map(Number);
+  check(slotKeys.every((k, i) => slots[i] === Number(cli(ports[0], 'CLUSTER', 'KEYSLOT', k))), `C++ key_slot equals CLUSTER KEYSLOT (${slots})`);
+  const nodeArg = ['--nodes', nodes.join(','), '--index', 'docs6'];
+  check(Number(runTool([...nodeArg, 'size']).trim()) === N, 'C++ client: size = N');
+  const cq = 50;
+  const lines = runTool([...nodeArg, 'search', '--k', String(K), '--truth'], Buffer.from(queries.slice(0, cq * DIM).buffer)).trim().split('\n');
+  let cppExact = 0;
+  for (let q = 0; q < cq; q++) {
+    const parts = (lines[q] || '').split(' ');
+    const ok = parts.length === 2 * K && truth[q].every((t, i) => parts[2 * i] === t[0] && Math.abs(Number(parts[2 * i + 1]) - t[1]) < 1e-9);
+    if (ok) cppExact++;
+  }
+  check(cppExact === cq, `C++ client: TRUTH fan-out equals brute force for ${cppExact}/${cq} queries`);
+  log(`C++ client: TRUTH fan-out exact for ${cppExact}/${cq} queries`);
 
   // ---- failover under a write load with WAIT 1
   const db = dbs[6];

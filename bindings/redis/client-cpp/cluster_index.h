@@ -1,0 +1,87 @@
+// ClusterIndex: the C++ client for one logical ruvector index spread over S shard keys
+// of a Redis Cluster running ruvector-redis.so — the same layout, routing and merge as
+// the Node client (docs/scale-out.md, "Cluster client"): shard keys rv:{NAME#i}, the
+// metadata hash rv:{NAME}:meta, shard = fnv1a32(utf8 id) mod S, VSIM fanned out to
+// every shard key in parallel and merged by score, failed shards reported.
+//
+// Built on hiredis (Debian libhiredis-dev, synchronous API): the client keeps the slot
+// map from CLUSTER SLOTS, follows MOVED (re-reading the map) and ASK (ASKING on the
+// target), and retries connection errors, CLUSTERDOWN, TRYAGAIN and LOADING with
+// backoff until the call's deadline.
+//
+// Threads: one ClusterIndex may be used from several threads; search() runs one
+// thread per shard key (at most 16 at a time), each on its own connection.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ruvector/result.h"
+
+namespace ruvector::redis_cluster {
+
+struct Endpoint {
+  std::string host;
+  int port = 0;
+};
+
+struct Hit {
+  std::string id;
+  double score = 0;  // (1 + cos) / 2, higher is better
+};
+
+struct SearchParams {
+  std::size_t k = 10;
+  std::uint32_t ef = 100;
+  std::string filter;  // vector-sets FILTER expression; empty = none
+  bool truth = false;  // exact scan on every shard
+  int timeout_ms = 2000;  // per shard, including retries
+};
+
+struct SearchOutcome {
+  std::vector<Hit> hits;
+  std::vector<std::string> failed_shards;  // "shard 3: <error>"; non-empty = partial answer
+  bool partial() const { return !failed_shards.empty(); }
+};
+
+// 32-bit FNV-1a of the id's bytes: the shard of an element is fnv1a32(id) % shards.
+std::uint32_t fnv1a32(std::string_view bytes) noexcept;
+// The Redis Cluster slot of a key (CRC16-XMODEM of its hash tag, mod 16384).
+std::uint16_t key_slot(std::string_view key) noexcept;
+
+class ClusterIndex {
+ public:
+  // Connects through any of `seeds` and reads the index's metadata.
+  // NOT_FOUND when the index does not exist; UNAVAILABLE-like IO_ERROR when no seed answers.
+  static Result<std::unique_ptr<ClusterIndex>> open(const std::vector<Endpoint>& seeds, const std::string& index,
+                                                    int timeout_ms = 30000);
+  ~ClusterIndex();
+
+  std::uint32_t shards() const noexcept { return shards_; }
+  std::uint32_t dimensions() const noexcept { return dimensions_; }
+  std::string shard_key(std::uint32_t shard) const;
+
+  // VADD on the element's shard key. DIMENSION_MISMATCH, INVALID_ARGUMENT, IO_ERROR.
+  Status insert(std::string_view id, std::span<const float> vector, std::string_view attributes_json = {});
+  // Sum of VCARD over the shard keys.
+  Result<std::uint64_t> size();
+  Result<SearchOutcome> search(std::span<const float> query, const SearchParams& params);
+
+  struct Impl;
+
+ private:
+  explicit ClusterIndex(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  std::string index_;
+  std::uint32_t shards_ = 0;
+  std::uint32_t dimensions_ = 0;
+  std::uint32_t m_ = 16;
+  std::uint32_t ef_construction_ = 200;
+};
+
+}  // namespace ruvector::redis_cluster
