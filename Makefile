@@ -3,6 +3,7 @@
 #   make demo    set up, build, and run the demo on fashion-mnist
 #   make test    set up and run every test (unit, integration, sanitizers, em++ build)
 #   make bench   benchmark against the peers, write docs/benchmarks.md
+#   make packages  the npm tarballs and the C++ install tree, in build/packages/
 #
 # Each target installs what it needs (Debian packages) when missing and does
 # nothing when it is there.
@@ -13,6 +14,7 @@ SHELL := /bin/bash
 
 JOBS     ?= $(shell nproc)
 BUILD    ?= build
+PACKAGES ?= $(BUILD)/packages
 CMAKE_GEN = -G Ninja
 
 export NODE_PATH := /usr/share/nodejs
@@ -36,7 +38,7 @@ define apt_ensure
 	fi
 endef
 
-.PHONY: setup setup-test setup-bench build demo test test-unit asan tsan wasm-check simd-check fuzz node-test wasm-test ruvector-test compat-test redis-test bench bench-scale-out clean
+.PHONY: setup setup-test setup-bench build demo test test-unit asan tsan wasm-check simd-check fuzz node-test wasm-test ruvector-test compat-test redis-test bench bench-scale-out clean packages
 
 setup:
 	$(call apt_ensure,$(APT_CORE))
@@ -57,7 +59,7 @@ demo: build
 # Every test: the unit suite (Release), then the sanitizer runs, the em++ build check
 # and the fuzzers. A summary line closes the run.
 test: setup-test
-	$(MAKE) --no-print-directory test-unit redis-test asan tsan simd-check fuzz node-test wasm-test ruvector-test compat-test
+	$(MAKE) --no-print-directory test-unit redis-test asan tsan simd-check fuzz node-test wasm-test packages ruvector-test compat-test
 	echo "make test: all test stages passed"
 
 test-unit: build
@@ -103,9 +105,15 @@ node-test: setup-test
 wasm-test: setup-test
 	scripts/test-wasm.sh
 
-# ruvector (the facade): contract suite per backend, fallback, bin, examples, packed install.
-ruvector-test: setup-test
-	scripts/test-ruvector.sh
+# ruvector (the facade): contract suite per backend, fallback, bin, examples, and the
+# tarballs of `make packages` installed offline into an empty app.
+ruvector-test: setup-test packages
+	RUVECTOR_PACKAGES_DIR=$(PACKAGES) scripts/test-ruvector.sh
+
+# From a clean checkout: the three npm tarballs (prebuilt addon, both wasm builds, dist)
+# and the C++ install tree (+ .tar.gz) in $(PACKAGES)/ (scripts/build-packages.sh).
+packages: setup-test
+	PACKAGES_DIR=$(PACKAGES) BUILD=$(BUILD) JOBS=$(JOBS) scripts/build-packages.sh
 
 # The compatibility suite: programs written for the reference system's packages, run
 # against our packed tarballs installed offline (tests/compat/, docs/migration.md).

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds @ruvector/wasm: the engine + bindings/wasm with Emscripten, twice
 # (RUVECTOR_WASM_SIMD=ON -> ruvector-simd.*, OFF -> ruvector.*), then copies the
-# outputs into npm/wasm/dist/ and generates the CommonJS entry (dist/index.cjs).
+# outputs into npm/wasm/dist/ and runs the package's JS build step (npm run build:js:
+# the CommonJS entry dist/index.cjs, bundled by esbuild).
 #
 #   scripts/build-wasm.sh             both variants, -O3
 #   RUVECTOR_WASM_OPT=-Oz scripts/build-wasm.sh
@@ -15,6 +16,7 @@ OPT=${RUVECTOR_WASM_OPT:--O3}
 DIST=npm/wasm/dist
 
 command -v emcmake >/dev/null || { echo "build-wasm: emcmake not found (apt-get install emscripten binaryen)" >&2; exit 2; }
+scripts/npm-ci.sh npm/wasm  # esbuild for dist/index.cjs
 
 mkdir -p "$DIST"
 for variant in simd baseline; do
@@ -39,7 +41,7 @@ for variant in simd baseline; do
     cp "$out/$base-node.wasm" "$DIST/"
   fi
 done
-node npm/wasm/scripts/build-cjs.mjs
+(cd npm/wasm && npm run --silent build:js)  # dist/index.cjs with esbuild
 for f in "$DIST"/*.wasm; do
   printf 'build-wasm: %-28s %8d bytes raw, %7d gzip -9\n' "$(basename "$f")" "$(stat -c %s "$f")" "$(gzip -9c "$f" | wc -c)"
 done

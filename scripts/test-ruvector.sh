@@ -30,16 +30,7 @@ for p in core wasm; do
   fi
 done
 
-(
-  cd npm/wasm
-  stamp=node_modules/.ruvector-lock.sha256
-  want=$(sha256sum package-lock.json | cut -d' ' -f1)
-  if [[ ! -f $stamp ]] || [[ "$(cat "$stamp")" != "$want" ]]; then
-    echo "== npm ci (npm/wasm: typescript, playwright-core)"
-    npm ci --no-audit --no-fund --loglevel=error
-    echo "$want" >"$stamp"
-  fi
-)
+scripts/npm-ci.sh npm/wasm  # typescript, playwright-core
 
 if [[ "${RUVECTOR_SKIP_BROWSER:-0}" == 1 ]]; then
   echo "test-ruvector: browser tests SKIPPED (RUVECTOR_SKIP_BROWSER=1)"

@@ -1,30 +1,21 @@
 #!/usr/bin/env bash
 # Every @ruvector/wasm test:
-#   1. scripts/build-wasm.sh (both variants; incremental)
-#   2. npm ci in npm/wasm when its lockfile changed (fake-indexeddb, playwright-core, typescript)
-#   3. node --test npm/wasm/test/   contract suite (simd + forced baseline), IndexedDB
+#   1. scripts/build-wasm.sh (npm ci in npm/wasm when its lockfile changed: esbuild,
+#      fake-indexeddb, playwright-core, typescript; both variants; incremental)
+#   2. node --test npm/wasm/test/   contract suite (simd + forced baseline), IndexedDB
 #      (fake-indexeddb, incl. 100k x 384), worker_threads client, memory cycles,
 #      TypeScript types, snapshots against npm/core when that addon is built
-#   4. node --test tests/browser/   Debian Chromium via playwright-core: contract essentials,
+#   3. node --test tests/browser/   Debian Chromium via playwright-core: contract essentials,
 #      IndexedDB across a reload, forced baseline, Web Worker client, example page screenshot
 #      (build-wasm-browser/example.png)
 # Needs (Debian): emscripten binaryen nlohmann-json3-dev chromium, and node >= 18 with npm.
-# RUVECTOR_SKIP_BROWSER=1 skips step 4 (say so in the output; CI should not set it).
+# RUVECTOR_SKIP_BROWSER=1 skips step 3 (say so in the output; CI should not set it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=${NODE_PATH:-/usr/share/nodejs}
 
 scripts/build-wasm.sh
 
-(
-  cd npm/wasm
-  stamp=node_modules/.ruvector-lock.sha256
-  want=$(sha256sum package-lock.json | cut -d' ' -f1)
-  if [[ ! -f $stamp ]] || [[ "$(cat "$stamp")" != "$want" ]]; then
-    npm ci --no-audit --no-fund --loglevel=error
-    echo "$want" >"$stamp"
-  fi
-)
 
 node --test npm/wasm/test/
 

@@ -195,6 +195,19 @@ expect_rc 0 "info after create"
 expect_json "info"
 expect_py 'd["count"], d["dimensions"], d["metric"], d["index"]' "0 4 euclidean hnsw" "created settings"
 expect_py 'd["hnsw"]["m"], d["hnsw"]["ef_construction"], d["hnsw"]["ef_search"]' "12 80 50" "hnsw parameters"
+# The defaults `create --help` states are the ones a database gets without the flags.
+run create dflt --dimensions 4
+expect_rc 0 "create with default parameters"
+run --json info dflt
+engine_defaults=$(py 'd["hnsw"]["m"], d["hnsw"]["ef_construction"], d["hnsw"]["ef_search"]')
+run create --help
+help_defaults=$(python3 -c '
+import re, sys
+text = open("out.txt").read()
+print(*[re.search(r"--%s[^\n]*\(default (\d+)\)" % f, text).group(1) for f in ("m", "ef-construction", "ef-search")])')
+if [[ "$help_defaults" == "$engine_defaults" ]]; then pass; else
+  fail "create --help states defaults m/efConstruction/efSearch '$help_defaults', the engine uses '$engine_defaults'"
+fi
 run create db --dimensions 4
 expect_rc 2 "create over an existing database"
 expect_err "ruvector: ALREADY_EXISTS:"

@@ -78,11 +78,16 @@ int main(int argc, char** argv) {
   c->add_option("--from-snapshot", create.from_snapshot,
                 "Fill the new database from a snapshot file (`export --snapshot`, or serialize() of any face); "
                 "settings come from the snapshot");
-  auto* m_opt = add_uint<std::uint32_t>(c, "--m", m, "HNSW links per node, 2..256 (default 16)", 2, 256);
-  auto* efc_opt = add_uint<std::uint32_t>(c, "--ef-construction", efc,
-                                          "HNSW build candidate list, 1..65535 (default 100)", 1, 65535);
-  auto* efs_opt = add_uint<std::uint32_t>(c, "--ef-search", efs,
-                                          "HNSW default search candidate list, 1..65535 (default 64)", 1, 65535);
+  // The defaults shown are the engine's (HnswParams), the one source of them.
+  const HnswParams defaults;
+  auto* m_opt = add_uint<std::uint32_t>(
+      c, "--m", m, "HNSW links per node, 2..256 (default " + std::to_string(defaults.m) + ")", 2, 256);
+  auto* efc_opt = add_uint<std::uint32_t>(
+      c, "--ef-construction", efc,
+      "HNSW build candidate list, 1..65535 (default " + std::to_string(defaults.ef_construction) + ")", 1, 65535);
+  auto* efs_opt = add_uint<std::uint32_t>(
+      c, "--ef-search", efs,
+      "HNSW default search candidate list, 1..65535 (default " + std::to_string(defaults.ef_search) + ")", 1, 65535);
 
   // insert
   InsertOptions insert;

@@ -28,7 +28,7 @@ const COMMANDS = {
       index: { value: 'KIND', help: 'hnsw (approximate, default) or flat (exact)' },
       m: { value: 'M', help: 'HNSW links per node, 2..256 (default 16)' },
       'ef-construction': { value: 'E', help: 'HNSW build candidate list, 1..65535 (default 40)' },
-      'ef-search': { value: 'S', help: 'HNSW default search candidate list, 1..65535 (default 64)' },
+      'ef-search': { value: 'S', help: 'HNSW default search candidate list, 1..65535 (default 100)' },
       'from-snapshot': { value: 'FILE', help: 'Fill the new database from a snapshot file; settings come from it' },
     },
     run: cmd.create,

@@ -130,8 +130,9 @@ describe('ruvector bin', { timeout: 600_000 }, () => {
   before(fixtures);
 
   it('--version, --help, usage errors (exit 1)', () => {
-    assert.match(ok(['--version']).stdout, /^ruvector 0\.1\.0 \(backend native, simd \w+\)$/m);
-    assert.match(ok(['--version'], { backend: 'wasm' }).stdout, /^ruvector 0\.1\.0 \(backend wasm, simd (simd128|scalar)\)$/m);
+    const V = fs.readFileSync(path.join(repo, 'VERSION'), 'utf8').trim().replace(/\./g, '\\.');
+    assert.match(ok(['--version']).stdout, new RegExp(`^ruvector ${V} \\(backend native, simd \\w+\\)$`, 'm'));
+    assert.match(ok(['--version'], { backend: 'wasm' }).stdout, new RegExp(`^ruvector ${V} \\(backend wasm, simd (simd128|scalar)\\)$`, 'm'));
     const h = ok(['--help']).stdout;
     for (const c of ['create', 'insert', 'import', 'search', 'get', 'delete', 'info', 'bench', 'export', 'doctor']) assert.match(h, new RegExp(`^  ${c} `, 'm'));
     assert.match(ok(['import', '--help']).stdout, /--id-prefix P/);
@@ -140,6 +141,21 @@ describe('ruvector bin', { timeout: 600_000 }, () => {
     assert.match(fails(['search', 'x', '--bogus'], 'USAGE', 1), /unknown option '--bogus'/);
     assert.match(fails(['create', 'x', '-d', '4', '--metric', 'hamming'], 'INVALID_ARGUMENT', 1), /unknown metric 'hamming'/);
     assert.ok(!fs.existsSync(path.join(tmp, 'x')), 'a failed create leaves nothing behind');
+  });
+
+  it('create --help states the defaults the engine applies (m, efConstruction, efSearch), on both backends', () => {
+    const help = ok(['create', '--help']).stdout;
+    const stated = ['m', 'ef-construction', 'ef-search'].map((f) => {
+      const m = help.match(new RegExp(`--${f}[^\\n]*\\(default (\\d+)\\)`));
+      assert.ok(m, `create --help states no default for --${f}`);
+      return Number(m[1]);
+    });
+    for (const backend of ['native', 'wasm']) {
+      const db = `defaults-${backend}.rvs`;
+      ok(['create', db, '-d', '4', '--backend', backend]);
+      const h = json(['info', db, '--backend', backend]).hnsw;
+      assert.deepEqual(stated, [h.m, h.ef_construction, h.ef_search], `the ${backend} engine's defaults`);
+    }
   });
 
   it('every command on a durable directory (native backend)', () => everyday('dir-db'));

@@ -1,4 +1,5 @@
-// Packaging as a user gets it: `npm pack` @ruvector/core, @ruvector/wasm and ruvector,
+// Packaging as a user gets it: `npm pack` @ruvector/core, @ruvector/wasm and ruvector
+// (or the tarballs of `make packages`, see PACKAGES_DIR),
 // install the three tarballs into an empty folder with npm offline and the @ruvector
 // scope pointed at a dead registry (so the registry's packages of the same names can
 // never be taken), check the versions and the paths of what loads, then run the
@@ -20,6 +21,9 @@ const hasPrebuild = fs.existsSync(prebuildDir) && fs.readdirSync(prebuildDir).so
 const hasWasm = fs.existsSync(path.join(wasmDir, 'dist/ruvector-simd.wasm'));
 const DEAD = 'http://127.0.0.1:9';
 const VERSION = fs.readFileSync(path.join(repo, 'VERSION'), 'utf8').trim();
+// RUVECTOR_PACKAGES_DIR=build/packages (make ruvector-test): the tarballs `make packages`
+// made; otherwise this test packs the three packages itself.
+const PACKAGES_DIR = process.env.RUVECTOR_PACKAGES_DIR ? path.resolve(repo, process.env.RUVECTOR_PACKAGES_DIR) : null;
 
 function npm(args, cwd) {
   const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
@@ -34,7 +38,7 @@ const inside = (p, dir) => fs.realpathSync(p).startsWith(fs.realpathSync(dir) + 
 
 describe('packaging: npm pack x3 -> offline install -> examples', {
   timeout: 900_000,
-  skip: (!hasPrebuild || !hasWasm) && 'build first: scripts/test-node.sh (prebuilds) and scripts/build-wasm.sh (dist)',
+  skip: !PACKAGES_DIR && (!hasPrebuild || !hasWasm) && 'build first: scripts/test-node.sh (prebuilds) and scripts/build-wasm.sh (dist)',
 }, () => {
   let tmp;
   let app;
@@ -44,10 +48,17 @@ describe('packaging: npm pack x3 -> offline install -> examples', {
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ruvector-pack-'));
     for (const [name, dir] of [['@ruvector/core', coreDir], ['@ruvector/wasm', wasmDir], ['ruvector', pkgDir]]) {
-      const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', tmp], dir).replace(/^[^[]*/, ''));
-      tarballs[name] = path.join(tmp, packed[0].filename);
-      manifests[name] = { ...JSON.parse(
-        spawnSync('tar', ['-xzOf', tarballs[name], 'package/package.json'], { encoding: 'utf8' }).stdout), tarFiles: packed[0].files.map((f) => f.path) };
+      if (PACKAGES_DIR) {
+        const file = `${name.replace('@', '').replace('/', '-')}-${VERSION}.tgz`;
+        tarballs[name] = path.join(PACKAGES_DIR, file);
+        assert.ok(fs.existsSync(tarballs[name]), `make packages made no ${file} in ${PACKAGES_DIR}`);
+      } else {
+        const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', tmp], dir).replace(/^[^[]*/, ''));
+        tarballs[name] = path.join(tmp, packed[0].filename);
+      }
+      const listing = spawnSync('tar', ['-tzf', tarballs[name]], { encoding: 'utf8' }).stdout;
+      manifests[name] = { ...JSON.parse(spawnSync('tar', ['-xzOf', tarballs[name], 'package/package.json'], { encoding: 'utf8' }).stdout),
+        tarFiles: listing.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, '')) };
     }
     app = path.join(tmp, 'app');
     fs.mkdirSync(app);

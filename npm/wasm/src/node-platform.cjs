@@ -1,8 +1,10 @@
-// Node platform for the CommonJS build (appended to dist/index.cjs by build-cjs.mjs).
-// The Emscripten glue's own loader would fetch() a file path under Node 18+, so the
-// .wasm is read with fs and passed as wasmBinary.
+// Node platform and the CommonJS entry: scripts/build-cjs.mjs bundles this file with
+// api.mjs into dist/index.cjs, so __dirname below is dist/. The Emscripten glue's own
+// loader would fetch() a file path under Node 18+, so the .wasm is read with fs and
+// passed as wasmBinary.
 const fs = require('fs');
 const path = require('path');
+const { createApi } = require('./api.mjs');
 
 let override = {};
 
@@ -29,7 +31,7 @@ const platform = {
   },
 };
 
-const api = __api.createApi(platform);
+const api = createApi(platform);
 /** configure({simd: {wasmPath | wasmBinary}, baseline: {...}}): call before first use. */
 api.configure = (options = {}) => { override = { ...override, ...options }; };
 module.exports = api;
