@@ -38,7 +38,7 @@ define apt_ensure
 	fi
 endef
 
-.PHONY: setup setup-test setup-bench build demo test test-unit asan tsan wasm-check simd-check fuzz node-test wasm-test ruvector-test compat-test redis-test bench bench-scale-out clean packages
+.PHONY: setup setup-test setup-bench build demo test test-unit asan tsan wasm-check simd-check fuzz node-test wasm-test ruvector-test compat-test redis-test bench bench-scale-out clean packages bundler-test arm64-test
 
 setup:
 	$(call apt_ensure,$(APT_CORE))
@@ -59,7 +59,7 @@ demo: build
 # Every test: the unit suite (Release), then the sanitizer runs, the em++ build check
 # and the fuzzers. A summary line closes the run.
 test: setup-test
-	$(MAKE) --no-print-directory test-unit redis-test asan tsan simd-check fuzz node-test wasm-test packages ruvector-test compat-test
+	$(MAKE) --no-print-directory test-unit redis-test asan tsan simd-check fuzz node-test wasm-test packages ruvector-test compat-test bundler-test arm64-test
 	echo "make test: all test stages passed"
 
 test-unit: build
@@ -110,7 +110,20 @@ wasm-test: setup-test
 ruvector-test: setup-test packages
 	RUVECTOR_PACKAGES_DIR=$(PACKAGES) scripts/test-ruvector.sh
 
-# From a clean checkout: the three npm tarballs (prebuilt addon, both wasm builds, dist)
+# The browser packages bundled for production by Vite and webpack from the tarballs
+# (no bundler configuration), run in Chromium: wasm, worker, IndexedDB, the facade.
+bundler-test: setup-test packages
+	scripts/npm-ci.sh tests/bundlers
+	scripts/npm-ci.sh npm/wasm
+	RUVECTOR_PACKAGES_DIR=$(PACKAGES) node --test tests/bundlers/
+
+# The linux-arm64 prebuild from the tarball: the contract suite under qemu-aarch64 with
+# Debian's arm64 Node unpacked into build-arm64/sysroot (never installed).
+arm64-test: setup-test packages
+	scripts/test-arm64.sh $(PACKAGES)
+
+# From a clean checkout: the three npm tarballs (prebuilt addons linux-x64 + linux-arm64,
+# both wasm builds, dist)
 # and the C++ install tree (+ .tar.gz) in $(PACKAGES)/ (scripts/build-packages.sh).
 packages: setup-test
 	PACKAGES_DIR=$(PACKAGES) BUILD=$(BUILD) JOBS=$(JOBS) scripts/build-packages.sh

@@ -31,7 +31,9 @@ echo "== @ruvector/core"
 scripts/build-node.sh
 echo "== @ruvector/wasm"
 JOBS=$JOBS scripts/build-wasm.sh
-for pkg in wasm ruvector; do
+# build-node.sh and build-wasm.sh run their package's build:js; the facade has no
+# binaries, only (possibly) a JS build step.
+for pkg in ruvector; do
   if node -e "process.exit(require('./npm/$pkg/package.json').scripts?.['build:js'] ? 0 : 1)"; then
     echo "== npm run build:js (npm/$pkg)"
     (cd "npm/$pkg" && npm run --silent build:js)
@@ -44,8 +46,8 @@ for pkg in core wasm ruvector; do
   (cd "npm/$pkg" && npm pack --silent --pack-destination "$OUT" >/dev/null)
 done
 
-echo "== cmake --install -> $OUT/ruvector-$VERSION-linux-$(uname -m)"
 tree="ruvector-$VERSION-linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')"
+echo "== cmake --install -> $OUT/$tree"
 rm -rf "${OUT:?}/$tree" "$OUT/$tree.tar.gz"
 cmake --install "$BUILD" --prefix "$OUT/$tree" >/dev/null
 tar -czf "$OUT/$tree.tar.gz" -C "$OUT" "$tree"

@@ -19,7 +19,7 @@ export const PACKAGES = {
   core: {
     name: '@ruvector/core',
     build: 'scripts/build-node.sh',
-    built: [{ dir: 'npm/core/prebuilds', platforms: ['linux-x64'], suffix: '.node' }],
+    built: [{ dir: 'npm/core/prebuilds', platforms: ['linux-x64', 'linux-arm64'], suffix: '.node' }],
     from: [...ENGINE, 'bindings/node', 'npm/core/CMakeLists.txt'],
   },
   wasm: {

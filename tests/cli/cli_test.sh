@@ -203,8 +203,9 @@ engine_defaults=$(py 'd["hnsw"]["m"], d["hnsw"]["ef_construction"], d["hnsw"]["e
 run create --help
 help_defaults=$(python3 -c '
 import re, sys
-text = open("out.txt").read()
-print(*[re.search(r"--%s[^\n]*\(default (\d+)\)" % f, text).group(1) for f in ("m", "ef-construction", "ef-search")])')
+text = re.sub(r"\s+", " ", open("out.txt").read())  # CLI11 wraps long lines
+found = [re.search(r"--%s [^(]*\(default (\d+)\)" % f, text) for f in ("m", "ef-construction", "ef-search")]
+print(*[m.group(1) if m else "missing" for m in found])')
 if [[ "$help_defaults" == "$engine_defaults" ]]; then pass; else
   fail "create --help states defaults m/efConstruction/efSearch '$help_defaults', the engine uses '$engine_defaults'"
 fi

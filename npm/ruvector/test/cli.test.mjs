@@ -144,9 +144,9 @@ describe('ruvector bin', { timeout: 600_000 }, () => {
   });
 
   it('create --help states the defaults the engine applies (m, efConstruction, efSearch), on both backends', () => {
-    const help = ok(['create', '--help']).stdout;
+    const help = ok(['create', '--help']).stdout.replace(/\s+/g, ' ');
     const stated = ['m', 'ef-construction', 'ef-search'].map((f) => {
-      const m = help.match(new RegExp(`--${f}[^\\n]*\\(default (\\d+)\\)`));
+      const m = help.match(new RegExp(`--${f} [^(]*\\(default (\\d+)\\)`));
       assert.ok(m, `create --help states no default for --${f}`);
       return Number(m[1]);
     });
