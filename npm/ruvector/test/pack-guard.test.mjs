@@ -42,13 +42,18 @@ describe('npm pack refuses missing or stale binaries', () => {
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  it('@ruvector/core: no prebuild -> refused; fresh prebuild -> packs; engine source edited after it -> refused', () => {
+  it('@ruvector/core: no prebuild (x64, then arm64) -> refused; fresh prebuilds -> pack; engine source edited after it -> refused', () => {
     let r = pack('core');
     assert.notEqual(r.status, 0);
     assert.match(r.out, /npm pack @ruvector\/core: refused/);
     assert.match(r.out, /npm\/core\/prebuilds\/linux-x64\/\*\.node is missing/);
     assert.match(r.out, /make packages/);
     write('npm/core/prebuilds/linux-x64/ruvector.node');
+    r = pack('core');
+    assert.notEqual(r.status, 0, 'the linux-arm64 prebuild is shipped too');
+    assert.match(r.out, /npm\/core\/prebuilds\/linux-arm64\/\*\.node is missing/);
+    assert.doesNotMatch(r.out, /linux-x64/);
+    write('npm/core/prebuilds/linux-arm64/ruvector.node');
     r = pack('core');
     assert.equal(r.status, 0, r.out);
     write('src/core/database.cpp', 'changed');
