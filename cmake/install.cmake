@@ -12,16 +12,34 @@
 # ruvector::ruvector_static for a self-contained program. While the major version is 0
 # the soname carries MAJOR.MINOR: any minor release may change the ABI.
 # Dependencies of the installed package: nlohmann_json (public: the API uses its Json),
-# liblmdb (private, unless RUVECTOR_MEMORY_ONLY), Threads (with RUVECTOR_THREADS).
+# the private pkg-config libraries below (unless RUVECTOR_MEMORY_ONLY), Threads (with
+# RUVECTOR_THREADS).
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
+
+# The engine's private pkg-config dependencies, PREFIX:module as the top-level
+# CMakeLists.txt finds them (pkg_check_modules(PREFIX ... IMPORTED_TARGET module)). A new
+# one goes here too: the shared library links it, ruvectorConfig.cmake finds it (the
+# static library's link interface names PkgConfig::PREFIX) and ruvector.pc requires it.
+set(RUVECTOR_PRIVATE_PKGS "")
+if(NOT RUVECTOR_MEMORY_ONLY)
+  set(RUVECTOR_PRIVATE_PKGS LMDB:lmdb XXHASH:libxxhash)
+endif()
 
 # The shared library is linked from the static one's objects (position independent,
 # compiled once).
 add_library(ruvector_shared SHARED $<TARGET_OBJECTS:ruvector>)
-if(NOT RUVECTOR_MEMORY_ONLY)
-  target_link_libraries(ruvector_shared PRIVATE PkgConfig::LMDB)
-endif()
+set(RUVECTOR_CONFIG_FIND_PKGS "")
+set(RUVECTOR_PC_REQUIRES_PRIVATE "")
+foreach(pair ${RUVECTOR_PRIVATE_PKGS})
+  string(REPLACE ":" ";" pair "${pair}")
+  list(GET pair 0 prefix)
+  list(GET pair 1 module)
+  target_link_libraries(ruvector_shared PRIVATE PkgConfig::${prefix})
+  string(APPEND RUVECTOR_CONFIG_FIND_PKGS "  pkg_check_modules(${prefix} REQUIRED IMPORTED_TARGET ${module})\n")
+  list(APPEND RUVECTOR_PC_REQUIRES_PRIVATE ${module})
+endforeach()
+string(REPLACE ";" " " RUVECTOR_PC_REQUIRES_PRIVATE "${RUVECTOR_PC_REQUIRES_PRIVATE}")
 target_link_libraries(ruvector_shared PUBLIC nlohmann_json::nlohmann_json)
 if(RUVECTOR_THREADS)
   target_link_libraries(ruvector_shared PUBLIC Threads::Threads)
@@ -51,10 +69,6 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/ruvectorConfig.cmake ${CMAKE_CURRENT_B
   DESTINATION ${RUVECTOR_CMAKE_DIR})
 
 # pkg-config: Libs.private/Requires.private are what `pkg-config --static` adds.
-set(RUVECTOR_PC_REQUIRES_PRIVATE "")
-if(NOT RUVECTOR_MEMORY_ONLY)
-  set(RUVECTOR_PC_REQUIRES_PRIVATE "lmdb")
-endif()
 set(RUVECTOR_PC_LIBS_PRIVATE "-lstdc++ -lm")
 if(RUVECTOR_THREADS)
   string(APPEND RUVECTOR_PC_LIBS_PRIVATE " -pthread")
