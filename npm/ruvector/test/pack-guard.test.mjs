@@ -32,8 +32,11 @@ describe('npm pack refuses missing or stale binaries', () => {
       'bindings/wasm/ruvector_wasm.cpp', 'npm/core/CMakeLists.txt', 'npm/wasm/src/api.mjs']) write(f);
     for (const pkg of ['core', 'wasm', 'ruvector']) {
       const manifest = JSON.parse(fs.readFileSync(path.join(repo, 'npm', pkg, 'package.json'), 'utf8'));
-      // Only the guard: the core package's vendoring step needs the whole engine.
-      manifest.scripts = { prepack: manifest.scripts.prepack.replace(/ && node scripts\/vendor\.js$/, '') };
+      // Only the guard: the packages' other prepack steps (vendoring the engine, generating
+      // files) need the whole repository.
+      const guard = manifest.scripts.prepack.split('&&').map((c) => c.trim()).filter((c) => c.includes('check-pack.mjs'));
+      assert.deepEqual(guard, [`node ../../scripts/check-pack.mjs ${pkg}`], `npm/${pkg}/package.json prepack runs the guard`);
+      manifest.scripts = { prepack: guard[0] };
       manifest.files = ['package.json'];
       write(`npm/${pkg}/package.json`, JSON.stringify(manifest));
     }
