@@ -37,7 +37,7 @@ await m.remember('m2', 'quarterly revenue grew strongly', 'report');
 await m.remember('m3', 'a cat and a hat', 'chat');
 await m.remember('m4', '', 'chat'); // an empty message embeds to the zero vector
 assert.equal(await m.size(), 4);
-const got = await m.recall('cat on a mat', 'chat', 2);
+const got = await m.recall('the cat sat on a mat', 'chat', 2);
 assert.equal(got[0].id, 'm1');
 assert.equal(got[0].text, 'the cat sat on the mat');
 assert.equal(got[0].when, '2026-01-02T03:04:05.000Z');
