@@ -129,10 +129,10 @@ packages: setup-test
 	PACKAGES_DIR=$(PACKAGES) BUILD=$(BUILD) JOBS=$(JOBS) scripts/build-packages.sh
 
 # The compatibility suite: programs written for the reference system's packages, run
-# against our packed tarballs installed offline (tests/compat/, docs/migration.md).
+# against the tarballs of `make packages` installed offline (tests/compat/, docs/migration.md).
 # Patterns in tests/compat/pending.txt are reported but do not fail the stage.
-compat-test: setup-test
-	scripts/test-compat.sh
+compat-test: setup-test packages
+	RUVECTOR_PACKAGES_DIR=$(PACKAGES) scripts/test-compat.sh
 
 # The Redis module (build/ruvector-redis.so) in Debian's redis-server: commands, FILTER,
 # persistence, corrupt payloads, replication; then the 3+3 cluster through the Node

@@ -6,6 +6,8 @@
 #                                     run and are reported but do not fail the stage
 #   scripts/test-compat.sh --all      pending patterns fail the stage too
 #   scripts/test-compat.sh NAME...    only these patterns (pending or not: all gate)
+# RUVECTOR_PACKAGES_DIR=build/packages: install the tarballs `make packages` made instead of
+# packing here (npm pack refuses stale or missing builds: scripts/check-pack.mjs).
 # Needs: the @ruvector/core prebuild and the @ruvector/wasm dist (built when missing).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -1,10 +1,11 @@
 // Runs the compatibility programs (tests/compat/programs/*) against our packed
 // tarballs, as a user who switches from the reference system would:
-//   1. npm pack npm/core, npm/wasm and npm/ruvector into a temporary folder
+//   1. npm pack npm/core, npm/wasm and npm/ruvector into a temporary folder, or take the
+//      tarballs `make packages` made (RUVECTOR_PACKAGES_DIR, as `make compat-test` does)
 //   2. npm install the three tarballs into an empty app, --offline, with the @ruvector
 //      scope pointed at a dead registry (the registry's packages of the same names,
 //      the reference's, can never be taken), then check the lockfile (every package
-//      from a local .tgz, version 0.1.0) and what loads (our .node and .wasm files
+//      from a local .tgz, the VERSION file's version) and what loads (our .node and .wasm files
 //      inside the app, our engine version, not the reference's 2.3.0)
 //   3. each program runs with node in a fresh working directory of the app, once per
 //      backend its header names (`// compat: backends=native,wasm`); for programs
@@ -24,6 +25,8 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
 const DEAD = 'http://127.0.0.1:9';
+const VERSION = fs.readFileSync(path.join(repo, 'VERSION'), 'utf8').trim();
+const PACKAGES_DIR = process.env.RUVECTOR_PACKAGES_DIR ? path.resolve(repo, process.env.RUVECTOR_PACKAGES_DIR) : null;
 const args = process.argv.slice(2);
 const all = args.includes('--all');
 const only = args.filter((a) => !a.startsWith('--'));
@@ -73,9 +76,15 @@ const app = path.join(tmp, 'app');
 let failed = 0;
 try {
   const tarballs = [];
-  for (const dir of ['npm/core', 'npm/wasm', 'npm/ruvector']) {
-    const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', tmp], path.join(repo, dir)).replace(/^[^[]*/, ''));
-    tarballs.push(path.join(tmp, packed[0].filename));
+  for (const [name, dir] of [['@ruvector/core', 'npm/core'], ['@ruvector/wasm', 'npm/wasm'], ['ruvector', 'npm/ruvector']]) {
+    if (PACKAGES_DIR) {
+      const file = path.join(PACKAGES_DIR, `${name.replace('@', '').replace('/', '-')}-${VERSION}.tgz`);
+      assert.ok(fs.existsSync(file), `make packages made no ${path.basename(file)} in ${PACKAGES_DIR}`);
+      tarballs.push(file);
+    } else {
+      const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', tmp], path.join(repo, dir)).replace(/^[^[]*/, ''));
+      tarballs.push(path.join(tmp, packed[0].filename));
+    }
   }
   fs.mkdirSync(app);
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'compat-app', version: '1.0.0', private: true }));
@@ -84,7 +93,7 @@ try {
   const lock = JSON.parse(fs.readFileSync(path.join(app, 'package-lock.json'), 'utf8'));
   for (const name of ['ruvector', '@ruvector/core', '@ruvector/wasm']) {
     const entry = lock.packages[`node_modules/${name}`];
-    assert.equal(entry.version, '0.1.0', name);
+    assert.equal(entry.version, VERSION, name);
     assert.match(entry.resolved, /^file:.*\.tgz$/, `${name} came from ${entry.resolved}, not our tarball`);
   }
   const probe = nodeIn(app, ['-e', `
@@ -93,7 +102,7 @@ try {
     console.log(JSON.stringify({ core: core.version(), bin: core.binaryPath, wasm: require('@ruvector/wasm').version() }));`]);
   assert.equal(probe.status, 0, probe.stderr);
   const loaded = JSON.parse(probe.stdout);
-  assert.equal(loaded.core, '0.1.0', 'our engine (the reference binary reports 2.3.0)');
+  assert.equal(loaded.core, VERSION, 'our engine (the reference binary reports 2.3.0)');
   assert.ok(inside(loaded.bin, path.join(app, 'node_modules/@ruvector/core/prebuilds')), loaded.bin);
   const wprobe = nodeIn(app, ['-e', `const rv = require('ruvector'); rv.ready().then((b) => console.log(JSON.stringify(b)));`],
     { RUVECTOR_BACKEND: 'wasm' });
