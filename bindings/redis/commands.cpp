@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <exception>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -136,13 +137,18 @@ int vadd(RedisModuleCtx* ctx, RedisModuleString** argv, int argc) {
   if (i >= argc) return RedisModule_WrongArity(ctx);
   const std::string element(arg(argv[i++]));
   long long m = -1, ef = -1;
+  std::optional<Quantization> quant;
   bool have_attrs = false;
   Json attrs;
   for (; i < argc; ++i) {
-    if (arg_is(argv[i], "CAS") || arg_is(argv[i], "NOQUANT")) continue;
-    if (arg_is(argv[i], "Q8") || arg_is(argv[i], "BIN"))
-      return reply_error(ctx, "ERR Q8 and BIN quantization are not supported by this ruvector build; use NOQUANT");
-    if (arg_is(argv[i], "EF") && i + 1 < argc) {
+    if (arg_is(argv[i], "CAS")) continue;
+    if (arg_is(argv[i], "NOQUANT")) {
+      quant = Quantization::kNone;
+    } else if (arg_is(argv[i], "Q8")) {
+      quant = Quantization::kInt8;
+    } else if (arg_is(argv[i], "BIN")) {
+      quant = Quantization::kBinary;
+    } else if (arg_is(argv[i], "EF") && i + 1 < argc) {
       if (!parse_count(argv[++i], 1, kMaxEf, ef)) return reply_error(ctx, "ERR invalid EF");
     } else if (arg_is(argv[i], "M") && i + 1 < argc) {
       if (!parse_count(argv[++i], 4, 4096, m)) return reply_error(ctx, "ERR invalid M");
@@ -163,11 +169,14 @@ int vadd(RedisModuleCtx* ctx, RedisModuleString** argv, int argc) {
                                   std::to_string(k.set->dimensions));
     if (m > 0 && static_cast<std::uint32_t>(m) != k.set->m)
       return reply_error(ctx, "ERR asked M value mismatch with existing vector set");
+    if (quant && *quant != k.set->quantization)
+      return reply_error(ctx, "ERR asked quantization mismatch with existing vector set");
   } else {
     DatabaseOptions o = load_options();
     o.dimensions = static_cast<std::uint32_t>(vec.size());
     o.metric = Metric::kCosine;
     o.index = IndexKind::kHnsw;
+    o.quantization = quant.value_or(Quantization::kNone);
     HnswParams p;
     p.m = m > 0 ? static_cast<std::uint32_t>(m) : kDefaultM;
     p.ef_construction = ef > 0 ? static_cast<std::uint32_t>(ef) : kDefaultBuildEf;
@@ -515,7 +524,10 @@ int vinfo(RedisModuleCtx* ctx, RedisModuleString** argv, int argc) {
   auto field = [&](const char* name) { RedisModule_ReplyWithStringBuffer(ctx, name, std::strlen(name)); };
   RedisModule_ReplyWithMap(ctx, 8);
   field("quant-type");
-  RedisModule_ReplyWithStringBuffer(ctx, "f32", 3);
+  const char* quant_name = k.set->quantization == Quantization::kInt8     ? "int8"
+                           : k.set->quantization == Quantization::kBinary ? "bin"
+                                                                          : "f32";
+  RedisModule_ReplyWithStringBuffer(ctx, quant_name, std::strlen(quant_name));
   field("hnsw-m");
   RedisModule_ReplyWithLongLong(ctx, info.hnsw.m);
   field("vector-dim");

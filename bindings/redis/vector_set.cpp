@@ -164,6 +164,7 @@ void attach(VectorSet& set, std::shared_ptr<Database> db) {
   const DatabaseInfo info = db->info();
   set.dimensions = info.dimensions;
   set.m = info.hnsw.m;
+  set.quantization = info.quantization;
   set.db = std::move(db);
 }
 

@@ -32,6 +32,7 @@ struct VectorSet {
   // Fixed settings of `db`, cached by attach(): Database::info() walks the graph.
   std::uint32_t dimensions = 0;
   std::uint32_t m = 0;
+  Quantization quantization = Quantization::kNone;
   // Chunked restore (RV.RESTORECHUNK) in progress: the bytes so far and the next index.
   std::string restore_bytes;
   std::int64_t restore_next = 0;

@@ -93,8 +93,8 @@ def test_commands(r, port):
     expect_error(("VADD", "s", "VALUES", 3, 1, 0, "x", "d",), "ERR invalid vector", "VALUES nan")
     expect_error(("VADD", "s", "VALUES", 3, "nan", 0, 0, "d",), "ERR invalid vector", "NaN")
     expect_error(("VADD", "s", "FP32", b"abc", "d",), "ERR invalid vector", "FP32 len")
-    expect_error(("VADD", "s", "VALUES", 3, 1, 0, 0, "d", "Q8",), "ERR Q8 and BIN", "Q8")
-    expect_error(("VADD", "s", "VALUES", 3, 1, 0, 0, "d", "BIN",), "ERR Q8 and BIN", "BIN")
+    expect_error(("VADD", "s", "VALUES", 3, 1, 0, 0, "d", "Q8",), "ERR asked quantization mismatch", "Q8 on f32")
+    expect_error(("VADD", "s", "VALUES", 3, 1, 0, 0, "d", "BIN",), "ERR asked quantization mismatch", "BIN on f32")
     expect_error(("VADD", "s", "VALUES", 3, 1, 0, 0, "d", "M", 32,),
                  "ERR asked M value mismatch", "M mismatch")
     expect_error(("VADD", "s", "VALUES", 3, 1, 0, 0, "d", "SETATTR", "nope",),
@@ -265,6 +265,48 @@ def test_search_and_filters(r):
                                "FILTER-EF", 20)
     check(all(attrs[ids.index(a.decode())]["year"] == 1955 for a in sparse) and len(sparse) <= 10, "FILTER-EF small")
     return vecs, ids, queries
+
+
+def test_quantization(r, vecs, ids, queries):
+    """Q8 and BIN map onto the engine's int8 and binary quantization (exact re-ranking)."""
+    for quant, name in (("Q8", "int8"), ("BIN", "bin")):
+        key = "q-" + name
+        pipe = r.pipeline(transaction=False)
+        for i in range(len(ids)):
+            pipe.execute_command("VADD", key, "FP32", blob(vecs[i]), ids[i], quant)
+        pipe.execute()
+        info = r.execute_command("VINFO", key)
+        info = {info[i].decode(): info[i + 1] for i in range(0, len(info), 2)}
+        check(info["quant-type"] == name.encode(), "VINFO quant-type %s: %r" % (name, info["quant-type"]))
+        expect_error(("VADD", key, "FP32", blob(vecs[0]), "x", "NOQUANT"), "ERR asked quantization mismatch",
+                     "NOQUANT on " + name)
+        emb = np.array([float(x) for x in r.execute_command("VEMB", key, ids[5])])
+        check(np.allclose(emb, vecs[5], atol=1e-6), "VEMB of a %s set is the exact vector" % name)
+        hits = total = 0
+        for q in queries[:20]:
+            want = brute(vecs, ids, q, 10)
+            got = pairs(r.execute_command("VSIM", key, "FP32", blob(q), "WITHSCORES", "COUNT", 10, "EF", 200))
+            hits += len({g[0] for g in got} & {w[0] for w in want})
+            total += 10
+            truth = pairs(r.execute_command("VSIM", key, "FP32", blob(q), "WITHSCORES", "TRUTH"))
+            check([t[0] for t in truth] == [w[0] for w in want], "%s TRUTH equals brute force" % name)
+        print("  %s: recall@10 %.3f" % (name, hits / total))
+        # int8 keeps one byte per dimension: near-exact. Binary keeps 24 bits for these
+        # 24-d vectors, so only a loose bound (random answers would score ~0.003).
+        floor = 0.9 if name == "int8" else 0.3
+        check(hits / total >= floor, "%s recall@10 %.3f >= %.1f" % (name, hits / total, floor))
+        before = snapshot_results(r, key, queries[:20])
+        before_truth = [r.execute_command("VSIM", key, "FP32", blob(q), "WITHSCORES", "TRUTH") for q in queries[:20]]
+        digest = digests(r, [key])
+        r.execute_command("DEBUG", "RELOAD")
+        check(digests(r, [key]) == digest, "%s set: DEBUG RELOAD keeps the digest" % name)
+        check(before_truth == [r.execute_command("VSIM", key, "FP32", blob(q), "WITHSCORES", "TRUTH")
+                               for q in queries[:20]], "%s set: DEBUG RELOAD keeps TRUTH answers" % name)
+        same = snapshot_results(r, key, queries[:20]) == before
+        print("  %s: HNSW answers identical after DEBUG RELOAD: %s" % (name, same))
+        if name == "int8":
+            check(same, "int8 set: DEBUG RELOAD keeps HNSW answers")
+        r.delete(key)
 
 
 def snapshot_results(r, key, queries):
@@ -487,8 +529,11 @@ def main():
         test_commands(master.client(), master.port)
         print("commands: %.1f s" % (time.time() - t0), flush=True)
         t0 = time.time()
-        _, _, queries = test_search_and_filters(master.client())
+        vecs, ids, queries = test_search_and_filters(master.client())
         print("search + filters: %.1f s" % (time.time() - t0), flush=True)
+        t0 = time.time()
+        test_quantization(master.client(), vecs, ids, queries)
+        print("quantization: %.1f s" % (time.time() - t0), flush=True)
         t0 = time.time()
         test_persistence(master, queries)
         print("persistence: %.1f s" % (time.time() - t0), flush=True)
