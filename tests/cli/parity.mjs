@@ -14,6 +14,12 @@ const ONLY_JS_OPTIONS = {
   '--backend': 'chooses the JS backend (native or wasm); the C++ tool has one engine',
   '--k': 'the JS parser gives every short option a long form; both accept -k',
 };
+// Options of this tool the JS faces cannot offer yet, because the Node addon and the wasm
+// module do not expose the engine feature (a gap of the bindings, to close there).
+const ONLY_CXX_OPTIONS = {
+  '--quantization': 'quantized codes (docs/quantization.md) are not exposed to JS by the addon and wasm yet',
+  '--rescore': 'belongs to --quantization',
+};
 const GLOBAL = ['--json', '-q', '--quiet', '--version', '-h', '--help'];
 
 function help(which, args) {
@@ -64,8 +70,10 @@ for (const command of commands(help('cxx', ['--help']), 'Subcommands')) {
     const jt = help('js', [command, '--help']);
     const c = options(ct);
     const j = options(jt);
-    for (const n of [...GLOBAL, ...Object.keys(ONLY_JS_OPTIONS)]) { c.delete(n); j.delete(n); }
+    for (const n of [...GLOBAL, ...Object.keys(ONLY_JS_OPTIONS), ...Object.keys(ONLY_CXX_OPTIONS)]) { c.delete(n); j.delete(n); }
     assert.deepEqual([...j].sort(), [...c].sort(), `${command} options`);
-    assert.deepEqual(defaults(jt), defaults(ct), `${command} defaults`);
+    const cd = defaults(ct);
+    for (const n of Object.keys(ONLY_CXX_OPTIONS)) delete cd[n];
+    assert.deepEqual(defaults(jt), cd, `${command} defaults`);
   });
 }
