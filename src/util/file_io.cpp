@@ -1,11 +1,14 @@
 #include "util/file_io.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
+
+#include "util/io_env.h"
 
 namespace ruvector::detail {
 namespace {
@@ -39,24 +42,42 @@ Result<std::string> read_file(const std::string& path) {
 }
 
 Status write_file_atomically(const std::string& path, std::string_view bytes) {
+  IoEnv& io = current_io_env();
   const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  {
-    File f(std::fopen(tmp.c_str(), "wb"));
-    if (!f) return io_error("cannot create", tmp, errno);
-    if (std::fwrite(bytes.data(), 1, bytes.size(), f.get()) != bytes.size() || std::fflush(f.get()) != 0 ||
-        ::fsync(::fileno(f.get())) != 0) {
-      const int err = errno;
-      f.reset();
-      std::remove(tmp.c_str());
-      return io_error("cannot write", tmp, err);
+  const int fd = io.open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) return io_error("cannot create", tmp, errno);
+  int err = 0;
+  for (std::size_t done = 0; done < bytes.size() && err == 0;) {
+    const ssize_t n = io.write(fd, bytes.data() + done, bytes.size() - done);
+    if (n > 0) {
+      done += static_cast<std::size_t>(n);
+    } else if (n == 0) {
+      err = EIO;  // no progress and no error code: give up rather than spin
+    } else if (errno != EINTR) {
+      err = errno;
     }
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
+  if (err == 0 && io.fsync(fd) != 0) err = errno;
+  if (io.close(fd) != 0 && err == 0) err = errno;
+  if (err != 0) {
+    std::remove(tmp.c_str());
+    return io_error("cannot write", tmp, err);
+  }
+  if (io.rename(tmp.c_str(), path.c_str()) != 0) {
+    err = errno;
     std::remove(tmp.c_str());
     return io_error("cannot rename onto", path, err);
   }
   return Status::Ok();
+}
+
+bool fsync_directory(const std::string& dir) {
+  IoEnv& io = current_io_env();
+  const int fd = io.open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (fd < 0) return false;
+  const bool ok = io.fsync(fd) == 0;
+  (void)io.close(fd);
+  return ok;
 }
 
 }  // namespace ruvector::detail

@@ -29,7 +29,8 @@
 
 #include "ruvector/ruvector.h"
 #include "ruvector/storage.h"
-#include "storage/lmdb_storage.h"
+#include "faulty_io_env.h"
+#include "storage/lmdb_record.h"
 
 namespace ruvector {
 namespace {
@@ -330,6 +331,37 @@ TEST(LmdbStorageTest, FailedBatchIsAllOrNothing) {
   ASSERT_TRUE(s->write(b).ok());
   EXPECT_EQ(Count(*s), 2000u);
   EXPECT_EQ(Gen(*s), gen + 1);
+}
+
+// The I/O seam: a failing commit is an error, the write is absent, the next one works.
+TEST(LmdbStorageTest, FailedCommitThroughTheIoSeamLeavesNoTrace) {
+  TempDir tmp;
+  {
+    auto s = OpenOk(tmp.path());
+    ASSERT_TRUE(s);
+    ASSERT_TRUE(s->write(WriteBatch{{Rec("keep", {1})}, {}}).ok());
+  }
+  faults::FaultyIoEnv faulty;
+  {
+    faults::ScopedIoEnv installed(faulty);
+    auto s = OpenOk(tmp.path());
+    ASSERT_TRUE(s);
+    const std::uint64_t before = faulty.operations();
+    EXPECT_GT(before, 0u);  // the open's own commit went through the seam
+    faulty.set_plan(faults::FaultPlan{before + 1, faults::Fault::kEio, false});
+    Status st = s->write(WriteBatch{{Rec("lost", {2})}, {"keep"}});
+    EXPECT_EQ(st.code(), StatusCode::kIoError) << st.ToString();
+    EXPECT_TRUE(faulty.fired());
+    EXPECT_GT(faulty.operations(), before);
+    EXPECT_EQ(Count(*s), 1u);
+    ASSERT_TRUE(s->write(WriteBatch{{Rec("after", {3})}, {}}).ok());
+  }
+  auto s = OpenOk(tmp.path());
+  ASSERT_TRUE(s);
+  const auto rows = Dump(*s);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].first, "after");
+  EXPECT_EQ(rows[1].first, "keep");
 }
 
 TEST(LmdbStorageTest, ConcurrentReadersSeeWholeBatches) {

@@ -1,5 +1,5 @@
-// PRIVATE header. The record encoding of the LMDB backend (src/storage/lmdb_storage.cpp),
-// exposed for tests. See docs/storage.md.
+// PRIVATE header. The record encoding of the LMDB backend (the "records" table of
+// src/storage/lmdb_storage.cpp), exposed for tests. See docs/storage.md.
 //
 // A record value in the "records" table, all integers and floats little-endian:
 //
@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -17,6 +18,10 @@
 #include "ruvector/status.h"
 
 namespace ruvector::detail {
+
+// Little-endian u32 at `p` (the byte order of every integer the backend stores).
+void store_le32(unsigned char* p, std::uint32_t v) noexcept;
+std::uint32_t load_le32(const unsigned char* p) noexcept;
 
 // Bytes needed to encode a record (8 + 4 * dim + metadata size).
 std::size_t lmdb_record_size(std::size_t dim, std::size_t metadata_bytes) noexcept;
