@@ -184,6 +184,12 @@ struct Database::Impl {
   std::string index_source = "new";
   // Writes since the index image was last stored (durable databases).
   bool image_stale = false;
+  // A storage write failed in a way that may still have reached the disk (an I/O error
+  // during the commit: docs/storage.md "Faults"), so memory may differ from the store
+  // for the ids of that write until they are written again. While set, no index image
+  // is stored (it would describe memory under the store's generation) and removing an
+  // id that memory lacks still deletes it from the store. Guarded by write_mu.
+  bool storage_in_doubt = false;
 
   Impl(const DatabaseInfo& s, std::shared_ptr<Storage> st, unsigned t)
       : settings(s), storage(std::move(st)), threads(t), space(s.dimensions, s.metric) {}
@@ -292,7 +298,7 @@ struct Database::Impl {
 
   // Stores the index image for the current records. Caller holds write_mu.
   Status store_image() {
-    if (!storage || storage->read_only() || !image_stale) return Status::Ok();
+    if (!storage || storage->read_only() || !image_stale || storage_in_doubt) return Status::Ok();
     RUVECTOR_ASSIGN_OR_RETURN(std::uint64_t generation, storage->generation());
     std::string image;
     {
@@ -319,7 +325,12 @@ struct Database::Impl {
       batch.upserts.push_back(StoredRecord{u.id, std::vector<float>(u.vector.begin(), u.vector.end()),
                                            metadata_text(u.metadata)});
     batch.deletes = deletes;
-    return storage->write(batch);
+    Status st = storage->write(batch);
+    // Refused before anything was written (bad id, read-only): certain. Anything else
+    // may have been committed.
+    if (!st.ok() && st.code() != StatusCode::kInvalidArgument && st.code() != StatusCode::kUnsupported)
+      storage_in_doubt = true;
+    return st;
   }
 
   // Applies upserts to memory. Caller holds `mu` exclusively. Ids are unique.
@@ -624,7 +635,11 @@ Result<bool> Database::remove(std::string_view id) {
   return guarded([&]() -> Result<bool> {
     std::lock_guard<std::mutex> writer(impl_->write_mu);
     RUVECTOR_ASSIGN_OR_RETURN(std::optional<Slot> found, impl_->writable_slot(id));
-    if (!found) return false;
+    if (!found) {
+      // After a write of unknown outcome the store may hold the id: delete it there too.
+      if (impl_->storage_in_doubt) RUVECTOR_RETURN_IF_ERROR(impl_->write_storage({}, {std::string(id)}));
+      return false;
+    }
     const Slot slot = *found;
     RUVECTOR_RETURN_IF_ERROR(impl_->write_storage({}, {std::string(id)}));
     std::unique_lock<detail::WriterPriorityMutex> lock(impl_->mu);

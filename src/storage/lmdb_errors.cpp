@@ -1,6 +1,9 @@
 #include "storage/lmdb_errors.h"
 
+#include <sys/statvfs.h>
+
 #include <cerrno>
+#include <cstdint>
 #include <string>
 #include <system_error>
 
@@ -35,10 +38,26 @@ Status mdb_status(int rc, std::string_view what, std::string_view dir) {
     case EROFS:
       return Status::IoError(msg + " (check the permissions of the directory and its files)");
     case ENOSPC:
-      return Status::IoError(msg + " (the disk is full)");
+    case EDQUOT:
+      return Status::ResourceExhausted(msg + " (the disk is full; free space, then write again)");
     default:
       return Status::IoError(msg);
   }
+}
+
+Status commit_status(int rc, std::string_view what, std::string_view dir) {
+  if (rc == EIO) {
+    struct statvfs fs;
+    if (::statvfs(std::string(dir).c_str(), &fs) == 0) {
+      const std::uint64_t free_bytes = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
+      if (free_bytes < kFullDiskBytes)
+        return Status::ResourceExhausted(std::string(what) + " in '" + std::string(dir) + "' failed: " + mdb_strerror(rc) +
+                                         " (the disk is full: " + std::to_string(free_bytes) +
+                                         " bytes free; LMDB reports a write cut short by a full disk as an I/O "
+                                         "error; free space, then write again)");
+    }
+  }
+  return mdb_status(rc, what, dir);
 }
 
 }  // namespace ruvector::detail

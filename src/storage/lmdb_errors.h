@@ -3,6 +3,7 @@
 
 #include <lmdb.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,13 @@ namespace ruvector::detail {
 // transaction / full map / no memory RESOURCE_EXHAUSTED, everything else IO_ERROR.
 // The message names `what` and the directory `dir`.
 Status mdb_status(int rc, std::string_view what, std::string_view dir);
+
+// A failed commit: mdb_status(), except that EIO while the file system of `dir` has
+// less than kFullDiskBytes free is RESOURCE_EXHAUSTED. LMDB turns a short write (the
+// disk filled up under it) into EIO; a real I/O error on an almost full disk is then
+// reported as a full disk, with the original error text in the message.
+inline constexpr std::uint64_t kFullDiskBytes = std::uint64_t{1} << 20;
+Status commit_status(int rc, std::string_view what, std::string_view dir);
 
 std::string errno_text(int e);
 

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <cstdlib>
 #include <mutex>
@@ -62,9 +63,11 @@ Status grow_map(LmdbEnv& e) {
   rc = e.io->env_set_mapsize(e.env, next);
   if (rc != 0) {
     if (rc != EINVAL) e.broken.store(true);
-    return Status::ResourceExhausted("cannot grow the memory map of '" + e.dir + "' from " + std::to_string(current) +
-                                     " to " + std::to_string(next) + " bytes: " + mdb_strerror(rc) +
-                                     (rc != EINVAL ? "; close and reopen the database" : ""));
+    const StatusCode code =
+        rc == EINVAL || rc == ENOMEM ? StatusCode::kResourceExhausted : mdb_status(rc, "", e.dir).code();
+    return Status(code, "cannot grow the memory map of '" + e.dir + "' from " + std::to_string(current) + " to " +
+                            std::to_string(next) + " bytes: " + mdb_strerror(rc) +
+                            (rc != EINVAL ? "; close and reopen the database" : ""));
   }
   return Status::Ok();
 }

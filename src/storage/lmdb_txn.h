@@ -71,7 +71,7 @@ Status run_write(LmdbEnv& e, std::string_view what, Body&& body) {
         st = body(txn, rc);
         if (st.ok()) {
           rc = e.io->txn_commit(guard.release());  // frees the transaction, even on failure
-          if (rc != 0) st = mdb_status(rc, std::string(what) + " (commit)", e.dir);
+          if (rc != 0) st = commit_status(rc, std::string(what) + " (commit)", e.dir);
         }
       }
     }

@@ -20,8 +20,11 @@ struct FileCloser {
 };
 using File = std::unique_ptr<std::FILE, FileCloser>;
 
+// ENOSPC / EDQUOT are RESOURCE_EXHAUSTED (the disk is full), other errors IO_ERROR.
 Status io_error(const std::string& what, const std::string& path, int err) {
-  return Status::IoError(what + " '" + path + "': " + std::strerror(err));
+  std::string msg = what + " '" + path + "': " + std::strerror(err);
+  if (err == ENOSPC || err == EDQUOT) return Status::ResourceExhausted(msg + " (the disk is full)");
+  return Status::IoError(msg);
 }
 
 }  // namespace
@@ -45,7 +48,11 @@ Status write_file_atomically(const std::string& path, std::string_view bytes) {
   IoEnv& io = current_io_env();
   const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
   const int fd = io.open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) return io_error("cannot create", tmp, errno);
+  if (fd < 0) {
+    const int err = errno;
+    std::remove(tmp.c_str());  // an open that failed late may have created it
+    return io_error("cannot create", tmp, err);
+  }
   int err = 0;
   for (std::size_t done = 0; done < bytes.size() && err == 0;) {
     const ssize_t n = io.write(fd, bytes.data() + done, bytes.size() - done);

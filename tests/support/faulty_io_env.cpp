@@ -21,6 +21,12 @@ std::uint64_t FaultyIoEnv::operations() const {
   return ops_;
 }
 
+std::uint64_t FaultyIoEnv::count_of(const std::string& op) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = counts_.find(op);
+  return it == counts_.end() ? 0 : it->second;
+}
+
 bool FaultyIoEnv::fired() const {
   std::lock_guard<std::mutex> lock(mu_);
   return !first_.empty();
@@ -39,6 +45,7 @@ void FaultyIoEnv::set_plan(FaultPlan plan) {
 std::optional<Fault> FaultyIoEnv::hit(const char* op) {
   std::lock_guard<std::mutex> lock(mu_);
   const std::uint64_t n = ++ops_;
+  ++counts_[op];
   const bool fail = plan_.fail_at != 0 && (n == plan_.fail_at || (plan_.sticky && n > plan_.fail_at));
   if (!fail) return std::nullopt;
   if (first_.empty()) first_ = "operation " + std::to_string(n) + " (" + op + "): " + fault_name(plan_.fault);

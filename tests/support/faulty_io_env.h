@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -41,6 +42,7 @@ class FaultyIoEnv final : public detail::IoEnv {
   // Replaces the plan (fail_at still counts from the first operation ever seen).
   void set_plan(FaultPlan plan);
   std::uint64_t operations() const;  // operations seen so far
+  std::uint64_t count_of(const std::string& op) const;  // operations named `op` ("txn_commit", ...)
   bool fired() const;                // a fault was applied
   std::string first_fault() const;   // e.g. "operation 7 (txn_commit): EIO", or ""
 
@@ -59,6 +61,7 @@ class FaultyIoEnv final : public detail::IoEnv {
   mutable std::mutex mu_;
   FaultPlan plan_;  // guarded by mu_; copied by hit() for the operation it counts
   std::uint64_t ops_ = 0;
+  std::map<std::string, std::uint64_t> counts_;
   std::string first_;
 };
 
