@@ -174,4 +174,4 @@ bench: setup-bench
 	$(MAKE) --no-print-directory bench-scale-out
 
 clean:
-	rm -rf build build-asan build-tsan build-fuzz build-bench build-wasm-check-*
+	rm -rf build build-asan build-tsan build-fuzz build-bench build-wasm-check-* build-arm64 npm/core/build-arm64
