@@ -164,8 +164,9 @@ fuzz: setup-test
 # docs/bench-cxx.md, docs/bench-node.md, docs/bench-wasm.md -> docs/benchmarks.md + docs/img/.
 bench: setup-bench
 	cmake -S . -B build-bench $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DRUVECTOR_BUILD_BENCH=ON
-	cmake --build build-bench -j $(JOBS) --target ann_bench
+	cmake --build build-bench -j $(JOBS) --target ann_bench quant_bench
 	build-bench/bench/ann_bench --json build-bench/bench/results.json --write-md docs/bench-cxx.md $(BENCH_ARGS)
+	build-bench/bench/quant_bench --queries 500 --write-md docs/bench-quant.md $(QUANT_BENCH_ARGS)
 	bench/js/run.sh
 	scripts/build-wasm.sh
 	cd bench/wasm && npm ci --no-audit --no-fund && node bench.mjs --write ../../docs/bench-wasm.md --json ../../build-bench/bench/wasm.json

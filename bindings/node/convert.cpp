@@ -306,6 +306,21 @@ ruvector::DatabaseOptions ToOptions(Napi::Env env, const Napi::Value& v) {
     o.index = *k;
   }
 
+  // quantization: 'none' | 'int8' | 'binary', or the reference's {type: 'none' | 'scalar' | 'binary'}.
+  Napi::Value quant = Get(obj, "quantization");
+  if (!quant.IsUndefined() && !quant.IsNull()) {
+    Napi::Value name = quant;
+    if (quant.IsObject() && !quant.IsArray() && !quant.IsFunction()) name = quant.As<Napi::Object>().Get("type");
+    if (!name.IsString())
+      ThrowArg(std::string("options.quantization must be 'none', 'int8' or 'binary' (or {type: 'scalar'}), got ") +
+               TypeName(name));
+    auto q = ruvector::parse_quantization(name.As<Napi::String>().Utf8Value());
+    if (!q.ok()) throw StatusError(env, q.status());
+    o.quantization = *q;
+  }
+  if (auto r = ToUint(Get(obj, "rescore"), "options.rescore", ruvector::kMaxRescore))
+    o.rescore = static_cast<std::uint32_t>(*r);
+
   Napi::Value hnsw = GetAlias(obj, {"hnswConfig", "hnsw"}, &used);
   if (!hnsw.IsUndefined() && !hnsw.IsNull()) {
     if (!hnsw.IsObject() || hnsw.IsArray())
@@ -346,6 +361,8 @@ QueryArg ToQuery(Napi::Env env, const Napi::Value& v, const std::string& what) {
     q.query.k = static_cast<std::size_t>(*k);
   if (auto ef = ToUint(o.Get("efSearch"), what + ".efSearch", std::numeric_limits<std::uint32_t>::max()))
     q.query.ef_search = static_cast<std::uint32_t>(*ef);
+  if (auto r = ToUint(o.Get("rescore"), what + ".rescore", ruvector::kMaxRescore))
+    q.query.rescore = static_cast<std::uint32_t>(*r);
   q.query.filter = ToJsonObject(env, o.Get("filter"), what + ".filter");
   if (auto b = ToBool(o.Get("includeVector"), what + ".includeVector")) q.query.include_vector = *b;
   if (auto b = ToBool(o.Get("includeMetadata"), what + ".includeMetadata")) q.query.include_metadata = *b;
@@ -445,6 +462,16 @@ Napi::Object InfoToJs(Napi::Env env, const ruvector::DatabaseInfo& info) {
   o.Set("storage", Napi::String::New(env, info.storage));
   o.Set("indexSource", Napi::String::New(env, info.index_source));
   o.Set("memoryBytes", Napi::Number::New(env, static_cast<double>(info.memory_bytes)));
+  o.Set("quantization", Napi::String::New(env, ruvector::quantization_name(info.quantization)));
+  o.Set("rescore", Napi::Number::New(env, info.rescore));
+  o.Set("codesTrainedOn", Napi::Number::New(env, static_cast<double>(info.codes_trained_on)));
+  Napi::Object mem = Napi::Object::New(env);
+  mem.Set("codes", Napi::Number::New(env, static_cast<double>(info.memory.codes)));
+  mem.Set("floats", Napi::Number::New(env, static_cast<double>(info.memory.floats)));
+  mem.Set("graph", Napi::Number::New(env, static_cast<double>(info.memory.graph)));
+  mem.Set("ids", Napi::Number::New(env, static_cast<double>(info.memory.ids)));
+  mem.Set("metadata", Napi::Number::New(env, static_cast<double>(info.memory.metadata)));
+  o.Set("memory", mem);
   return o;
 }
 

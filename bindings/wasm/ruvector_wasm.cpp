@@ -226,7 +226,16 @@ EMSCRIPTEN_KEEPALIVE const char* rv_info(Database* db) {
            {"count", i.count},
            {"storage", i.storage},
            {"indexSource", i.index_source},
-           {"memoryBytes", i.memory_bytes}};
+           {"memoryBytes", i.memory_bytes},
+           {"quantization", ruvector::quantization_name(i.quantization)},
+           {"rescore", i.rescore},
+           {"codesTrainedOn", i.codes_trained_on},
+           {"memory",
+            {{"codes", i.memory.codes},
+             {"floats", i.memory.floats},
+             {"graph", i.memory.graph},
+             {"ids", i.memory.ids},
+             {"metadata", i.memory.metadata}}}};
     g_bytes = j.dump();
     return g_bytes.c_str();
   });

@@ -130,12 +130,14 @@ void BinaryCodec::fill_centroid(const QueryCodes& q, std::size_t j) const noexce
     hi = std::max(hi, rq[i] - rc[i]);
   }
   const float delta = hi > lo ? (hi - lo) / 15.0f : 1.0f;
+  const float inv_delta = 1.0f / delta;
   std::uint64_t* planes = q.planes.data() + j * kQueryPlanes * words_;
   std::fill(planes, planes + kQueryPlanes * words_, 0);
   double sum = 0.0, norm_sq = 0.0, dot_cq = 0.0;
   for (std::size_t i = 0; i < dim_; ++i) {
     const float y = rq[i] - rc[i];
-    const auto u = static_cast<unsigned>(std::clamp(std::nearbyint((y - lo) / delta), 0.0f, 15.0f));
+    // (y - lo) / delta is in [0, 15] up to rounding: + 0.5 and truncation round it.
+    const auto u = std::min(static_cast<unsigned>((y - lo) * inv_delta + 0.5f), 15u);
     for (std::size_t b = 0; b < kQueryPlanes; ++b)
       if ((u >> b) & 1u) planes[b * words_ + i / 64] |= std::uint64_t{1} << (i % 64);
     sum += y;

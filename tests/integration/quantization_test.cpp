@@ -314,3 +314,81 @@ TEST(QuantizationMemory, InfoAndEstimateMatchTheMeasuredHeap) {
 
 }  // namespace
 }  // namespace ruvector
+
+#include <signal.h>
+#include <sys/wait.h>
+
+namespace ruvector {
+namespace {
+
+// A quantized durable database survives kill -9 of its writer: after the kill, every
+// acknowledged insert is there, the quantization is still int8 with trained codes, and
+// each acknowledged vector is found as its own nearest neighbour (score 0 after re-ranking).
+TEST(QuantizationDurability, SurvivesKillNine) {
+  const auto dir = temp_dir("kill");
+  const Dataset all = testing::make_clustered(3000, 32, 10, 23);
+  {
+    DatabaseOptions o;
+    o.storage_path = dir.string();
+    o.dimensions = 32;
+    o.metric = Metric::kEuclidean;
+    o.quantization = Quantization::kInt8;
+    auto db = Database::open(o);
+    ASSERT_TRUE(db.ok());
+    auto e = entries_of(all);
+    ASSERT_TRUE((*db)->insert_batch(std::span<const Entry>(e.data(), 1500)).ok());
+    ASSERT_EQ((*db)->info().codes_trained_on, 1500u);
+  }
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(fds[0]);
+    DatabaseOptions o;
+    o.storage_path = dir.string();
+    auto db = Database::open(o);
+    if (!db.ok()) ::_exit(2);
+    const auto e = entries_of(all);
+    for (std::size_t i = 1500; i < all.n; ++i) {
+      if (!(*db)->insert(e[i]).ok()) ::_exit(3);
+      const char ack = 'a';
+      if (::write(fds[1], &ack, 1) != 1) ::_exit(4);
+    }
+    ::pause();
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::size_t acks = 0;
+  char c;
+  while (acks < 200 && ::read(fds[0], &c, 1) == 1) ++acks;
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+  while (::read(fds[0], &c, 1) == 1) ++acks;
+  ::close(fds[0]);
+  DatabaseOptions o;
+  o.storage_path = dir.string();
+  auto db = Database::open(o);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  const DatabaseInfo info = (*db)->info();
+  EXPECT_EQ(info.quantization, Quantization::kInt8);
+  EXPECT_GE(info.count, 1500 + acks);
+  EXPECT_LE(info.count, 1500 + acks + 1);
+  EXPECT_EQ(info.codes_trained_on, info.count);
+  for (std::size_t i = 1500; i < 1500 + acks; ++i) {
+    SearchQuery q;
+    q.vector = std::span<const float>(all.row(i), all.dim);
+    q.k = 1;
+    auto hits = (*db)->search(q);
+    ASSERT_TRUE(hits.ok());
+    ASSERT_EQ(hits->size(), 1u);
+    EXPECT_EQ((*hits)[0].id, std::to_string(i));
+    EXPECT_EQ((*hits)[0].score, 0.0f);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace ruvector

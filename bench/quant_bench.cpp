@@ -1,0 +1,302 @@
+// quant_bench: ruvector's quantization modes (none, int8, binary with re-ranking, binary
+// without) against faiss IndexHNSWSQ (8-bit scalar quantizer) on the same data, same
+// HNSW parameters, one run. For each dataset and mode: build time, heap bytes per vector
+// (glibc mallinfo2 delta around open + insert, and info()'s components), and recall@10 /
+// single-thread QPS over an efSearch sweep. Summary: recall at every ef against our f32
+// rows, QPS at recall 0.95 (linear interpolation between sweep points) as a ratio to f32,
+// and heap ratios, checked against the targets of docs/quantization.md.
+//
+// Usage: quant_bench [--quick] [--datasets fashion,clustered128,clustered768]
+//                    [--queries N] [--write-md FILE]
+// Cosine datasets (clustered): ruvector gets raw vectors and metric cosine; faiss gets
+// unit-normalised copies with L2 (the same ranking).
+#include <malloc.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <faiss/IndexHNSW.h>
+#include <faiss/IndexScalarQuantizer.h>
+
+#include "datasets.h"
+#include "ruvector/ruvector.h"
+
+using ruvector::Metric;
+using ruvector::Quantization;
+using ruvector::testing::Dataset;
+
+namespace {
+
+constexpr std::size_t kK = 10;
+constexpr unsigned kM = 16, kEfConstruction = 40, kBuildThreads = 2;
+const unsigned kEfs[] = {10, 20, 40, 80, 160, 320};
+
+double now_s() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+std::size_t heap_in_use() {
+  const struct mallinfo2 m = mallinfo2();
+  return m.uordblks + m.hblkhd;
+}
+
+struct Point {
+  unsigned ef;
+  double recall, qps;
+};
+struct Row {
+  std::string system, mode;  // e.g. "ruvector", "binary rescore 5"
+  double build_s = 0, heap_per_vector = 0, heap_without_floats = 0;
+  std::vector<Point> points;
+};
+struct Data {
+  std::string name;
+  Metric metric;
+  Dataset base, queries, unit_base, unit_queries;
+  std::vector<std::vector<std::uint32_t>> truth;
+};
+
+Dataset take_rows(const Dataset& d, std::size_t from, std::size_t count) {
+  Dataset r;
+  r.dim = d.dim;
+  r.n = count;
+  r.data.assign(d.data.begin() + static_cast<std::ptrdiff_t>(from * d.dim),
+                d.data.begin() + static_cast<std::ptrdiff_t>((from + count) * d.dim));
+  return r;
+}
+Dataset unit(const Dataset& d) {
+  Dataset r = d;
+  for (std::size_t i = 0; i < r.n; ++i) {
+    double s = 0;
+    for (std::size_t j = 0; j < r.dim; ++j) s += static_cast<double>(r.data[i * r.dim + j]) * r.data[i * r.dim + j];
+    const float inv = s > 0 ? static_cast<float>(1.0 / std::sqrt(s)) : 0.0f;
+    for (std::size_t j = 0; j < r.dim; ++j) r.data[i * r.dim + j] *= inv;
+  }
+  return r;
+}
+
+Data load(const std::string& name, bool quick, std::size_t nq) {
+  Data d;
+  d.name = name;
+  if (name == "fashion") {
+    auto base = ruvector::testing::load_fashion_mnist(true, quick ? 10000 : 60000);
+    auto q = ruvector::testing::load_fashion_mnist(false, nq);
+    if (!base.ok() || !q.ok()) throw std::runtime_error("fashion-mnist is missing (make setup-bench)");
+    d.base = std::move(base).value();
+    d.queries = std::move(q).value();
+    d.metric = Metric::kEuclidean;
+    d.name = "fashion-mnist-784";
+  } else {
+    const std::size_t dim = name == "clustered128" ? 128 : 768;
+    const std::size_t nb = quick ? 10000 : (dim == 128 ? 100000 : 50000);
+    const Dataset all = ruvector::testing::make_clustered(nb + nq, dim, 100, dim == 128 ? 128128 : 768768);
+    d.base = take_rows(all, 0, nb);
+    d.queries = take_rows(all, nb, nq);
+    d.metric = Metric::kCosine;
+    d.name = "clustered-" + std::to_string(dim);
+  }
+  d.unit_base = d.metric == Metric::kCosine ? unit(d.base) : d.base;
+  d.unit_queries = d.metric == Metric::kCosine ? unit(d.queries) : d.queries;
+  d.truth = ruvector::testing::brute_force_knn(d.base, d.queries, kK, d.metric);
+  return d;
+}
+
+template <class SearchOne>
+std::vector<Point> sweep(const Data& d, SearchOne&& search_one) {
+  std::vector<Point> pts;
+  std::vector<std::vector<std::uint32_t>> got(d.queries.n);
+  for (unsigned ef : kEfs) {
+    const double t0 = now_s();
+    for (std::size_t q = 0; q < d.queries.n; ++q) search_one(q, ef, got[q]);
+    const double t = now_s() - t0;
+    pts.push_back({ef, ruvector::testing::recall_at_k(d.truth, got, kK), static_cast<double>(d.queries.n) / t});
+  }
+  return pts;
+}
+
+std::vector<Row> run_ruvector(const Data& d, Quantization q) {
+  ruvector::DatabaseOptions o;
+  o.dimensions = static_cast<std::uint32_t>(d.base.dim);
+  o.metric = d.metric;
+  o.quantization = q;
+  o.threads = kBuildThreads;
+  o.hnsw = ruvector::HnswParams{};
+  o.hnsw->m = kM;
+  o.hnsw->ef_construction = kEfConstruction;
+  std::vector<std::string> ids(d.base.n);
+  std::vector<ruvector::Entry> entries(d.base.n);
+  for (std::size_t i = 0; i < d.base.n; ++i) {
+    ids[i] = std::to_string(i);
+    entries[i] = ruvector::Entry{ids[i], std::span<const float>(d.base.row(i), d.base.dim), nullptr};
+  }
+  const std::size_t heap0 = heap_in_use();
+  const double t0 = now_s();
+  auto db = ruvector::Database::open(o);
+  if (!db.ok()) throw std::runtime_error(db.status().ToString());
+  auto st = (*db)->insert_batch(entries);
+  if (!st.ok()) throw std::runtime_error(st.status().ToString());
+  const double build = now_s() - t0;
+  const double heap = static_cast<double>(heap_in_use() - heap0) / static_cast<double>(d.base.n);
+  const ruvector::DatabaseInfo info = (*db)->info();
+  std::vector<std::optional<std::uint32_t>> rescores = {std::nullopt};
+  if (q == Quantization::kBinary) rescores = {5, 3, 0};
+  if (q == Quantization::kInt8) rescores = {3, 0};
+  std::vector<Row> rows;
+  for (auto rescore : rescores) {
+    Row r;
+    r.system = "ruvector";
+    r.mode = ruvector::quantization_name(q);
+    if (rescore) r.mode += *rescore == 0 ? " (no re-rank)" : " rescore " + std::to_string(*rescore);
+    r.build_s = build;
+    r.heap_per_vector = heap;
+    r.heap_without_floats = heap - static_cast<double>(info.memory.floats) / static_cast<double>(d.base.n);
+    r.points = sweep(d, [&](std::size_t qi, unsigned ef, std::vector<std::uint32_t>& out) {
+      ruvector::SearchQuery sq;
+      sq.vector = std::span<const float>(d.queries.row(qi), d.queries.dim);
+      sq.k = kK;
+      sq.ef_search = ef;
+      sq.rescore = rescore;
+      auto hits = (*db)->search(sq);
+      out.clear();
+      if (hits.ok())
+        for (const auto& h : *hits) out.push_back(static_cast<std::uint32_t>(std::stoul(h.id)));
+    });
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+Row run_faiss_sq8(const Data& d) {
+  Row r;
+  r.system = "faiss";
+  r.mode = "IndexHNSWSQ 8-bit";
+  omp_set_num_threads(static_cast<int>(kBuildThreads));
+  const std::size_t heap0 = heap_in_use();
+  const double t0 = now_s();
+  faiss::IndexHNSWSQ index(static_cast<int>(d.base.dim), faiss::ScalarQuantizer::QT_8bit, static_cast<int>(kM),
+                           faiss::METRIC_L2);
+  index.hnsw.efConstruction = static_cast<int>(kEfConstruction);
+  index.train(static_cast<faiss::Index::idx_t>(d.unit_base.n), d.unit_base.data.data());
+  index.add(static_cast<faiss::Index::idx_t>(d.unit_base.n), d.unit_base.data.data());
+  r.build_s = now_s() - t0;
+  r.heap_per_vector = static_cast<double>(heap_in_use() - heap0) / static_cast<double>(d.base.n);
+  r.heap_without_floats = r.heap_per_vector;  // faiss keeps only the codes
+  omp_set_num_threads(1);
+  r.points = sweep(d, [&](std::size_t qi, unsigned ef, std::vector<std::uint32_t>& out) {
+    index.hnsw.efSearch = static_cast<int>(ef);
+    float dist[kK];
+    faiss::Index::idx_t labels[kK];
+    index.search(1, d.unit_queries.row(qi), static_cast<faiss::Index::idx_t>(kK), dist, labels);
+    out.clear();
+    for (std::size_t i = 0; i < kK; ++i)
+      if (labels[i] >= 0) out.push_back(static_cast<std::uint32_t>(labels[i]));
+  });
+  return r;
+}
+
+// QPS at `target` recall, interpolated between the sweep points that bracket it; 0 when
+// the sweep never reaches it.
+double qps_at(const Row& r, double target) {
+  for (std::size_t i = 0; i < r.points.size(); ++i) {
+    if (r.points[i].recall < target) continue;
+    if (i == 0) return r.points[0].qps;
+    const Point& a = r.points[i - 1];
+    const Point& b = r.points[i];
+    const double t = (target - a.recall) / std::max(b.recall - a.recall, 1e-12);
+    return a.qps + t * (b.qps - a.qps);
+  }
+  return 0;
+}
+
+std::string fmt(double v, int prec = 3) {
+  char b[64];
+  std::snprintf(b, sizeof b, "%.*f", prec, v);
+  return b;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool quick = false;
+  std::size_t nq = 1000;
+  std::vector<std::string> datasets = {"fashion", "clustered128", "clustered768"};
+  std::string write_md;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--quick") {
+      quick = true;
+    } else if (a == "--queries" && i + 1 < argc) {
+      nq = std::stoul(argv[++i]);
+    } else if (a == "--datasets" && i + 1 < argc) {
+      datasets.clear();
+      std::stringstream ss(argv[++i]);
+      for (std::string s; std::getline(ss, s, ',');) datasets.push_back(s);
+    } else if (a == "--write-md" && i + 1 < argc) {
+      write_md = argv[++i];
+    } else {
+      std::fprintf(stderr, "usage: quant_bench [--quick] [--queries N] [--datasets LIST] [--write-md FILE]\n");
+      return 2;
+    }
+  }
+  std::ostringstream md;
+  md << "# Quantization benchmark (C++)\n\n"
+     << "Generated by `bench/quant_bench.cpp` (`make bench`). HNSW M=" << kM << ", efConstruction="
+     << kEfConstruction << ", build on " << kBuildThreads << " threads, searches single-threaded one query at a "
+     << "time, k=" << kK << ", SIMD level " << ruvector::simd_level_name(ruvector::active_simd_level())
+     << ". Heap = glibc `mallinfo2` in-use bytes after open + insert minus before, per vector. "
+     << "\"heap w/o floats\" subtracts the float vectors ruvector keeps in RAM (info().memory.floats): what the heap "
+     << "holds besides them (codes, graph, ids); it is derived from the measured heap, not a measured "
+     << "configuration (keeping floats out of RAM is not built yet, docs/quantization.md).\n\n";
+  for (const std::string& name : datasets) {
+    std::fprintf(stderr, "quant_bench: %s: loading and computing the truth\n", name.c_str());
+    const Data d = load(name, quick, nq);
+    std::vector<Row> rows;
+    for (Quantization q : {Quantization::kNone, Quantization::kInt8, Quantization::kBinary}) {
+      std::fprintf(stderr, "quant_bench: %s: ruvector %s\n", d.name.c_str(), ruvector::quantization_name(q));
+      for (Row& r : run_ruvector(d, q)) rows.push_back(std::move(r));
+    }
+    std::fprintf(stderr, "quant_bench: %s: faiss IndexHNSWSQ\n", d.name.c_str());
+    rows.push_back(run_faiss_sq8(d));
+    md << "## " << d.name << " (" << d.base.n << " base, " << d.queries.n << " queries, "
+       << ruvector::metric_name(d.metric) << ")\n\n| system | mode | build s | heap B/vector | heap w/o floats |";
+    for (unsigned ef : kEfs) md << " ef " << ef << " recall / QPS |";
+    md << "\n|---|---|---|---|---|";
+    for (std::size_t i = 0; i < std::size(kEfs); ++i) md << "---|";
+    md << "\n";
+    for (const Row& r : rows) {
+      md << "| " << r.system << " | " << r.mode << " | " << fmt(r.build_s, 1) << " | " << fmt(r.heap_per_vector, 0)
+         << " | " << fmt(r.heap_without_floats, 0) << " |";
+      for (const Point& p : r.points) md << " " << fmt(p.recall) << " / " << fmt(p.qps, 0) << " |";
+      md << "\n";
+    }
+    const Row& f32 = rows[0];
+    md << "\n| mode | worst recall gap to f32 over the sweep (pt) | QPS at recall 0.95 / f32 | heap / f32 | "
+          "heap w/o floats / f32 |\n|---|---|---|---|---|\n";
+    const double f32_qps = qps_at(f32, 0.95);
+    for (const Row& r : rows) {
+      double gap = 0;
+      for (std::size_t i = 0; i < r.points.size() && i < f32.points.size(); ++i)
+        gap = std::max(gap, (f32.points[i].recall - r.points[i].recall) * 100.0);
+      const double q = qps_at(r, 0.95);
+      md << "| " << r.system << " " << r.mode << " | " << fmt(gap, 2) << " | "
+         << (q > 0 && f32_qps > 0 ? fmt(q / f32_qps, 2) : std::string("not reached")) << " | "
+         << fmt(r.heap_per_vector / f32.heap_per_vector, 3) << " | "
+         << fmt(r.heap_without_floats / f32.heap_per_vector, 3) << " |\n";
+    }
+    md << "\n";
+    std::fputs(md.str().c_str(), stderr);
+  }
+  if (!write_md.empty()) {
+    std::ofstream(write_md) << md.str();
+  } else {
+    std::fputs(md.str().c_str(), stdout);
+  }
+  return 0;
+}
