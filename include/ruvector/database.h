@@ -25,6 +25,10 @@
 
 namespace ruvector {
 
+namespace detail {
+struct DecodedSnapshot;
+}  // namespace detail
+
 // Settings that describe a database once it exists (after defaults were applied and
 // stored settings merged in).
 struct DatabaseInfo {
@@ -130,6 +134,11 @@ class Database {
   // explicit options that contradict them are INVALID_ARGUMENT. Truncated or damaged
   // input is CORRUPTION.
   static Result<std::unique_ptr<Database>> deserialize(std::string_view bytes, const DatabaseOptions& options = {});
+  // The same, reading the snapshot piece by piece: `next_piece` returns the next piece
+  // (any size; an empty piece ends the input) or an error, which is returned. Holds at
+  // most one piece and one record of undecoded input besides what the database keeps.
+  static Result<std::unique_ptr<Database>> deserialize_stream(const std::function<Result<std::string>()>& next_piece,
+                                                              const DatabaseOptions& options = {});
   static Result<std::unique_ptr<Database>> deserialize_file(const std::string& path,
                                                             const DatabaseOptions& options = {});
 
@@ -140,6 +149,8 @@ class Database {
  private:
   struct Impl;
   explicit Database(std::unique_ptr<Impl> impl);
+  // deserialize() and deserialize_stream() after decoding.
+  static Result<std::unique_ptr<Database>> load_decoded(detail::DecodedSnapshot& snap, const DatabaseOptions& options);
   std::unique_ptr<Impl> impl_;
 };
 

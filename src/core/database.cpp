@@ -775,6 +775,27 @@ Status Database::serialize_to_file(const std::string& path) const {
 Result<std::unique_ptr<Database>> Database::deserialize(std::string_view bytes, const DatabaseOptions& options) {
   return guarded([&]() -> Result<std::unique_ptr<Database>> {
     RUVECTOR_ASSIGN_OR_RETURN(detail::DecodedSnapshot snap, detail::decode_snapshot(bytes));
+    return load_decoded(snap, options);
+  });
+}
+
+Result<std::unique_ptr<Database>> Database::deserialize_stream(const std::function<Result<std::string>()>& next_piece,
+                                                               const DatabaseOptions& options) {
+  return guarded([&]() -> Result<std::unique_ptr<Database>> {
+    detail::SnapshotStreamDecoder decoder;
+    for (;;) {
+      RUVECTOR_ASSIGN_OR_RETURN(std::string piece, next_piece());
+      if (piece.empty()) break;
+      RUVECTOR_RETURN_IF_ERROR(decoder.feed(piece));
+    }
+    RUVECTOR_ASSIGN_OR_RETURN(detail::OwnedSnapshot owned, decoder.finish());
+    detail::DecodedSnapshot snap = owned.take_view();
+    return load_decoded(snap, options);
+  });
+}
+
+Result<std::unique_ptr<Database>> Database::load_decoded(detail::DecodedSnapshot& snap, const DatabaseOptions& options) {
+  {
     RUVECTOR_ASSIGN_OR_RETURN(DatabaseInfo s, parse_settings(std::string(snap.settings_json)));
     if ((snap.version == detail::kSnapshotVersionQuantized) != (s.quantization != Quantization::kNone))
       return Status::Corruption("snapshot: format version " + std::to_string(snap.version) +
@@ -810,7 +831,7 @@ Result<std::unique_ptr<Database>> Database::deserialize(std::string_view bytes, 
                     std::nullopt);
     if (storage) impl->image_stale = true;
     return std::unique_ptr<Database>(new Database(std::move(impl)));
-  });
+  }
 }
 
 Result<std::unique_ptr<Database>> Database::deserialize_file(const std::string& path, const DatabaseOptions& options) {

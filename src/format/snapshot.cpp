@@ -192,4 +192,156 @@ Result<DecodedSnapshot> decode_snapshot(std::string_view bytes) {
   return snap;
 }
 
+DecodedSnapshot OwnedSnapshot::take_view() {
+  DecodedSnapshot v;
+  v.version = version;
+  v.settings_json = settings_json;
+  v.dimensions = dimensions;
+  v.ids.assign(ids.begin(), ids.end());
+  v.vectors = std::move(vectors);
+  v.metadata_json.assign(metadata_json.begin(), metadata_json.end());
+  v.index_image = index_image;
+  return v;
+}
+
+Status SnapshotStreamDecoder::fail(const std::string& why) {
+  error_ = Status::Corruption("snapshot: " + why);
+  pending_.clear();
+  return error_;
+}
+
+Status SnapshotStreamDecoder::feed(std::string_view piece) {
+  if (!error_.ok()) return error_;
+  pending_.append(piece);
+  for (bool progressed = true; progressed;) {
+    progressed = false;
+    RUVECTOR_RETURN_IF_ERROR(step(progressed));
+  }
+  return Status::Ok();
+}
+
+// Consumes one unit (header, section header, record, ...) when pending_ holds it whole.
+Status SnapshotStreamDecoder::step(bool& progressed) {
+  ByteReader r(pending_);
+  auto consume = [&](std::size_t n, bool payload) {
+    if (payload) {
+      crc_ = crc32c_extend(crc_, pending_.data(), n);
+      section_left_ -= n;
+    }
+    pending_.erase(0, n);
+    progressed = true;
+  };
+  switch (stage_) {
+    case Stage::kHeader: {
+      if (pending_.size() < kMagic.size() + 4) return Status::Ok();
+      if (std::string_view(pending_).substr(0, kMagic.size()) != kMagic) return fail("not a ruvector snapshot (bad magic)");
+      std::uint32_t version = 0;
+      ByteReader v(std::string_view(pending_).substr(kMagic.size()));
+      (void)v.u32(version);
+      if (version != kSnapshotVersionPlain && version != kSnapshotVersionQuantized)
+        return fail("format version " + std::to_string(version) + " is not supported (this build reads versions 1 and 2)");
+      out_.version = version;
+      consume(kMagic.size() + 4, false);
+      stage_ = Stage::kSectionHeader;
+      return Status::Ok();
+    }
+    case Stage::kSectionHeader: {
+      if (pending_.size() < 12) return Status::Ok();
+      (void)r.u32(tag_);
+      (void)r.u64(section_left_);
+      crc_ = 0;
+      consume(12, false);
+      if (tag_ == kSettings && !have_settings_) {
+        if (section_left_ > (1u << 24)) return fail("settings section too large");
+        stage_ = Stage::kSettings;
+      } else if (tag_ == kRecords && have_settings_ && !have_records_) {
+        if (section_left_ < 12) return fail("truncated records header");
+        stage_ = Stage::kRecordsHeader;
+      } else if (tag_ == kIndex && have_records_ && !have_index_) {
+        stage_ = Stage::kIndex;
+      } else if (tag_ == kEnd) {
+        if (section_left_ != 0) return fail("non-empty end section");
+        stage_ = Stage::kEmptyEnd;
+      } else {
+        return fail("unexpected section");
+      }
+      return Status::Ok();
+    }
+    case Stage::kSettings:
+    case Stage::kIndex: {
+      std::string& target = stage_ == Stage::kSettings ? out_.settings_json : out_.index_image;
+      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(section_left_, pending_.size()));
+      if (n == 0 && section_left_ > 0) return Status::Ok();
+      target.append(pending_, 0, n);
+      consume(n, true);
+      if (section_left_ == 0) {
+        (stage_ == Stage::kSettings ? have_settings_ : have_index_) = true;
+        stage_ = Stage::kCrc;
+      }
+      return Status::Ok();
+    }
+    case Stage::kRecordsHeader: {
+      if (pending_.size() < 12) return Status::Ok();
+      (void)r.u64(records_left_);
+      (void)r.u32(out_.dimensions);
+      if (out_.dimensions == 0 || out_.dimensions > kMaxDimensions) return fail("bad dimensions");
+      const std::uint64_t min_record = 8 + 4ull * out_.dimensions;
+      if (records_left_ > (section_left_ - 12) / min_record) return fail("record count exceeds the data");
+      consume(12, true);
+      // The counts are not checked against real data yet: reserve a bounded amount.
+      const auto reserve = static_cast<std::size_t>(std::min<std::uint64_t>(records_left_, 1u << 16));
+      out_.ids.reserve(reserve);
+      out_.metadata_json.reserve(reserve);
+      out_.vectors.reserve(reserve * out_.dimensions);
+      stage_ = records_left_ == 0 ? Stage::kCrc : Stage::kRecord;
+      if (records_left_ == 0 && section_left_ != 0) return fail("trailing bytes in records");
+      return Status::Ok();
+    }
+    case Stage::kRecord: {
+      std::string_view id, meta;
+      const std::size_t at = out_.vectors.size();
+      out_.vectors.resize(at + out_.dimensions);
+      if (!r.str(id) || !r.f32s(out_.vectors.data() + at, out_.dimensions) || !r.str(meta)) {
+        out_.vectors.resize(at);
+        // Incomplete: wait for more, unless the record cannot fit in the section.
+        if (pending_.size() >= section_left_) return fail("truncated record " + std::to_string(out_.ids.size()));
+        return Status::Ok();
+      }
+      if (r.position() > section_left_) return fail("record crosses the end of its section");
+      out_.ids.emplace_back(id);
+      out_.metadata_json.emplace_back(meta);
+      consume(r.position(), true);
+      if (--records_left_ == 0) {
+        if (section_left_ != 0) return fail("trailing bytes in records");
+        have_records_ = true;
+        stage_ = Stage::kCrc;
+      }
+      return Status::Ok();
+    }
+    case Stage::kEmptyEnd:
+    case Stage::kCrc: {
+      if (pending_.size() < 4) return Status::Ok();
+      std::uint32_t stored = 0;
+      (void)r.u32(stored);
+      if (stored != crc_) return fail("checksum mismatch in a section");
+      const bool end = stage_ == Stage::kEmptyEnd;
+      consume(4, false);
+      stage_ = end ? Stage::kDone : Stage::kSectionHeader;
+      return Status::Ok();
+    }
+    case Stage::kDone:
+      if (!pending_.empty()) return fail("trailing bytes after the end section");
+      return Status::Ok();
+  }
+  return Status::Ok();
+}
+
+Result<OwnedSnapshot> SnapshotStreamDecoder::finish() {
+  if (!error_.ok()) return error_;
+  if (stage_ != Stage::kDone) return fail("truncated (no end section)");
+  if (!pending_.empty()) return fail("trailing bytes after the end section");
+  if (!have_settings_ || !have_records_) return fail("missing settings or records");
+  return std::move(out_);
+}
+
 }  // namespace ruvector::detail

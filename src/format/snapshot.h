@@ -57,4 +57,45 @@ struct DecodedSnapshot {
 // anything truncated, damaged, or not a snapshot; never reads out of bounds.
 Result<DecodedSnapshot> decode_snapshot(std::string_view bytes);
 
+// A snapshot decoded into memory it owns (what a streaming load produces).
+struct OwnedSnapshot {
+  std::uint32_t version = 0;
+  std::string settings_json;
+  std::uint32_t dimensions = 0;
+  std::vector<std::string> ids;
+  std::vector<float> vectors;  // ids.size() * dimensions
+  std::vector<std::string> metadata_json;
+  std::string index_image;
+  // The decoded form: moves `vectors` out; the string views point into this object,
+  // which must outlive the result.
+  DecodedSnapshot take_view();
+};
+
+// Decodes a snapshot handed over in pieces of any size, in order, checking each
+// section's CRC-32C as it completes. Never holds more of the input than one piece plus
+// one record (the index image section is kept whole: the graph is loaded from it).
+// Every error is CORRUPTION, reported as soon as it is detectable; after an error every
+// call fails.
+class SnapshotStreamDecoder {
+ public:
+  Status feed(std::string_view piece);
+  // CORRUPTION unless exactly one whole snapshot was fed.
+  Result<OwnedSnapshot> finish();
+
+ private:
+  enum class Stage { kHeader, kSectionHeader, kSettings, kRecordsHeader, kRecord, kIndex, kEmptyEnd, kCrc, kDone };
+  Status step(bool& progressed);
+  Status fail(const std::string& why);
+
+  std::string pending_;  // fed bytes not consumed yet
+  Stage stage_ = Stage::kHeader;
+  std::uint32_t tag_ = 0;
+  std::uint64_t section_left_ = 0;  // payload bytes of the current section not consumed yet
+  std::uint32_t crc_ = 0;           // CRC-32C of the current section's consumed payload
+  std::uint64_t records_left_ = 0;
+  bool have_settings_ = false, have_records_ = false, have_index_ = false;
+  Status error_;
+  OwnedSnapshot out_;
+};
+
 }  // namespace ruvector::detail

@@ -136,6 +136,58 @@ TEST(SnapshotTest, HostileInputIsRejectedWithoutHugeAllocations) {
   EXPECT_EQ(Database::deserialize(bytes + "x").status().code(), StatusCode::kCorruption);
 }
 
+// Feeds `bytes` to deserialize_stream in pieces of `chunk` bytes.
+Result<std::unique_ptr<Database>> load_streamed(std::string_view bytes, std::size_t chunk) {
+  std::size_t at = 0;
+  return Database::deserialize_stream([&]() -> Result<std::string> {
+    const std::string piece(bytes.substr(std::min(at, bytes.size()), chunk));
+    at += chunk;
+    return piece;
+  });
+}
+
+TEST(SnapshotTest, StreamedLoadEqualsWholeLoad) {
+  auto db = filled(500, 12, Metric::kCosine, IndexKind::kHnsw);
+  const std::string bytes = *db->serialize();
+  const std::string expected = results_of(*db, 12);
+  for (std::size_t chunk : {1u, 7u, 64u, 4096u, 1u << 22}) {
+    auto loaded = load_streamed(bytes, chunk);
+    ASSERT_TRUE(loaded.ok()) << chunk << ": " << loaded.status().ToString();
+    EXPECT_EQ((*loaded)->info().index_source, "image") << chunk;
+    EXPECT_TRUE(results_of(**loaded, 12) == expected) << chunk;
+    EXPECT_TRUE((*loaded)->serialize().value() == bytes) << chunk;
+  }
+  // A failing source stops the load with its status.
+  int calls = 0;
+  auto failed = Database::deserialize_stream([&]() -> Result<std::string> {
+    if (++calls == 3) return Status::IoError("read failed");
+    return bytes.substr(static_cast<std::size_t>(calls - 1) * 100, 100);
+  });
+  EXPECT_EQ(failed.status().code(), StatusCode::kIoError);
+}
+
+TEST(SnapshotTest, StreamedLoadRejectsEveryTruncationAndBitFlip) {
+  auto db = filled(30, 4, Metric::kEuclidean, IndexKind::kHnsw);
+  const std::string bytes = *db->serialize();
+  for (std::size_t len = 0; len < bytes.size(); ++len) {
+    auto r = load_streamed(std::string_view(bytes).substr(0, len), 13);
+    ASSERT_FALSE(r.ok()) << "prefix of " << len << " bytes loaded";
+    EXPECT_EQ(r.status().code(), StatusCode::kCorruption) << len << ": " << r.status().ToString();
+  }
+  for (std::size_t pos = 0; pos < bytes.size(); ++pos) {
+    std::string bad = bytes;
+    bad[pos] = static_cast<char>(bad[pos] ^ 0x10);
+    auto r = load_streamed(bad, 11);
+    ASSERT_FALSE(r.ok()) << "flip at byte " << pos << " was accepted";
+    EXPECT_EQ(r.status().code(), StatusCode::kCorruption) << r.status().ToString();
+  }
+  EXPECT_EQ(load_streamed(bytes + "x", 16).status().code(), StatusCode::kCorruption);
+  // An enormous claimed record count or section length allocates nothing large.
+  std::string big = bytes;
+  for (int i = 0; i < 8; ++i) big[12 + 4 + i] = static_cast<char>(0xFF);
+  EXPECT_EQ(load_streamed(big, 32).status().code(), StatusCode::kCorruption);
+}
+
 std::string golden_path() {
   const char* dir = std::getenv("RUVECTOR_TEST_DATA");
   return std::string(dir != nullptr ? dir : "tests/data") + "/golden/snapshot-v1.rvs";
