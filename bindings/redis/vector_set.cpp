@@ -44,19 +44,24 @@ void* rdb_load(RedisModuleIO* io, int encver) {
       RedisModule_LogIOError(io, "warning", "ruvector: unsupported payload version");
       return nullptr;
     }
-    std::string bytes;
-    for (;;) {
-      std::size_t len = 0;
-      char* chunk = RedisModule_LoadStringBuffer(io, &len);
-      if (RedisModule_IsIOError(io) || chunk == nullptr) {
-        if (chunk != nullptr) RedisModule_Free(chunk);
-        return nullptr;
-      }
-      bytes.append(chunk, len);
-      RedisModule_Free(chunk);
-      if (len == 0) break;
-    }
-    auto db = Database::deserialize(bytes, load_options());
+    // Pieces go straight into the engine's streaming decoder: the whole payload is never
+    // in memory at once.
+    bool io_error = false;
+    auto db = Database::deserialize_stream(
+        [&]() -> Result<std::string> {
+          std::size_t len = 0;
+          char* chunk = RedisModule_LoadStringBuffer(io, &len);
+          if (RedisModule_IsIOError(io) || chunk == nullptr) {
+            if (chunk != nullptr) RedisModule_Free(chunk);
+            io_error = true;
+            return Status::IoError("truncated RDB payload");
+          }
+          std::string piece(chunk, len);
+          RedisModule_Free(chunk);
+          return piece;
+        },
+        load_options());
+    if (io_error) return nullptr;
     if (!db.ok()) {
       RedisModule_LogIOError(io, "warning", "ruvector: rejected a set: %s", db.status().message().c_str());
       return nullptr;

@@ -4,8 +4,9 @@
 //
 // RDB payload (encoding version 1): u64 payload version (1), then the engine's
 // portable snapshot (docs/file-format.md: settings, records, HNSW graph image) as
-// string chunks of at most 1 MiB, then an empty chunk. Loading needs no graph rebuild
-// when the image is intact. Anything truncated or damaged fails the load with an IO
+// string chunks of at most 1 MiB, then an empty chunk. Loading decodes the chunks as
+// they are read (Database::deserialize_stream) and needs no graph rebuild when the image
+// is intact. Anything truncated or damaged fails the load with an IO
 // error (the server rejects the RESTORE / RDB / replica sync); nothing crashes.
 //
 // AOF rewrite emits the same chunks as RV.RESTORECHUNK commands (bit-exact).
