@@ -69,10 +69,32 @@ std::size_t estimate_memory_bytes(const DatabaseOptions& options, std::uint64_t 
 
 class Database {
  public:
-  // Creates an in-memory database, or opens `options.storage` and loads its records.
+  struct Impl;  // opaque: the state every handle on one store shares
+
+  // Creates an in-memory database, or opens `options.storage` / `options.storage_path`
+  // and loads its records. `storage_path` may name a directory store, a single-file
+  // store, a database file of the reference system (imported beside it), or a missing
+  // path (created; see docs/storage.md "Layouts").
+  //
+  // Several handles on one path in one process share one store and one index: an open
+  // of a path this process already has open returns a handle on the same database
+  // (options that contradict its settings are INVALID_ARGUMENT naming both values; a
+  // writable open of a store open read-only here is LOCKED). A read-only handle on a
+  // shared writable store refuses writes itself. Only the first handle's `threads` and
+  // efSearch default apply. The store closes (and writes its index image) when the last
+  // handle is destroyed. Another process still gets LOCKED as a writer.
   // Errors: INVALID_ARGUMENT (bad options, or options contradicting stored settings),
-  // CORRUPTION / IO_ERROR from the storage.
+  // LOCKED, NOT_FOUND (read-only open of nothing), CORRUPTION / IO_ERROR from the storage.
   static Result<std::unique_ptr<Database>> open(const DatabaseOptions& options);
+
+  // Every check open() can fail on before it loads records, synchronously and cheaply:
+  // option validity, what the path holds, lock availability (another process writing,
+  // a read-only handle of this process, a running reference process), stored settings
+  // against the options, damaged settings, and for a reference file not imported yet its
+  // whole contents. OK means open() with the same options fails only on what changes in
+  // between (another process taking the lock) or on damage found while loading records.
+  // Never creates, modifies or keeps anything open.
+  static Status check_open(const DatabaseOptions& options);
 
   ~Database();
   Database(const Database&) = delete;
@@ -147,11 +169,13 @@ class Database {
   Status checkpoint();
 
  private:
-  struct Impl;
   explicit Database(std::unique_ptr<Impl> impl);
   // deserialize() and deserialize_stream() after decoding.
   static Result<std::unique_ptr<Database>> load_decoded(detail::DecodedSnapshot& snap, const DatabaseOptions& options);
-  std::unique_ptr<Impl> impl_;
+  Database(std::shared_ptr<Impl> impl, bool read_only);
+  Status refuse_if_read_only() const;
+  std::shared_ptr<Impl> impl_;  // shared by every handle of this process on the same store
+  bool read_only_ = false;      // this handle refuses writes (the store may be writable)
 };
 
 }  // namespace ruvector

@@ -72,8 +72,12 @@ struct DatabaseOptions {
   std::optional<IndexKind> index;
   // HNSW parameters; unset = the stored ones, or the defaults above for a new database.
   std::optional<HnswParams> hnsw;
-  // Directory of a durable database (created when missing). Empty = no durable
-  // storage. UNSUPPORTED in memory-only builds (wasm). Ignored when `storage` is set.
+  // Path of a durable database: an existing directory store or single-file store, a
+  // database file of the reference system (imported into `<path>.ruvector`), or a
+  // missing path, created as a single file when its last component has an extension
+  // ("vectors.db") and as a directory otherwise ("db", "data/"); docs/storage.md.
+  // Empty = no durable storage. UNSUPPORTED in memory-only builds (wasm). Ignored when
+  // `storage` is set.
   std::string storage_path;
   // Open `storage_path` read-only: searches work, writes fail with UNSUPPORTED. Other
   // processes may hold the write lock meanwhile.

@@ -78,9 +78,15 @@ struct DurableStorageOptions {
   bool read_only = false;
   // Create the directory and an empty store when missing (ignored when read_only).
   bool create_if_missing = true;
+  // Layout of a store created at a missing path: false = a directory (data.mdb,
+  // lock.mdb, writer.lock), true = one data file at `path` with LMDB's lock file
+  // `path`-lock beside it (MDB_NOSUBDIR). An existing path keeps its layout: a
+  // directory opens as a directory store, a regular file as a single-file store.
+  bool single_file = false;
 };
 
-// Opens the durable (LMDB) store in directory `path`: one writer process at a time
+// Opens the durable (LMDB) store at `path` (a directory, or a single file; see
+// DurableStorageOptions::single_file): one writer process at a time
 // (a second writer gets LOCKED), any number of read-only processes. Each write() is
 // durable when it returns; the map grows on demand. UNSUPPORTED in memory-only builds.
 Result<std::shared_ptr<Storage>> open_durable_storage(const std::string& path, const DurableStorageOptions& options);

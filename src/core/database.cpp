@@ -1,6 +1,11 @@
 #include "ruvector/database.h"
 
+#include <pthread.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <mutex>
 #include <new>
 #include <shared_mutex>
@@ -8,7 +13,9 @@
 
 #include "core/memory_estimate.h"
 #include "core/uuid.h"
+#include "core/store_location.h"
 #include "core/validate.h"
+#include "import/reference_import.h"
 #include "filter/filter.h"
 #include "format/index_image.h"
 #include "format/snapshot.h"
@@ -492,26 +499,108 @@ auto guarded(F&& f) -> decltype(f()) {
 
 }  // namespace
 
-Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Database::~Database() {
-  if (!impl_) return;
-  // Best effort: a failure here only means the next open rebuilds the index.
-  try {
-    std::lock_guard<std::mutex> writer(impl_->write_mu);
-    (void)impl_->store_image();
-  } catch (...) {
+namespace {
+
+using StoreIdentity = std::pair<std::uint64_t, std::uint64_t>;
+
+// The databases this process has open by storage_path, so that a second open of the
+// same store shares it. `mu` is held for a whole durable open (and check_open) and while
+// the last handle of a store closes it, so an open never races with a close.
+struct OpenStores {
+  struct Entry {
+    std::weak_ptr<Database::Impl> impl;
+    const Database::Impl* raw = nullptr;
+    pid_t pid = 0;  // a child process after fork() ignores its parent's entries
+  };
+  std::mutex mu;
+  std::map<StoreIdentity, Entry> open;
+
+  // The live database of `identity` opened by this process, or nullptr.
+  std::shared_ptr<Database::Impl> find(const StoreIdentity& identity) {
+    auto it = open.find(identity);
+    if (it == open.end() || it->second.pid != ::getpid()) return nullptr;
+    return it->second.impl.lock();
   }
+};
+
+OpenStores& open_stores() {
+  // Never destroyed: handles may outlive statics. A fork() while another thread holds
+  // `mu` would leave it locked in the child forever; hold it across fork() instead.
+  static OpenStores* stores = [] {
+    auto* s = new OpenStores();
+    ::pthread_atfork([] { open_stores().mu.lock(); }, [] { open_stores().mu.unlock(); },
+                     [] { open_stores().mu.unlock(); });
+    return s;
+  }();
+  return *stores;
+}
+
+}  // namespace
+
+// Deleter of the shared Impl, run by the last handle: unregisters the store, writes the
+// index image (best effort: a failure only means the next open rebuilds the index) and
+// closes the storage.
+struct ImplCloser {
+  std::optional<StoreIdentity> identity;
+  void operator()(Database::Impl* impl) const {
+    std::unique_lock<std::mutex> lock(open_stores().mu, std::defer_lock);
+    if (identity) {
+      lock.lock();
+      auto it = open_stores().open.find(*identity);
+      if (it != open_stores().open.end() && it->second.raw == impl) open_stores().open.erase(it);
+    }
+    try {
+      std::lock_guard<std::mutex> writer(impl->write_mu);
+      (void)impl->store_image();
+    } catch (...) {
+    }
+    delete impl;
+  }
+};
+
+Database::Database(std::unique_ptr<Impl> impl) : impl_(impl.release(), ImplCloser{}) {}
+Database::Database(std::shared_ptr<Impl> impl, bool read_only) : impl_(std::move(impl)), read_only_(read_only) {}
+Database::~Database() = default;
+
+Status Database::refuse_if_read_only() const {
+  if (read_only_) return Status::Unsupported("this handle was opened read-only; writes are refused");
+  return Status::Ok();
 }
 
 namespace {
 
 // Opens the storage an options object asks for (storage, or storage_path, or none).
+// A missing storage_path is created in the layout new_store_is_single_file() picks.
 Result<std::shared_ptr<Storage>> resolve_storage(const DatabaseOptions& options) {
   if (options.storage || options.storage_path.empty()) return options.storage;
+  RUVECTOR_ASSIGN_OR_RETURN(detail::StoreLocation loc, detail::locate_store(options.storage_path));
+  if (loc.kind == detail::StoreKind::kReferenceFile)
+    return detail::open_reference_import(options.storage_path, options);
   DurableStorageOptions so;
   so.read_only = options.read_only;
+  so.single_file = loc.kind == detail::StoreKind::kMissing ? detail::new_store_is_single_file(options.storage_path)
+                                                           : loc.kind == detail::StoreKind::kFile;
   return open_durable_storage(options.storage_path, so);
 }
+
+// A handle on a store this process already has open, with `o`: LOCKED when a writer is
+// asked of a store open read-only here; INVALID_ARGUMENT when `o` contradicts its settings.
+Status check_shared(const Database::Impl& impl, const DatabaseOptions& o) {
+  if (!o.read_only && impl.storage && impl.storage->read_only())
+    return Status::Locked("database '" + o.storage_path +
+                          "' is already open read-only in this process; close those handles before opening it for "
+                          "writing, or open it read-only");
+  DatabaseInfo s = impl.settings;
+  RUVECTOR_RETURN_IF_ERROR(merge_options(o, s));
+  if (s.quantization != impl.settings.quantization || s.rescore != impl.settings.rescore)
+    return Status::InvalidArgument(std::string("quantization ") + quantization_name(s.quantization) + " (rescore " +
+                                   std::to_string(s.rescore) + ") contradicts the open database's quantization " +
+                                   quantization_name(impl.settings.quantization) + " (rescore " +
+                                   std::to_string(impl.settings.rescore) +
+                                   ") in this process; a database converts only when no handle is open");
+  return Status::Ok();
+}
+
 
 // Settings for a database that has none stored yet, from explicit options and defaults.
 Result<DatabaseInfo> settings_from_options(const DatabaseOptions& o) {
@@ -526,6 +615,14 @@ Result<DatabaseInfo> settings_from_options(const DatabaseOptions& o) {
   s.rescore = o.rescore.value_or(default_rescore(s.quantization));
   RUVECTOR_RETURN_IF_ERROR(detail::validate_rescore(s.quantization, s.metric, s.rescore));
   return s;
+}
+
+// Settings for a new durable database from the options (dimensions are required).
+Result<DatabaseInfo> new_store_settings(const DatabaseOptions& o) {
+  if (o.dimensions == 0)
+    return Status::InvalidArgument("dimensions must be given to create a new database (1.." +
+                                   std::to_string(kMaxDimensions) + ")");
+  return settings_from_options(o);
 }
 
 }  // namespace
@@ -543,60 +640,160 @@ Result<std::unique_ptr<Database::Impl>> Database::Impl::create(const DatabaseInf
   return impl;
 }
 
-Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options) {
-  return guarded([&]() -> Result<std::unique_ptr<Database>> {
-    RUVECTOR_ASSIGN_OR_RETURN(std::shared_ptr<Storage> storage, resolve_storage(options));
-    std::optional<std::string> stored;
+namespace {
+
+// Loads the database held by `storage` (nullptr: a new in-memory one).
+Result<std::unique_ptr<Database::Impl>> load_database(const DatabaseOptions& options,
+                                                      const std::shared_ptr<Storage>& storage) {
+  using Impl = Database::Impl;
+  std::optional<std::string> stored;
+  if (storage) {
+    RUVECTOR_ASSIGN_OR_RETURN(stored, storage->get_value(kSettingsKey));
+  }
+  DatabaseInfo s;
+  bool converted = false;
+  if (stored) {
+    RUVECTOR_ASSIGN_OR_RETURN(s, parse_settings(*stored));
+    const DatabaseInfo before = s;
+    RUVECTOR_RETURN_IF_ERROR(merge_options(options, s));
+    converted = before.quantization != s.quantization || before.rescore != s.rescore;
+  } else {
+    if (storage && storage->read_only())
+      return Status::NotFound("'" + storage->describe() + "' holds no ruvector database");
     if (storage) {
-      RUVECTOR_ASSIGN_OR_RETURN(stored, storage->get_value(kSettingsKey));
-    }
-    DatabaseInfo s;
-    bool converted = false;
-    if (stored) {
-      RUVECTOR_ASSIGN_OR_RETURN(s, parse_settings(*stored));
-      const DatabaseInfo before = s;
-      RUVECTOR_RETURN_IF_ERROR(merge_options(options, s));
-      converted = before.quantization != s.quantization || before.rescore != s.rescore;
+      RUVECTOR_ASSIGN_OR_RETURN(s, new_store_settings(options));
     } else {
-      if (storage && storage->read_only())
-        return Status::NotFound("'" + storage->describe() + "' holds no ruvector database");
-      if (options.dimensions == 0 && storage)
-        return Status::InvalidArgument("dimensions must be given to create a new database (1.." +
-                                       std::to_string(kMaxDimensions) + ")");
       RUVECTOR_ASSIGN_OR_RETURN(s, settings_from_options(options));
     }
-    RUVECTOR_ASSIGN_OR_RETURN(std::unique_ptr<Impl> impl, Impl::create(s, storage, options.threads));
-    if (!storage) return std::unique_ptr<Database>(new Database(std::move(impl)));
-    if (!stored) {
-      RUVECTOR_RETURN_IF_ERROR(storage->put_value(kSettingsKey, settings_json(impl->settings).dump()));
+  }
+  RUVECTOR_ASSIGN_OR_RETURN(std::unique_ptr<Impl> impl, Impl::create(s, storage, options.threads));
+  if (!storage) return impl;
+  if (!stored) {
+    RUVECTOR_RETURN_IF_ERROR(storage->put_value(kSettingsKey, settings_json(impl->settings).dump()));
+    return impl;
+  }
+  // A changed quantization is a conversion in place: the new setting is stored, the
+  // codes are built from the floats below, the graph image stays valid. (Read-only:
+  // in this process only.)
+  if (converted && !storage->read_only())
+    RUVECTOR_RETURN_IF_ERROR(storage->put_value(kSettingsKey, settings_json(impl->settings).dump()));
+  // Load every record (in id order) straight into the vector space, then the index
+  // image if it matches them.
+  RUVECTOR_ASSIGN_OR_RETURN(std::uint64_t generation, storage->generation());
+  std::vector<Impl::Upsert> ups;
+  RUVECTOR_ASSIGN_OR_RETURN(std::uint64_t count, storage->count());
+  ups.reserve(static_cast<std::size_t>(count));
+  impl->space.reserve(static_cast<std::size_t>(count));
+  RUVECTOR_RETURN_IF_ERROR(storage->scan([&](const StoredRecordView& r) -> Status {
+    if (r.vector.size() != s.dimensions)
+      return Status::Corruption("record '" + std::string(r.id) + "' has " + std::to_string(r.vector.size()) +
+                                " values, the database has " + std::to_string(s.dimensions) + " dimensions");
+    RUVECTOR_ASSIGN_OR_RETURN(Json meta, parse_metadata(r.id, r.metadata_json));
+    const auto slot = static_cast<Slot>(ups.size());
+    impl->space.reserve(static_cast<std::size_t>(slot) + 1);
+    impl->space.set(slot, r.vector.data());
+    ups.push_back(Impl::Upsert{std::string(r.id), {}, std::move(meta)});
+    return Status::Ok();
+  }));
+  RUVECTOR_ASSIGN_OR_RETURN(std::optional<std::string> image, storage->get_value(kImageKey));
+  impl->bulk_load(ups, image ? std::optional<std::string_view>(*image) : std::nullopt, generation);
+  return impl;
+}
+
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options) {
+  return guarded([&]() -> Result<std::unique_ptr<Database>> {
+    if (options.storage || options.storage_path.empty()) {
+      RUVECTOR_ASSIGN_OR_RETURN(std::unique_ptr<Impl> impl, load_database(options, options.storage));
       return std::unique_ptr<Database>(new Database(std::move(impl)));
     }
-    // A changed quantization is a conversion in place: the new setting is stored, the
-    // codes are built from the floats below, the graph image stays valid. (Read-only:
-    // in this process only.)
-    if (converted && !storage->read_only())
-      RUVECTOR_RETURN_IF_ERROR(storage->put_value(kSettingsKey, settings_json(impl->settings).dump()));
-    // Load every record (in id order) straight into the vector space, then the index
-    // image if it matches them.
-    RUVECTOR_ASSIGN_OR_RETURN(std::uint64_t generation, storage->generation());
-    std::vector<Impl::Upsert> ups;
-    RUVECTOR_ASSIGN_OR_RETURN(std::uint64_t count, storage->count());
-    ups.reserve(static_cast<std::size_t>(count));
-    impl->space.reserve(static_cast<std::size_t>(count));
-    RUVECTOR_RETURN_IF_ERROR(storage->scan([&](const StoredRecordView& r) -> Status {
-      if (r.vector.size() != s.dimensions)
-        return Status::Corruption("record '" + std::string(r.id) + "' has " + std::to_string(r.vector.size()) +
-                                  " values, the database has " + std::to_string(s.dimensions) + " dimensions");
-      RUVECTOR_ASSIGN_OR_RETURN(Json meta, parse_metadata(r.id, r.metadata_json));
-      const auto slot = static_cast<Slot>(ups.size());
-      impl->space.reserve(static_cast<std::size_t>(slot) + 1);
-      impl->space.set(slot, r.vector.data());
-      ups.push_back(Impl::Upsert{std::string(r.id), {}, std::move(meta)});
-      return Status::Ok();
-    }));
-    RUVECTOR_ASSIGN_OR_RETURN(std::optional<std::string> image, storage->get_value(kImageKey));
-    impl->bulk_load(ups, image ? std::optional<std::string_view>(*image) : std::nullopt, generation);
-    return std::unique_ptr<Database>(new Database(std::move(impl)));
+    OpenStores& stores = open_stores();
+    std::shared_ptr<Impl> existing;  // declared before the lock: released after it
+    std::lock_guard<std::mutex> lock(stores.mu);
+    RUVECTOR_ASSIGN_OR_RETURN(detail::StoreLocation loc, detail::locate_store(options.storage_path));
+    if (loc.kind != detail::StoreKind::kMissing) {
+      existing = stores.find(loc.identity);
+      if (existing) {
+        RUVECTOR_RETURN_IF_ERROR(check_shared(*existing, options));
+        return std::unique_ptr<Database>(new Database(existing, options.read_only));
+      }
+    }
+    if (loc.kind == detail::StoreKind::kMissing && !options.read_only) {
+      RUVECTOR_RETURN_IF_ERROR(new_store_settings(options).status());  // before creating anything
+    }
+    RUVECTOR_ASSIGN_OR_RETURN(std::shared_ptr<Storage> storage, resolve_storage(options));
+    RUVECTOR_ASSIGN_OR_RETURN(std::unique_ptr<Impl> impl, load_database(options, storage));
+    if (loc.kind == detail::StoreKind::kMissing) {
+      RUVECTOR_ASSIGN_OR_RETURN(loc, detail::locate_store(options.storage_path));
+    }
+    std::shared_ptr<Impl> shared(impl.release(), ImplCloser{loc.identity});
+    stores.open.insert_or_assign(loc.identity, OpenStores::Entry{shared, shared.get(), ::getpid()});
+    return std::unique_ptr<Database>(new Database(std::move(shared), options.read_only));
+  });
+}
+
+namespace {
+
+// check_open for an existing store at `path` that this process does not have open.
+Status check_store(const std::string& path, const detail::StoreLocation& loc, const DatabaseOptions& options) {
+  if (!options.read_only) RUVECTOR_RETURN_IF_ERROR(detail::probe_writer_lock(path, loc.kind));
+  std::optional<std::string> stored;
+  if (!loc.empty_file) {
+    DurableStorageOptions so;
+    so.read_only = true;
+    so.single_file = loc.kind == detail::StoreKind::kFile;
+    auto storage = open_durable_storage(path, so);
+    if (!storage.ok() && storage.status().code() != StatusCode::kNotFound) return storage.status();
+    if (storage.ok()) {
+      RUVECTOR_ASSIGN_OR_RETURN(stored, (*storage)->get_value(kSettingsKey));
+    }
+  }
+  if (!stored) {
+    if (options.read_only) return Status::NotFound("'" + path + "' holds no ruvector database");
+    return new_store_settings(options).status();
+  }
+  RUVECTOR_ASSIGN_OR_RETURN(DatabaseInfo s, parse_settings(*stored));
+  return merge_options(options, s);
+}
+
+}  // namespace
+
+Status Database::check_open(const DatabaseOptions& options) {
+  return guarded([&]() -> Status {
+    if (options.storage) return Status::Ok();  // opened by the caller already
+    if (options.storage_path.empty()) return settings_from_options(options).status();
+    const std::string& path = options.storage_path;
+    OpenStores& stores = open_stores();
+    std::shared_ptr<Impl> existing;  // declared before the lock: released after it
+    std::lock_guard<std::mutex> lock(stores.mu);
+    RUVECTOR_ASSIGN_OR_RETURN(detail::StoreLocation loc, detail::locate_store(path));
+    if (loc.kind != detail::StoreKind::kMissing) {
+      existing = stores.find(loc.identity);
+      if (existing) return check_shared(*existing, options);
+    }
+    switch (loc.kind) {
+      case detail::StoreKind::kMissing:
+        if (options.read_only)
+          return Status::NotFound("database '" + path + "' does not exist (a read-only open never creates it)");
+        return new_store_settings(options).status();
+      case detail::StoreKind::kReferenceFile: {
+        RUVECTOR_ASSIGN_OR_RETURN(std::optional<DatabaseOptions> created, detail::check_reference_import(path, options));
+        if (!created) {
+          const std::string sibling = detail::reference_import_path(path);
+          RUVECTOR_ASSIGN_OR_RETURN(detail::StoreLocation sib, detail::locate_store(sibling));
+          if (sib.kind == detail::StoreKind::kMissing) return Status::Ok();
+          return check_store(sibling, sib, options);
+        }
+        RUVECTOR_ASSIGN_OR_RETURN(DatabaseInfo s, new_store_settings(*created));
+        return merge_options(options, s);
+      }
+      case detail::StoreKind::kDirectory:
+      case detail::StoreKind::kFile:
+        return check_store(path, loc, options);
+    }
+    return Status::Ok();
   });
 }
 
@@ -609,6 +806,7 @@ Result<std::vector<std::string>> Database::insert_batch(std::span<const Entry> e
   return guarded([&]() -> Result<std::vector<std::string>> {
     std::vector<std::string> ids;
     if (entries.empty()) return ids;
+    RUVECTOR_RETURN_IF_ERROR(refuse_if_read_only());
     RUVECTOR_ASSIGN_OR_RETURN(std::vector<Impl::Upsert> ups, impl_->plan_upserts(entries, ids));
     std::lock_guard<std::mutex> writer(impl_->write_mu);
     if (impl_->storage && impl_->storage->read_only())
@@ -633,6 +831,7 @@ Result<Record> Database::get(std::string_view id) const {
 
 Result<bool> Database::remove(std::string_view id) {
   return guarded([&]() -> Result<bool> {
+    RUVECTOR_RETURN_IF_ERROR(refuse_if_read_only());
     std::lock_guard<std::mutex> writer(impl_->write_mu);
     RUVECTOR_ASSIGN_OR_RETURN(std::optional<Slot> found, impl_->writable_slot(id));
     if (!found) {
@@ -652,6 +851,7 @@ Result<bool> Database::remove(std::string_view id) {
 Result<bool> Database::set_metadata(std::string_view id, const Json& metadata) {
   return guarded([&]() -> Result<bool> {
     RUVECTOR_RETURN_IF_ERROR(detail::validate_metadata(metadata));
+    RUVECTOR_RETURN_IF_ERROR(refuse_if_read_only());
     std::lock_guard<std::mutex> writer(impl_->write_mu);
     RUVECTOR_ASSIGN_OR_RETURN(std::optional<Slot> found, impl_->writable_slot(id));
     if (!found) return false;

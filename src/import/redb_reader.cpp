@@ -428,6 +428,17 @@ std::array<unsigned char, 16> redb_checksum(std::string_view bytes) noexcept {
   return out;
 }
 
+Result<std::uint64_t> newest_commit_id(std::string_view header) {
+  if (header.size() < kSuperHeaderBytes || !has_redb_magic(header)) return corrupt("not a redb header");
+  std::optional<std::uint64_t> newest;
+  for (const std::size_t at : {kHeaderBytes, kHeaderBytes + kSlotBytes}) {
+    const Slot s = parse_slot(header, at, true);
+    if (s.checksum_ok && (!newest || s.transaction_id > *newest)) newest = s.transaction_id;
+  }
+  if (!newest) return corrupt("both commit slots are damaged");
+  return *newest;
+}
+
 bool has_redb_magic(std::string_view prefix) noexcept { return prefix.substr(0, kRedbMagic.size()) == kRedbMagic; }
 
 Result<ReferenceDatabase> parse_reference_database(std::string_view file, bool verify_checksums) {
@@ -494,24 +505,30 @@ Result<ReferenceDatabase> parse_reference_database(std::string_view file, bool v
   return first_error;
 }
 
-Result<ReferenceDatabase> read_reference_database(const std::string& path) {
+Result<int> open_reference_file_shared(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     const int e = errno;
     if (e == ENOENT) return Status::NotFound("reference database file '" + path + "' does not exist");
     return Status::IoError("cannot open '" + path + "': " + std::strerror(e));
   }
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
   if (::flock(fd, LOCK_SH | LOCK_NB) != 0) {
     const int e = errno;
+    ::close(fd);
     if (e == EWOULDBLOCK)
       return Status::Locked("reference database file '" + path +
                             "' is open in a running process of the reference system; close it (or copy the file) first");
     return Status::IoError("cannot lock '" + path + "': " + std::strerror(e));
   }
+  return fd;
+}
+
+Result<ReferenceDatabase> read_reference_database(const std::string& path) {
+  RUVECTOR_ASSIGN_OR_RETURN(const int fd, open_reference_file_shared(path));
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
   struct stat st {};
   if (::fstat(fd, &st) != 0) return Status::IoError("cannot stat '" + path + "': " + std::strerror(errno));
   std::string bytes;

@@ -59,8 +59,19 @@ struct ReferenceDatabase {
 // else; it exists so the fuzz target reaches the structural checks behind them.
 Result<ReferenceDatabase> parse_reference_database(std::string_view file, bool verify_checksums = true);
 
+// The highest transaction id among the commit slots whose checksum verifies, read from
+// the first 320 bytes of a file: a cheap identity of the file's last commit. CORRUPTION
+// when the bytes are not a redb header or no slot verifies.
+Result<std::uint64_t> newest_commit_id(std::string_view header);
+
 // redb's checksum: XXH3-128 (seed 0) of `bytes`, stored low half first, little-endian.
 std::array<unsigned char, 16> redb_checksum(std::string_view bytes) noexcept;
+
+// Opens `path` read-only under a shared, non-blocking flock() and returns the descriptor
+// (the caller closes it, which releases the lock). LOCKED when a running reference
+// process holds the file (it keeps an exclusive flock for its lifetime), NOT_FOUND,
+// IO_ERROR.
+Result<int> open_reference_file_shared(const std::string& path);
 
 // Reads the file at `path` and decodes it. Takes a shared, non-blocking flock() while it
 // reads: a file that a running reference process holds (it keeps an exclusive flock for

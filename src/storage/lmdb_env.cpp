@@ -26,12 +26,15 @@ Status open_environment(LmdbEnv& e, bool read_only, std::size_t initial_map, con
   (void)mdb_env_set_maxdbs(e.env, 4);
   (void)mdb_env_set_maxreaders(e.env, kMaxReaders);
   (void)mdb_env_set_mapsize(e.env, 0);  // 0: adopt the size recorded in the file (new file: 10 MiB)
-  const unsigned flags = MDB_NOTLS | (read_only ? MDB_RDONLY : 0u);
+  const unsigned flags = MDB_NOTLS | (read_only ? MDB_RDONLY : 0u) | (e.single_file ? MDB_NOSUBDIR : 0u);
   rc = mdb_env_open(e.env, e.dir.c_str(), flags, kLmdbFileMode);
   if (rc != 0) {
     mdb_env_close(e.env);  // required after a failed open
     e.env = nullptr;
     if (rc == ENOENT && read_only) return Status::NotFound("'" + shown + "' holds no ruvector database (no data.mdb)");
+    if (rc == MDB_INVALID)
+      return Status::Corruption("'" + shown + "' is not a ruvector database (not an LMDB " +
+                                (e.single_file ? "file" : "data.mdb") + ")");
     if (rc == EAGAIN) return Status::Locked("database '" + shown + "' is locked by another process (" + mdb_strerror(rc) + ")");
     return mdb_status(rc, "opening the database", shown);
   }

@@ -46,7 +46,8 @@ struct LmdbEnv {
   bool writable = false;
   int lock_fd = -1;  // writer.lock, flock()ed; -1 when read-only
   pid_t owner_pid = 0;
-  std::string dir;   // canonical path, for messages
+  std::string dir;   // canonical path of the directory, or of the data file (single_file)
+  bool single_file = false;  // MDB_NOSUBDIR layout: `dir` is the data file, `dir`-lock beside it
   EnvKey key{};
   IoEnv* io = &real_io_env();         // commits and map resizes go through it
   std::atomic<bool> registered{false};

@@ -34,6 +34,7 @@
 // files and records CORRUPTION, full reader table / oversize transactions
 // RESOURCE_EXHAUSTED. No exception leaves this file.
 #include <lmdb.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -286,20 +287,34 @@ Result<std::shared_ptr<Storage>> open_impl(const std::string& path, const Durabl
   bool created_dir = false;
   if (::stat(path.c_str(), &st) != 0) {
     const int err = errno;
-    if (err != ENOENT) return Status::IoError("cannot access database directory '" + path + "': " + errno_text(err));
-    if (read_only)
-      return Status::NotFound("database directory '" + path + "' does not exist (a read-only open never creates it)");
+    if (err != ENOENT) return Status::IoError("cannot access database '" + path + "': " + errno_text(err));
+    if (read_only) return Status::NotFound("database '" + path + "' does not exist (a read-only open never creates it)");
     if (!options.create_if_missing)
-      return Status::NotFound("database directory '" + path + "' does not exist (create_if_missing is off)");
+      return Status::NotFound("database '" + path + "' does not exist (create_if_missing is off)");
     std::error_code ec;
-    std::filesystem::create_directories(path, ec);
-    if (ec) return Status::IoError("cannot create database directory '" + path + "': " + ec.message());
+    if (options.single_file) {
+      const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+      if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+      const int fd = ec ? -1 : ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, kLmdbFileMode);
+      if (fd < 0 && !ec) ec = std::error_code(errno, std::system_category());
+      if (fd >= 0) ::close(fd);
+    } else {
+      std::filesystem::create_directories(path, ec);
+    }
+    if (ec) return Status::IoError("cannot create database '" + path + "': " + ec.message());
     created_dir = true;
     if (::stat(path.c_str(), &st) != 0)
-      return Status::IoError("cannot access database directory '" + path + "': " + errno_text(errno));
+      return Status::IoError("cannot access database '" + path + "': " + errno_text(errno));
   }
-  if (!S_ISDIR(st.st_mode))
-    return Status::InvalidArgument("'" + path + "' is not a directory; a durable ruvector database is a directory");
+  // An existing directory is a directory store whatever `single_file` says; a regular
+  // file is opened only when `single_file` asks for one (LMDB rejects a file that is not
+  // its own as CORRUPTION).
+  const bool single_file = S_ISREG(st.st_mode);
+  if (single_file && !options.single_file)
+    return Status::InvalidArgument("'" + path + "' is a file, not a database directory (a single-file store is "
+                                   "opened with single_file)");
+  if (!single_file && !S_ISDIR(st.st_mode))
+    return Status::InvalidArgument("'" + path + "' is neither a directory nor a regular file");
 
   std::string dir = path;
   if (char* real = ::realpath(path.c_str(), nullptr)) {
@@ -333,22 +348,24 @@ Result<std::shared_ptr<Storage>> open_impl(const std::string& path, const Durabl
   }
 
   struct stat data_st;
-  const bool new_data = ::stat((dir + "/data.mdb").c_str(), &data_st) != 0;
+  const bool new_data = single_file ? st.st_size == 0 : ::stat((dir + "/data.mdb").c_str(), &data_st) != 0;
   auto env = std::make_unique<LmdbEnv>();
+  env->single_file = single_file;
   env->writable = !read_only;
   env->owner_pid = ::getpid();
   env->dir = dir;
   env->key = key;
   env->io = &current_io_env();
   if (!read_only) {
-    RUVECTOR_ASSIGN_OR_RETURN(env->lock_fd, take_writer_lock(dir, path));
+    RUVECTOR_ASSIGN_OR_RETURN(env->lock_fd, take_writer_lock(dir, path, single_file));
   }
   RUVECTOR_RETURN_IF_ERROR(open_environment(*env, read_only, initial_map, path));
   RUVECTOR_RETURN_IF_ERROR(open_tables(*env, read_only, path));
   if (!read_only && new_data) {
     // Make the new files' directory entries durable too.
-    (void)fsync_directory(dir);
-    if (created_dir) (void)fsync_directory(std::filesystem::path(dir).parent_path().string());
+    const std::string parent = std::filesystem::path(dir).parent_path().string();
+    (void)fsync_directory(single_file ? parent : dir);
+    if (created_dir && !single_file) (void)fsync_directory(parent);
   }
 
   // Until registered, the deleter closes the LmdbEnv without the registry lock (held here).

@@ -11,9 +11,9 @@
 
 namespace ruvector::detail {
 
-Result<int> take_writer_lock(const std::string& dir, const std::string& shown) {
-  const std::string lock_path = dir + "/" + kWriterLockName;
-  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+Result<int> take_writer_lock(const std::string& dir, const std::string& shown, bool single_file) {
+  const std::string lock_path = single_file ? dir : dir + "/" + kWriterLockName;
+  const int fd = ::open(lock_path.c_str(), single_file ? O_RDONLY | O_CLOEXEC : O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
     const int err = errno;
     return Status::IoError("cannot open the writer lock file '" + lock_path + "': " + errno_text(err) +
@@ -38,9 +38,9 @@ Result<int> take_writer_lock(const std::string& dir, const std::string& shown) {
     ::close(fd);
     return Status::IoError("cannot lock '" + lock_path + "': " + errno_text(err));
   }
-  // Best effort: record the holder for the message above.
+  // Best effort: record the holder for the message above (never in a data file).
   const std::string me = std::to_string(::getpid()) + "\n";
-  if (::ftruncate(fd, 0) == 0) {
+  if (!single_file && ::ftruncate(fd, 0) == 0) {
     [[maybe_unused]] const ssize_t written = ::pwrite(fd, me.data(), me.size(), 0);
   }
   return fd;
