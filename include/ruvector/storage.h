@@ -78,10 +78,10 @@ struct DurableStorageOptions {
   bool read_only = false;
   // Create the directory and an empty store when missing (ignored when read_only).
   bool create_if_missing = true;
-  // Layout of a store created at a missing path: false = a directory (data.mdb,
-  // lock.mdb, writer.lock), true = one data file at `path` with LMDB's lock file
-  // `path`-lock beside it (MDB_NOSUBDIR). An existing path keeps its layout: a
-  // directory opens as a directory store, a regular file as a single-file store.
+  // Layout: false = a directory (data.mdb, lock.mdb, writer.lock); true = one data file
+  // at `path` with LMDB's lock file `path`-lock beside it (MDB_NOSUBDIR), created when
+  // missing. An existing directory opens as a directory store either way; an existing
+  // regular file only with true (else INVALID_ARGUMENT).
   bool single_file = false;
 };
 
