@@ -23,6 +23,7 @@ for tool in cmake pkg-config node npm; do
 done
 pkg-config --exists lmdb || { echo "build-node.sh: liblmdb-dev is missing (apt-get install liblmdb-dev)" >&2; exit 1; }
 
+"$ROOT/scripts/build-contract.sh"
 "$ROOT/scripts/npm-ci.sh" "$PKG"
 cd "$PKG"
 

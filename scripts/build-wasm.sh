@@ -41,6 +41,7 @@ for variant in simd baseline; do
     cp "$out/$base-node.wasm" "$DIST/"
   fi
 done
+scripts/build-contract.sh
 (cd npm/wasm && npm run --silent build:js)  # dist/index.cjs with esbuild
 for f in "$DIST"/*.wasm; do
   printf 'build-wasm: %-28s %8d bytes raw, %7d gzip -9\n' "$(basename "$f")" "$(stat -c %s "$f")" "$(gzip -9c "$f" | wc -c)"

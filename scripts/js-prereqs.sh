@@ -8,6 +8,7 @@
 export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 export npm_config_nodedir="${npm_config_nodedir:-/usr}"
 
+scripts/build-contract.sh
 shopt -s nullglob
 prebuilds=(npm/core/prebuilds/*/*.node)
 if [ ${#prebuilds[@]} -eq 0 ]; then

@@ -6,33 +6,28 @@
 #include <utility>
 #include <vector>
 
+#include "ruvector/options_json.h"
+
 namespace rvnode {
 
 namespace {
-
-// Runs `f` on the JS thread. Its result becomes a settled Promise, unless it is a
-// Promise already (the pool path). Every exception becomes a rejection, so a method
-// of NativeDb never throws synchronously.
-template <class F>
-Napi::Value Settle(Napi::Env env, F&& f) {
-  try {
-    Napi::Value v = f();
-    if (v.IsPromise()) return v;
-    auto d = Napi::Promise::Deferred::New(env);
-    d.Resolve(v);
-    return d.Promise();
-  } catch (...) {
-    auto d = Napi::Promise::Deferred::New(env);
-    d.Reject(CurrentExceptionToJs(env));
-    return d.Promise();
-  }
-}
 
 // Engine result -> value, or throws the engine error as a JS error.
 template <class T>
 T Check(Napi::Env env, ruvector::Result<T> r) {
   if (!r.ok()) throw StatusError(env, r.status());
   return std::move(r).value();
+}
+
+// Runs a method body: its value (or the pool's Promise) is returned; every exception
+// becomes a JS exception thrown synchronously (index.js turns it into a rejection).
+template <class F>
+Napi::Value Run(Napi::Env env, F&& f) {
+  try {
+    return f();
+  } catch (...) {
+    throw Napi::Error(env, CurrentExceptionToJs(env));
+  }
 }
 
 Napi::Array IdsToJs(Napi::Env env, const std::vector<std::string>& ids) {
@@ -79,6 +74,12 @@ class FloatArena {
   float* data_ = nullptr;
   std::size_t mapped_ = 0;
   std::unique_ptr<float[]> heap_;
+};
+
+// One entry argument: its vector (a view into JS memory until made owned) and the rest.
+struct EntryArg {
+  VectorArg vector;
+  ruvector::Entry entry;
 };
 
 struct OwnedEntries {
@@ -138,13 +139,11 @@ Napi::Function NativeDb::Init(Napi::Env env) {
                          InstanceMethod<&NativeDb::Insert>("insert"),
                          InstanceMethod<&NativeDb::InsertBatch>("insertBatch"),
                          InstanceMethod<&NativeDb::Search>("search"),
-                         InstanceMethod<&NativeDb::SearchRaw>("searchRaw"),
-                         InstanceMethod<&NativeDb::InsertRaw>("insertRaw"),
                          InstanceMethod<&NativeDb::SearchBatch>("searchBatch"),
                          InstanceMethod<&NativeDb::Get>("get"),
+                         InstanceMethod<&NativeDb::VectorOf>("vectorOf"),
                          InstanceMethod<&NativeDb::Delete>("delete"),
                          InstanceMethod<&NativeDb::Len>("len"),
-                         InstanceMethod<&NativeDb::IsEmpty>("isEmpty"),
                          InstanceMethod<&NativeDb::Info>("info"),
                          InstanceMethod<&NativeDb::Serialize>("serialize"),
                          InstanceMethod<&NativeDb::Checkpoint>("checkpoint"),
@@ -174,68 +173,59 @@ Napi::Object NativeDb::Create(Napi::Env env, std::shared_ptr<ruvector::Database>
 }
 
 DbHandle& NativeDb::Live(Napi::Env env) {
-  if (h_->closed || !h_->db) {
-    Napi::Error e = Napi::Error::New(env, "INVALID_ARGUMENT: database is closed (open a new VectorDb to use it again)");
-    e.Value().Set("code", Napi::String::New(env, "INVALID_ARGUMENT"));
-    throw e;
-  }
+  if (h_->closed || !h_->db) throw StatusError(env, ruvector::Status::InvalidArgument("the database is closed"));
   return *h_;
 }
 
-Napi::Value NativeDb::InsertCore(Napi::Env env, EntryArg e) {
-  DbHandle& h = Live(env);
-  if (!h.durable && h.inflight == 0) return Napi::String::New(env, Check(env, h.db->insert(e.entry)));
-  std::vector<EntryArg> one;
-  one.push_back(std::move(e));
-  auto owned = OwnEntries(one);
-  auto id = std::make_shared<std::string>();
-  return (new DbWorker(
-              env, h_, "ruvector:insert",
-              [owned, id](ruvector::Database& db) {
-                auto r = db.insert(owned->entries.front());
-                if (!r.ok()) return r.status();
-                *id = std::move(r).value();
-                return ruvector::Status::Ok();
-              },
-              [id](Napi::Env e2) -> Napi::Value { return Napi::String::New(e2, *id); }))
-      ->Start();
-}
-
+// insert(id | null, vector, metadataText | null) -> id | Promise<id>.
 Napi::Value NativeDb::Insert(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  return Settle(env, [&]() -> Napi::Value { return InsertCore(env, ToEntry(env, info[0], "entry")); });
-}
-
-// insertRaw(id, vector, metadata): the fast path used by index.js. Returns the id, or a
-// Promise of it when the work goes to the pool; throws (synchronously) on errors.
-Napi::Value NativeDb::InsertRaw(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  try {
-    Live(env);
+  return Run(env, [&]() -> Napi::Value {
+    DbHandle& h = Live(env);
     EntryArg e;
-    e.entry.id = ToId(info[0], "entry.id", true);
-    e.vector = ToVector(info[1], "entry.vector");
-    e.entry.metadata = ToJsonObject(env, info[2], "entry.metadata");
-    e.Bind();
-    return InsertCore(env, std::move(e));
-  } catch (...) {
-    throw Napi::Error(env, CurrentExceptionToJs(env));
-  }
+    e.entry.id = ToString(info[0], "id", true);
+    e.vector = ToVector(info[1], "vector");
+    e.entry.metadata = ToJson(info[2], "metadata");
+    e.entry.vector = e.vector.span();
+    if (!h.durable && h.inflight == 0) return Napi::String::New(env, Check(env, h.db->insert(e.entry)));
+    std::vector<EntryArg> one;
+    one.push_back(std::move(e));
+    auto owned = OwnEntries(one);
+    auto id = std::make_shared<std::string>();
+    return (new DbWorker(
+                env, h_, "ruvector:insert",
+                [owned, id](ruvector::Database& db) {
+                  auto r = db.insert(owned->entries.front());
+                  if (!r.ok()) return r.status();
+                  *id = std::move(r).value();
+                  return ruvector::Status::Ok();
+                },
+                [id](Napi::Env e2) -> Napi::Value { return Napi::String::New(e2, *id); }))
+        ->Start();
+  });
 }
 
+// insertBatch(ids: (string|null)[], vectors: Float32Array[], metadata: (string|null)[] | null)
+// -> ids | Promise<ids>.
 Napi::Value NativeDb::InsertBatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  return Settle(env, [&]() -> Napi::Value {
+  return Run(env, [&]() -> Napi::Value {
     DbHandle& h = Live(env);
-    if (!info[0].IsArray()) ThrowArg("entries must be an array of {id?, vector, metadata?}");
-    Napi::Array arr = info[0].As<Napi::Array>();
-    const std::uint32_t n = arr.Length();
-    std::vector<EntryArg> args;
-    args.reserve(n);
+    if (!info[0].IsArray() || !info[1].IsArray()) ThrowArg("insertBatch takes (ids[], vectors[], metadata[] | null)");
+    Napi::Array ids = info[0].As<Napi::Array>();
+    Napi::Array vecs = info[1].As<Napi::Array>();
+    const bool with_meta = info[2].IsArray();
+    Napi::Array metas = with_meta ? info[2].As<Napi::Array>() : Napi::Array::New(env, 0);
+    const std::uint32_t n = vecs.Length();
+    if (ids.Length() != n || (with_meta && metas.Length() != n)) ThrowArg("insertBatch arrays differ in length");
+    std::vector<EntryArg> args(n);
     std::uint64_t floats = 0;
     for (std::uint32_t i = 0; i < n; ++i) {
-      args.push_back(ToEntry(env, arr.Get(i), "entries[" + std::to_string(i) + "]"));
-      floats += args.back().vector.span().size();
+      args[i].entry.id = ToString(ids.Get(i), "id", true);
+      args[i].vector = ToVector(vecs.Get(i), "vector");
+      if (with_meta) args[i].entry.metadata = ToJson(metas.Get(i), "metadata");
+      args[i].entry.vector = args[i].vector.span();
+      floats += args[i].entry.vector.size();
     }
     if (!h.durable && h.inflight == 0 && n <= kSyncBatchMaxEntries && floats <= kSyncBatchMaxFloats) {
       std::vector<ruvector::Entry> entries;
@@ -244,78 +234,53 @@ Napi::Value NativeDb::InsertBatch(const Napi::CallbackInfo& info) {
       return IdsToJs(env, Check(env, h.db->insert_batch(entries)));
     }
     auto owned = OwnEntries(args);
-    auto ids = std::make_shared<std::vector<std::string>>();
+    auto out = std::make_shared<std::vector<std::string>>();
     return (new DbWorker(
                 env, h_, "ruvector:insertBatch",
-                [owned, ids](ruvector::Database& db) {
+                [owned, out](ruvector::Database& db) {
                   auto r = db.insert_batch(owned->entries);
                   if (!r.ok()) return r.status();
-                  *ids = std::move(r).value();
+                  *out = std::move(r).value();
                   return ruvector::Status::Ok();
                 },
-                [ids](Napi::Env e2) -> Napi::Value { return IdsToJs(e2, *ids); }))
+                [out](Napi::Env e2) -> Napi::Value { return IdsToJs(e2, *out); }))
         ->Start();
   });
 }
 
-Napi::Value NativeDb::SearchCore(Napi::Env env, QueryArg q, bool raw) {
-  DbHandle& h = Live(env);
-  const bool vec = q.query.include_vector;
-  const bool meta = q.query.include_metadata;
-  if (h.inflight == 0 && SmallSearch(h, q.query)) {
-    auto hits = Check(env, h.db->search(q.query));
-    return raw ? HitsToRaw(env, hits, vec, meta) : Napi::Value(HitsToJs(env, hits, meta));
-  }
-  auto state = std::make_shared<std::pair<QueryArg, std::vector<ruvector::SearchHit>>>(std::move(q), std::vector<ruvector::SearchHit>{});
-  state->first.vector.make_owned();
-  state->first.Bind();
-  return (new DbWorker(
-              env, h_, "ruvector:search",
-              [state](ruvector::Database& db) {
-                auto r = db.search(state->first.query);
-                if (!r.ok()) return r.status();
-                state->second = std::move(r).value();
-                return ruvector::Status::Ok();
-              },
-              [state, raw, vec, meta](Napi::Env e2) -> Napi::Value {
-                return raw ? HitsToRaw(e2, state->second, vec, meta) : Napi::Value(HitsToJs(e2, state->second, meta));
-              }))
-      ->Start();
-}
-
+// search(vector, k, efSearch, filterText | null, flags) -> raw hits | Promise<raw hits>
+// (see HitsToRaw).
 Napi::Value NativeDb::Search(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  return Settle(env, [&]() -> Napi::Value { return SearchCore(env, ToQuery(env, info[0], "query"), false); });
+  return Run(env, [&]() -> Napi::Value {
+    DbHandle& h = Live(env);
+    QueryArg q = ToQuery(info[0], info[1], info[2], info[3], info[4]);
+    const bool vec = q.query.include_vector;
+    const bool meta = q.query.include_metadata;
+    if (h.inflight == 0 && SmallSearch(h, q.query)) return HitsToRaw(env, Check(env, h.db->search(q.query)), vec, meta);
+    auto state = std::make_shared<std::pair<QueryArg, std::vector<ruvector::SearchHit>>>(std::move(q),
+                                                                                          std::vector<ruvector::SearchHit>{});
+    state->first.vector.make_owned();
+    state->first.Bind();
+    return (new DbWorker(
+                env, h_, "ruvector:search",
+                [state](ruvector::Database& db) {
+                  auto r = db.search(state->first.query);
+                  if (!r.ok()) return r.status();
+                  state->second = std::move(r).value();
+                  return ruvector::Status::Ok();
+                },
+                [state, vec, meta](Napi::Env e2) -> Napi::Value { return HitsToRaw(e2, state->second, vec, meta); }))
+        ->Start();
+  });
 }
 
-// searchRaw(vector, k, efSearch, filter, includeVector, includeMetadata): the fast path
-// used by index.js (JS reads the query's fields; no property lookups from C++). Returns
-// raw hits [ids, Float64Array scores, vectors?, metadata?] (index.js builds the result
-// objects), or a Promise of them when the work goes to the pool; throws on errors.
-Napi::Value NativeDb::SearchRaw(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  try {
-    Live(env);
-    QueryArg q;
-    q.vector = ToVector(info[0], "query.vector");
-    if (auto k = ToUint(info[1], "query.k", 9007199254740991ull)) q.query.k = static_cast<std::size_t>(*k);
-    if (auto ef = ToUint(info[2], "query.efSearch", 0xffffffffull)) q.query.ef_search = static_cast<std::uint32_t>(*ef);
-    q.query.filter = ToJsonObject(env, info[3], "query.filter");
-    if (auto b = ToBool(info[4], "query.includeVector")) q.query.include_vector = *b;
-    if (auto b = ToBool(info[5], "query.includeMetadata")) q.query.include_metadata = *b;
-    q.Bind();
-    return SearchCore(env, std::move(q), true);
-  } catch (...) {
-    throw Napi::Error(env, CurrentExceptionToJs(env));
-  }
-}
-
+// searchBatch([[vector, k, efSearch, filterText | null, flags], ...]) -> Promise<raw hits[]>.
 Napi::Value NativeDb::SearchBatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  return Settle(env, [&]() -> Napi::Value {
+  return Run(env, [&]() -> Napi::Value {
     Live(env);
-    const bool raw = info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
-    if (!info[0].IsArray()) ThrowArg("queries must be an array of {vector, k, ...}");
+    if (!info[0].IsArray()) ThrowArg("searchBatch takes an array of [vector, k, efSearch, filter, flags]");
     Napi::Array arr = info[0].As<Napi::Array>();
     const std::uint32_t n = arr.Length();
     struct State {
@@ -326,10 +291,12 @@ Napi::Value NativeDb::SearchBatch(const Napi::CallbackInfo& info) {
     auto st = std::make_shared<State>();
     st->args.reserve(n);
     for (std::uint32_t i = 0; i < n; ++i) {
-      st->args.push_back(ToQuery(env, arr.Get(i), "queries[" + std::to_string(i) + "]"));
+      Napi::Value item = arr.Get(i);
+      if (!item.IsArray()) ThrowArg("searchBatch takes an array of [vector, k, efSearch, filter, flags]");
+      Napi::Array a = item.As<Napi::Array>();
+      st->args.push_back(ToQuery(a.Get(0u), a.Get(1u), a.Get(2u), a.Get(3u), a.Get(4u)));
       st->args.back().vector.make_owned();
     }
-    if (n == 0) return Napi::Array::New(env, 0);
     st->queries.reserve(n);
     for (auto& a : st->args) {
       a.Bind();
@@ -343,13 +310,12 @@ Napi::Value NativeDb::SearchBatch(const Napi::CallbackInfo& info) {
                   st->results = std::move(r).value();
                   return ruvector::Status::Ok();
                 },
-                [st, raw](Napi::Env e2) -> Napi::Value {
+                [st](Napi::Env e2) -> Napi::Value {
                   Napi::Array out = Napi::Array::New(e2, st->results.size());
                   for (std::size_t i = 0; i < st->results.size(); ++i) {
                     const auto& q = st->queries[i];
                     out.Set(static_cast<std::uint32_t>(i),
-                            raw ? HitsToRaw(e2, st->results[i], q.include_vector, q.include_metadata)
-                                : Napi::Value(HitsToJs(e2, st->results[i], q.include_metadata)));
+                            HitsToRaw(e2, st->results[i], q.include_vector, q.include_metadata));
                   }
                   return out;
                 }))
@@ -357,15 +323,16 @@ Napi::Value NativeDb::SearchBatch(const Napi::CallbackInfo& info) {
   });
 }
 
+// get(id) -> [id, vector, metadataText | null] | null, or a Promise of it.
 Napi::Value NativeDb::Get(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  return Settle(env, [&]() -> Napi::Value {
+  return Run(env, [&]() -> Napi::Value {
     DbHandle& h = Live(env);
-    std::string id = ToId(info[0], "id", false);
+    std::string id = ToString(info[0], "id", false);
     if (h.inflight == 0) {
       auto r = h.db->get(id);
       if (!r.ok() && r.status().code() == ruvector::StatusCode::kNotFound) return env.Null();
-      return RecordToJs(env, Check(env, std::move(r)));
+      return RecordToRaw(env, Check(env, std::move(r)));
     }
     auto rec = std::make_shared<std::optional<ruvector::Record>>();
     return (new DbWorker(
@@ -376,16 +343,29 @@ Napi::Value NativeDb::Get(const Napi::CallbackInfo& info) {
                   rec->emplace(std::move(r).value());
                   return ruvector::Status::Ok();
                 },
-                [rec](Napi::Env e2) -> Napi::Value { return *rec ? Napi::Value(RecordToJs(e2, **rec)) : e2.Null(); }))
+                [rec](Napi::Env e2) -> Napi::Value { return *rec ? Napi::Value(RecordToRaw(e2, **rec)) : e2.Null(); }))
         ->Start();
   });
 }
 
+// vectorOf(id) -> Float32Array | undefined, always on the JS thread: the lazily read
+// `vector` of a search hit (one record read under the engine's read lock).
+Napi::Value NativeDb::VectorOf(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Run(env, [&]() -> Napi::Value {
+    DbHandle& h = Live(env);
+    auto r = h.db->get(ToString(info[0], "id", false));
+    if (!r.ok() && r.status().code() == ruvector::StatusCode::kNotFound) return env.Undefined();
+    return FloatsToJs(env, Check(env, std::move(r)).vector);
+  });
+}
+
+// delete(id) -> boolean | Promise<boolean>.
 Napi::Value NativeDb::Delete(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  return Settle(env, [&]() -> Napi::Value {
+  return Run(env, [&]() -> Napi::Value {
     DbHandle& h = Live(env);
-    std::string id = ToId(info[0], "id", false);
+    std::string id = ToString(info[0], "id", false);
     if (!h.durable && h.inflight == 0) return Napi::Boolean::New(env, Check(env, h.db->remove(id)));
     auto removed = std::make_shared<bool>(false);
     return (new DbWorker(
@@ -401,9 +381,10 @@ Napi::Value NativeDb::Delete(const Napi::CallbackInfo& info) {
   });
 }
 
+// len() -> number | Promise<number>.
 Napi::Value NativeDb::Len(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  return Settle(env, [&]() -> Napi::Value {
+  return Run(env, [&]() -> Napi::Value {
     DbHandle& h = Live(env);
     if (h.inflight == 0) return Napi::Number::New(env, static_cast<double>(h.db->size()));
     auto n = std::make_shared<std::size_t>(0);
@@ -414,35 +395,27 @@ Napi::Value NativeDb::Len(const Napi::CallbackInfo& info) {
   });
 }
 
-Napi::Value NativeDb::IsEmpty(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  return Settle(env, [&]() -> Napi::Value {
-    DbHandle& h = Live(env);
-    if (h.inflight == 0) return Napi::Boolean::New(env, h.db->empty());
-    auto n = std::make_shared<bool>(true);
-    return (new DbWorker(
-                env, h_, "ruvector:isEmpty", [n](ruvector::Database& db) { *n = db.empty(); return ruvector::Status::Ok(); },
-                [n](Napi::Env e2) -> Napi::Value { return Napi::Boolean::New(e2, *n); }))
-        ->Start();
-  });
-}
-
+// info() -> JSON text (database_info_to_json) | Promise of it.
 Napi::Value NativeDb::Info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  return Settle(env, [&]() -> Napi::Value {
+  return Run(env, [&]() -> Napi::Value {
     DbHandle& h = Live(env);
-    if (h.inflight == 0) return InfoToJs(env, h.db->info());
-    auto st = std::make_shared<ruvector::DatabaseInfo>();
+    if (h.inflight == 0) return Napi::String::New(env, ruvector::database_info_to_json(h.db->info()).dump());
+    auto st = std::make_shared<std::string>();
     return (new DbWorker(
-                env, h_, "ruvector:info", [st](ruvector::Database& db) { *st = db.info(); return ruvector::Status::Ok(); },
-                [st](Napi::Env e2) -> Napi::Value { return InfoToJs(e2, *st); }))
+                env, h_, "ruvector:info",
+                [st](ruvector::Database& db) {
+                  *st = ruvector::database_info_to_json(db.info()).dump();
+                  return ruvector::Status::Ok();
+                },
+                [st](Napi::Env e2) -> Napi::Value { return Napi::String::New(e2, *st); }))
         ->Start();
   });
 }
 
 Napi::Value NativeDb::Serialize(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  return Settle(env, [&]() -> Napi::Value {
+  return Run(env, [&]() -> Napi::Value {
     Live(env);
     auto bytes = std::make_shared<std::string>();
     return (new DbWorker(
@@ -465,7 +438,7 @@ Napi::Value NativeDb::Serialize(const Napi::CallbackInfo& info) {
 
 Napi::Value NativeDb::Checkpoint(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  return Settle(env, [&]() -> Napi::Value {
+  return Run(env, [&]() -> Napi::Value {
     Live(env);
     return (new DbWorker(
                 env, h_, "ruvector:checkpoint", [](ruvector::Database& db) { return db.checkpoint(); },
@@ -476,7 +449,7 @@ Napi::Value NativeDb::Checkpoint(const Napi::CallbackInfo& info) {
 
 Napi::Value NativeDb::Close(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  return Settle(env, [&]() -> Napi::Value {
+  return Run(env, [&]() -> Napi::Value {
     if (h_->closed || !h_->db) return env.Undefined();  // idempotent
     h_->closed = true;
     return (new CloseWorker(env, std::move(h_->db)))->Start();
@@ -489,14 +462,23 @@ Napi::Value NativeDb::IsClosed(const Napi::CallbackInfo& info) {
 
 // ---- module functions ----
 
+namespace {
+
+ruvector::DatabaseOptions OptionsFromText(Napi::Env env, const Napi::Value& v) {
+  ruvector::Json j = ToJson(v, "options");
+  if (j.is_null()) j = ruvector::Json::object();
+  return Check(env, ruvector::database_options_from_json(j));
+}
+
+}  // namespace
+
+// open(canonicalOptionsJson) -> NativeDb (in memory) | Promise<NativeDb> (durable).
 Napi::Value Open(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  try {
-    ruvector::DatabaseOptions o = ToOptions(env, info[0]);
+  return Run(env, [&]() -> Napi::Value {
+    ruvector::DatabaseOptions o = OptionsFromText(env, info[0]);
     if (o.storage_path.empty()) {
-      auto r = ruvector::Database::open(o);
-      if (!r.ok()) throw StatusError(env, r.status());
-      return NativeDb::Create(env, std::shared_ptr<ruvector::Database>(std::move(r).value()));
+      return NativeDb::Create(env, std::shared_ptr<ruvector::Database>(Check(env, ruvector::Database::open(o))));
     }
     return (new CreateWorker(
                 env, "ruvector:open", [o]() { return ruvector::Database::open(o); },
@@ -504,16 +486,15 @@ Napi::Value Open(const Napi::CallbackInfo& info) {
                   return NativeDb::Create(e2, std::move(db));
                 }))
         ->Start();
-  } catch (...) {
-    throw Napi::Error(env, CurrentExceptionToJs(env));
-  }
+  });
 }
 
+// deserialize(bytes, canonicalOptionsJson | null) -> Promise<NativeDb>.
 Napi::Value Deserialize(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  return Settle(env, [&]() -> Napi::Value {
+  return Run(env, [&]() -> Napi::Value {
     auto bytes = std::make_shared<std::vector<std::uint8_t>>(BytesOf(info[0], "bytes"));
-    ruvector::DatabaseOptions o = ToOptions(env, info[1]);
+    ruvector::DatabaseOptions o = OptionsFromText(env, info[1]);
     return (new CreateWorker(
                 env, "ruvector:deserialize",
                 [bytes, o]() {

@@ -1,6 +1,8 @@
 // NativeDb: the JS object wrapping one open ruvector::Database.
 //
-// Every method returns a Promise. Small calls (single insert into an in-memory
+// Methods take the positional, contract-checked arguments npm/core/index.js passes
+// (see convert.h) and return their value, or a Promise of it for pool work; errors
+// are thrown synchronously (index.js turns them into rejections). Small calls (single insert into an in-memory
 // database, search with small k, get, len) run synchronously on the JS thread and
 // return an already-settled Promise: no thread-pool hop, so an awaited loop is as
 // fast as a synchronous API. Heavy calls (large batches, searchBatch, large k,
@@ -35,17 +37,13 @@ class NativeDb : public Napi::ObjectWrap<NativeDb> {
 
  private:
   Napi::Value Insert(const Napi::CallbackInfo& info);
-  Napi::Value InsertRaw(const Napi::CallbackInfo& info);
-  Napi::Value InsertCore(Napi::Env env, EntryArg e);
-  Napi::Value SearchRaw(const Napi::CallbackInfo& info);
-  Napi::Value SearchCore(Napi::Env env, QueryArg q, bool raw);
   Napi::Value InsertBatch(const Napi::CallbackInfo& info);
   Napi::Value Search(const Napi::CallbackInfo& info);
   Napi::Value SearchBatch(const Napi::CallbackInfo& info);
   Napi::Value Get(const Napi::CallbackInfo& info);
+  Napi::Value VectorOf(const Napi::CallbackInfo& info);
   Napi::Value Delete(const Napi::CallbackInfo& info);
   Napi::Value Len(const Napi::CallbackInfo& info);
-  Napi::Value IsEmpty(const Napi::CallbackInfo& info);
   Napi::Value Info(const Napi::CallbackInfo& info);
   Napi::Value Serialize(const Napi::CallbackInfo& info);
   Napi::Value Checkpoint(const Napi::CallbackInfo& info);
@@ -59,8 +57,8 @@ class NativeDb : public Napi::ObjectWrap<NativeDb> {
   std::shared_ptr<DbHandle> h_;
 };
 
-// Module functions.
-Napi::Value Open(const Napi::CallbackInfo& info);         // options -> NativeDb | Promise<NativeDb>
-Napi::Value Deserialize(const Napi::CallbackInfo& info);  // (bytes, options?) -> Promise<NativeDb>
+// Module functions. Options are the canonical JSON text (include/ruvector/options_json.h).
+Napi::Value Open(const Napi::CallbackInfo& info);         // optionsJson -> NativeDb | Promise<NativeDb>
+Napi::Value Deserialize(const Napi::CallbackInfo& info);  // (bytes, optionsJson?) -> Promise<NativeDb>
 
 }  // namespace rvnode

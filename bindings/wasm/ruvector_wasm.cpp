@@ -18,11 +18,9 @@
 // that stay valid until the next call that produces a result.
 #include <emscripten/emscripten.h>
 
-#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <exception>
-#include <limits>
 #include <memory>
 #include <new>
 #include <string>
@@ -129,18 +127,6 @@ void add_meta(const Json& m, bool first) {
   }
 }
 
-// A JS number that must be an integer in [lo, hi]; NaN means "unset".
-bool unset(double v) { return std::isnan(v); }
-bool to_u32(double v, const char* name, std::uint32_t& out) {
-  if (!(v >= 0 && v <= 4294967295.0) || std::floor(v) != v) {
-    set_error(StatusCode::kInvalidArgument,
-              std::string(name) + " must be a non-negative integer, got " + std::to_string(v));
-    return false;
-  }
-  out = static_cast<std::uint32_t>(v);
-  return true;
-}
-
 bool parse_json(const char* p, std::int32_t len, const char* what, Json& out) {
   if (len < 0 || p == nullptr) {
     out = nullptr;
@@ -151,6 +137,21 @@ bool parse_json(const char* p, std::int32_t len, const char* what, Json& out) {
     set_error(StatusCode::kInvalidArgument, std::string(what) + " is not valid JSON");
     return false;
   }
+  return true;
+}
+
+// Canonical options JSON -> DatabaseOptions for this build: single-threaded, and no
+// maxElements pre-reservation (sized for native memory, it could exhaust the 2 GB heap;
+// the index grows on demand). False (error set) on bad input.
+bool options_from(const char* p, std::int32_t len, ruvector::DatabaseOptions& out) {
+  Json j;
+  if (!parse_json(p, len, "options", j)) return false;
+  if (j.is_null()) j = Json::object();
+  auto r = ruvector::database_options_from_json(j);
+  if (!r.ok()) return set_error(r.status()), false;
+  out = std::move(r).value();
+  out.threads = 1;
+  if (out.hnsw) out.hnsw->max_elements = 0;
   return true;
 }
 
@@ -165,43 +166,12 @@ EMSCRIPTEN_KEEPALIVE const char* rv_simd_level() {
   return ruvector::simd_level_name(ruvector::active_simd_level());
 }
 
-// metric / index: NUL-terminated names or null (default). hnsw_set: 0 = no hnswConfig;
-// m, ef_construction, ef_search, seed: NaN = engine default. Returns a handle or 0.
-EMSCRIPTEN_KEEPALIVE Database* rv_open(double dimensions, const char* metric, const char* index, int hnsw_set, double m,
-                                       double ef_construction, double ef_search, double seed) {
+// options: the canonical options JSON (include/ruvector/options_json.h), UTF-8 of
+// opt_len bytes. Returns a handle or 0.
+EMSCRIPTEN_KEEPALIVE Database* rv_open(const char* options, std::int32_t opt_len) {
   return Guard<Database*>(nullptr, [&]() -> Database* {
     ruvector::DatabaseOptions o;
-    std::uint32_t d = 0;
-    if (!to_u32(dimensions, "dimensions", d)) return nullptr;
-    o.dimensions = d;
-    if (metric != nullptr) {
-      auto r = ruvector::parse_metric(metric);
-      if (!r.ok()) return set_error(r.status()), nullptr;
-      o.metric = *r;
-    }
-    if (index != nullptr) {
-      auto r = ruvector::parse_index_kind(index);
-      if (!r.ok()) return set_error(r.status()), nullptr;
-      o.index = *r;
-    }
-    if (hnsw_set) {
-      ruvector::HnswParams p;
-      if (!unset(m) && !to_u32(m, "hnswConfig.m", p.m)) return nullptr;
-      if (!unset(ef_construction) && !to_u32(ef_construction, "hnswConfig.efConstruction", p.ef_construction))
-        return nullptr;
-      if (!unset(ef_search) && !to_u32(ef_search, "hnswConfig.efSearch", p.ef_search)) return nullptr;
-      if (!unset(seed)) {
-        if (!(seed >= 0 && seed <= 9007199254740991.0) || std::floor(seed) != seed) {
-          set_error(StatusCode::kInvalidArgument, "hnswConfig.seed must be a non-negative safe integer");
-          return nullptr;
-        }
-        p.seed = static_cast<std::uint64_t>(seed);
-      }
-      // maxElements is accepted by the JS layer and not passed: the index grows on
-      // demand, and a pre-reservation sized for native memory could exhaust the 2 GB heap.
-      o.hnsw = p;
-    }
-    o.threads = 1;
+    if (!options_from(options, opt_len, o)) return nullptr;
     auto r = Database::open(o);
     if (!r.ok()) return set_error(r.status()), nullptr;
     return std::move(r).value().release();
@@ -213,30 +183,7 @@ EMSCRIPTEN_KEEPALIVE void rv_close(Database* db) { delete db; }
 // Settings and counters as a JSON object (UTF-8, NUL-terminated), or 0.
 EMSCRIPTEN_KEEPALIVE const char* rv_info(Database* db) {
   return Guard<const char*>(nullptr, [&]() -> const char* {
-    const ruvector::DatabaseInfo i = db->info();
-    // The same shape as @ruvector/core's info().
-    Json j{{"dimensions", i.dimensions},
-           {"metric", ruvector::metric_name(i.metric)},
-           {"index", ruvector::index_kind_name(i.index)},
-           {"hnswConfig",
-            {{"m", i.hnsw.m},
-             {"efConstruction", i.hnsw.ef_construction},
-             {"efSearch", i.hnsw.ef_search},
-             {"maxElements", i.hnsw.max_elements}}},
-           {"count", i.count},
-           {"storage", i.storage},
-           {"indexSource", i.index_source},
-           {"memoryBytes", i.memory_bytes},
-           {"quantization", ruvector::quantization_name(i.quantization)},
-           {"rescore", i.rescore},
-           {"codesTrainedOn", i.codes_trained_on},
-           {"memory",
-            {{"codes", i.memory.codes},
-             {"floats", i.memory.floats},
-             {"graph", i.memory.graph},
-             {"ids", i.memory.ids},
-             {"metadata", i.memory.metadata}}}};
-    g_bytes = j.dump();
+    g_bytes = ruvector::database_info_to_json(db->info()).dump();
     return g_bytes.c_str();
   });
 }
@@ -296,23 +243,16 @@ EMSCRIPTEN_KEEPALIVE std::uint32_t* rv_insert_batch(Database* db, std::uint32_t 
   });
 }
 
-// flags: 1 = include vector, 2 = include metadata. k, ef: JS numbers (ef NaN = unset).
-// filter_len < 0: no filter. Returns the hits header or 0.
-EMSCRIPTEN_KEEPALIVE std::uint32_t* rv_search(Database* db, const float* vec, std::uint32_t n, double k, double ef,
-                                              const char* filter, std::int32_t filter_len, int flags) {
+// flags: 1 = include vector, 2 = include metadata. k, ef: whole numbers from the JS
+// contract (ef 0 = the database's efSearch). filter_len < 0: no filter. Returns the hits
+// header or 0.
+EMSCRIPTEN_KEEPALIVE std::uint32_t* rv_search(Database* db, const float* vec, std::uint32_t n, std::uint32_t k,
+                                              std::uint32_t ef, const char* filter, std::int32_t filter_len, int flags) {
   return Guard<std::uint32_t*>(nullptr, [&]() -> std::uint32_t* {
     ruvector::SearchQuery q;
     q.vector = std::span<const float>(vec, n);
-    if (!(k >= 0) || std::floor(k) != k) {
-      set_error(StatusCode::kInvalidArgument, "k must be a positive integer, got " + std::to_string(k));
-      return nullptr;
-    }
-    q.k = k > 1e15 ? std::numeric_limits<std::size_t>::max() : static_cast<std::size_t>(k);
-    if (!unset(ef)) {
-      std::uint32_t e = 0;
-      if (!to_u32(ef, "efSearch", e)) return nullptr;
-      q.ef_search = e;
-    }
+    q.k = k;
+    if (ef != 0) q.ef_search = ef;
     if (!parse_json(filter, filter_len, "filter", q.filter)) return nullptr;
     q.include_vector = (flags & 1) != 0;
     q.include_metadata = (flags & 2) != 0;
@@ -382,10 +322,12 @@ EMSCRIPTEN_KEEPALIVE void rv_release() {
   trim(g_vectors);
 }
 
-EMSCRIPTEN_KEEPALIVE Database* rv_deserialize(const char* bytes, std::uint32_t len) {
+// options: canonical options JSON that the snapshot's settings must agree with.
+EMSCRIPTEN_KEEPALIVE Database* rv_deserialize(const char* bytes, std::uint32_t len, const char* options,
+                                              std::int32_t opt_len) {
   return Guard<Database*>(nullptr, [&]() -> Database* {
     ruvector::DatabaseOptions o;
-    o.threads = 1;
+    if (!options_from(options, opt_len, o)) return nullptr;
     auto r = Database::deserialize(std::string_view(bytes, len), o);
     if (!r.ok()) return set_error(r.status()), nullptr;
     return std::move(r).value().release();

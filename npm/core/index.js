@@ -3,201 +3,41 @@
 //
 // The binary is found by node-gyp-build: build/Release/ruvector.node after a source
 // build (`npm run build`), else prebuilds/<platform>-<arch>/*.node shipped in the
-// package. The class below only routes calls to the native database (marshalling
-// and every check live in the addon and the engine; see README.md).
+// package. The public class comes from the one JS contract (lib/contract.cjs, built from
+// npm/contract/contract.mjs): this file only supplies the driver that marshals its calls
+// to the addon. See docs/js-contract.md.
 
 // RUVECTOR_NODE_BINARY: load this .node file instead (sanitizer and debug builds).
 const binding = process.env.RUVECTOR_NODE_BINARY
   ? require(require('path').resolve(process.env.RUVECTOR_NODE_BINARY))
   : require('node-gyp-build')(__dirname);
+const contract = require('./lib/contract.cjs');
 
-const INTERNAL = Symbol('ruvector.internal');
+binding.setErrorFactory(contract.makeError);
 
-// Raw hits from the addon ([ids, Float64Array scores, vectors?, metadata?]) -> result
-// objects. Building small objects is much faster in JS than through Node-API.
-function toHits(raw) {
-  const ids = raw[0];
-  const scores = raw[1];
-  const vectors = raw[2];
-  const metadata = raw[3];
-  const n = ids.length;
-  const out = new Array(n);
-  if (vectors === undefined && metadata === undefined) {
-    for (let i = 0; i < n; i++) out[i] = { id: ids[i], score: scores[i] };
-  } else {
-    for (let i = 0; i < n; i++) {
-      const h = { id: ids[i], score: scores[i] };
-      if (vectors !== undefined) h.vector = vectors[i];
-      if (metadata !== undefined) h.metadata = metadata[i];
-      out[i] = h;
-    }
-  }
-  return out;
-}
+const started = Date.now();
 
-function toHitLists(raw) {
-  return raw.map(toHits);
-}
+// The addon's methods return a value or a Promise (pool work) and throw coded errors.
+const driver = {
+  face: { name: '@ruvector/core', durable: true, indexedDB: false },
+  open: (engine) => binding.open(JSON.stringify(engine)),
+  deserialize: (bytes, engine) => binding.deserialize(bytes, JSON.stringify(engine)),
+  insert: (n, id, vector, meta) => n.insert(id, vector, meta),
+  insertBatch: (n, ids, vectors, metas) => n.insertBatch(ids, vectors, metas),
+  search: (n, vector, k, ef, filter, flags) => n.search(vector, k, ef, filter, flags),
+  searchBatch: (n, queries) => n.searchBatch(queries),
+  get: (n, id) => n.get(id),
+  vectorOf: (n, id) => n.vectorOf(id),
+  remove: (n, id) => n.delete(id),
+  len: (n) => n.len(),
+  info: (n) => n.info(),
+  serialize: (n) => n.serialize(),
+  checkpoint: (n) => n.checkpoint(),
+  close: (n) => n.close(),
+  simdLevel: () => binding.simdLevel(),
+};
 
-function isObject(x) {
-  return typeof x === 'object' && x !== null;
-}
-
-// The addon's fast paths return a value (settled on the JS thread), or a Promise (pool
-// work), or throw: always hand back a Promise.
-function searchVia(n, q) {
-  if (!isObject(q)) return n.search(q); // the addon's full path reports the TypeError
-  let r;
-  try {
-    r = n.searchRaw(q.vector, q.k, q.efSearch, q.filter, q.includeVector, q.includeMetadata);
-  } catch (e) {
-    return Promise.reject(e);
-  }
-  return r instanceof Promise ? r.then(toHits) : Promise.resolve(toHits(r));
-}
-
-function insertVia(n, e) {
-  if (!isObject(e)) return n.insert(e);
-  let r;
-  try {
-    r = n.insertRaw(e.id, e.vector, e.metadata);
-  } catch (err) {
-    return Promise.reject(err);
-  }
-  return r instanceof Promise ? r : Promise.resolve(r);
-}
-
-function searchBatchVia(n, queries) {
-  return n.searchBatch(queries, true).then(toHitLists);
-}
-
-class VectorDb {
-  #native = null; // NativeDb once open
-  #ready; // Promise<void> settled when the database is open (or failed to open)
-  #openError = null;
-
-  /**
-   * Opens an in-memory database (no storagePath) synchronously, or starts opening a
-   * durable one in the background: calls made before it is open wait for it, and
-   * `await db.ready` (or `await VectorDb.open(options)`) surfaces open errors early.
-   */
-  constructor(options, native) {
-    if (options === INTERNAL) {
-      this.#native = native;
-      this.#ready = Promise.resolve();
-      return;
-    }
-    const r = binding.open(options);
-    if (r instanceof binding.NativeDb) {
-      this.#native = r;
-      this.#ready = Promise.resolve();
-    } else {
-      this.#ready = r.then(
-        (n) => {
-          this.#native = n;
-        },
-        (e) => {
-          this.#openError = e;
-          throw e;
-        },
-      );
-      this.#ready.catch(() => {}); // reported by the calls (and by `ready`), not as unhandled
-    }
-  }
-
-  /** Resolves when the database is open; rejects with the open error (e.g. code LOCKED). */
-  get ready() {
-    return this.#ready.then(() => this);
-  }
-
-  /** Opens a database and resolves once it is open (useful for storagePath). */
-  static async open(options) {
-    const db = new VectorDb(options);
-    await db.#ready;
-    return db;
-  }
-
-  /** Reference-system compatibility: an in-memory HNSW database with default settings. */
-  static withDimensions(dimensions) {
-    return new VectorDb({ dimensions });
-  }
-
-  /** A new in-memory database (or durable, with options.storagePath) from serialize() bytes. */
-  static async deserialize(bytes, options) {
-    const native = await binding.deserialize(bytes, options);
-    return new VectorDb(INTERNAL, native);
-  }
-
-  #later(call) {
-    if (this.#openError) return Promise.reject(this.#openError);
-    return this.#ready.then(() => call(this.#native));
-  }
-
-  insert(entry) {
-    const n = this.#native;
-    return n !== null ? insertVia(n, entry) : this.#later((m) => insertVia(m, entry));
-  }
-  insertBatch(entries) {
-    const n = this.#native;
-    return n !== null ? n.insertBatch(entries) : this.#later((m) => m.insertBatch(entries));
-  }
-  search(query) {
-    const n = this.#native;
-    return n !== null ? searchVia(n, query) : this.#later((m) => searchVia(m, query));
-  }
-  searchBatch(queries) {
-    const n = this.#native;
-    return n !== null ? searchBatchVia(n, queries) : this.#later((m) => searchBatchVia(m, queries));
-  }
-  get(id) {
-    const n = this.#native;
-    return n !== null ? n.get(id) : this.#later((m) => m.get(id));
-  }
-  delete(id) {
-    const n = this.#native;
-    return n !== null ? n.delete(id) : this.#later((m) => m.delete(id));
-  }
-  len() {
-    const n = this.#native;
-    return n !== null ? n.len() : this.#later((m) => m.len());
-  }
-  isEmpty() {
-    const n = this.#native;
-    return n !== null ? n.isEmpty() : this.#later((m) => m.isEmpty());
-  }
-  info() {
-    const n = this.#native;
-    return n !== null ? n.info() : this.#later((m) => m.info());
-  }
-  serialize() {
-    const n = this.#native;
-    return n !== null ? n.serialize() : this.#later((m) => m.serialize());
-  }
-  checkpoint() {
-    const n = this.#native;
-    return n !== null ? n.checkpoint() : this.#later((m) => m.checkpoint());
-  }
-
-  /**
-   * Closes the database: later calls reject with code INVALID_ARGUMENT ("database is
-   * closed"). Resolves once in-flight calls have finished and the database is
-   * released (a durable database stores its index image and drops its write lock).
-   * Idempotent.
-   */
-  close() {
-    const n = this.#native;
-    if (n !== null) return n.close();
-    return this.#ready.then(
-      () => this.#native.close(),
-      () => undefined,
-    );
-  }
-
-  /** True after close(). */
-  get closed() {
-    return this.#native !== null ? this.#native.closed : false;
-  }
-}
+const VectorDb = contract.createVectorDbClass(driver);
 
 // The reference system's metric enum (its users pass JsDistanceMetric.Cosine etc.).
 const JsDistanceMetric = Object.freeze({
@@ -209,6 +49,33 @@ const JsDistanceMetric = Object.freeze({
 
 const { collectionManagerClass } = require('./lib/collections.js');
 
+/** A greeting naming the package and engine version (the reference's smoke-test call). */
+function hello() {
+  return `Hello from ruvector ${binding.version()} (@ruvector/core native addon, ${binding.simdLevel()} kernels)`;
+}
+
+/** {status: 'healthy', version, uptimeSeconds}: the addon is loaded and answering. */
+function getHealth() {
+  return { status: 'healthy', version: binding.version(), uptimeSeconds: Math.floor((Date.now() - started) / 1000) };
+}
+
+/** Process-wide counters of this package's calls in the Prometheus text format. */
+function getMetrics() {
+  const c = contract.counters;
+  const lines = [];
+  const metric = (name, help, value) => {
+    lines.push(`# HELP ruvector_${name} ${help}`, `# TYPE ruvector_${name} counter`, `ruvector_${name} ${value}`);
+  };
+  metric('databases_opened_total', 'Databases opened or loaded in this process.', c.databasesOpened);
+  metric('vectors_inserted_total', 'Vectors passed to insert and insertBatch.', c.inserts);
+  metric('searches_total', 'Search queries (searchBatch counts each query).', c.searches);
+  metric('deletes_total', 'delete calls.', c.deletes);
+  metric('errors_total', 'Calls that failed with an error.', c.errors);
+  lines.push('# HELP ruvector_info Engine version and active kernels.', '# TYPE ruvector_info gauge',
+    `ruvector_info{version="${binding.version()}",simd="${binding.simdLevel()}"} 1`);
+  return lines.join('\n') + '\n';
+}
+
 module.exports = {
   VectorDb,
   VectorDB: VectorDb,
@@ -216,6 +83,9 @@ module.exports = {
   CollectionManager: collectionManagerClass(VectorDb),
   version: binding.version,
   simdLevel: binding.simdLevel,
+  hello,
+  getHealth,
+  getMetrics,
   /** Absolute path of the native binary that was loaded (diagnostics). */
   get binaryPath() {
     if (process.env.RUVECTOR_NODE_BINARY) return require('path').resolve(process.env.RUVECTOR_NODE_BINARY);

@@ -10,6 +10,9 @@ export const JsDistanceMetric = core.JsDistanceMetric;
 export const CollectionManager = core.CollectionManager;
 export const version = core.version;
 export const simdLevel = core.simdLevel;
+export const hello = core.hello;
+export const getHealth = core.getHealth;
+export const getMetrics = core.getMetrics;
 /** Absolute path of the native binary that was loaded. */
 export const binaryPath = core.binaryPath;
 export default core;

@@ -7,7 +7,7 @@
 // implement the same API and options (SPEC §4), so code runs on either without changes.
 // When no backend loads, requiring this module throws an Error with code UNSUPPORTED
 // that lists what was tried and the commands that fix it. Nothing is printed.
-const { selectBackend, unsupportedError, addIndexedDbStubs } = require('./lib/backend.js');
+const { selectBackend, unsupportedError } = require('./lib/backend.js');
 const { Utils, createBackendInfo, createVectorIndexClass } = loadCompat();
 const snapshotFiles = require('./lib/snapshot-file.js');
 
@@ -27,7 +27,6 @@ if (!selection.backend) throw unsupportedError(selection);
 
 const backend = selection.backend;
 const m = backend.module;
-if (backend.name === 'native') addIndexedDbStubs(m.VectorDb);
 
 /**
  * Which backend is in use: {name: 'native' | 'wasm', reason, simdLevel, version}, plus

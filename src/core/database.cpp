@@ -320,7 +320,7 @@ struct Database::Impl {
 
   Status check_entry(const Entry& e) const {
     if (!e.id.empty()) RUVECTOR_RETURN_IF_ERROR(detail::validate_id(e.id));
-    RUVECTOR_RETURN_IF_ERROR(detail::validate_vector(e.vector, settings.dimensions, settings.metric));
+    RUVECTOR_RETURN_IF_ERROR(detail::validate_vector(e.vector, settings.dimensions));
     return detail::validate_metadata(e.metadata);
   }
 
@@ -415,7 +415,7 @@ struct Database::Impl {
 
   Result<PlannedQuery> plan_query(const SearchQuery& q) const {
     if (q.k == 0) return Status::InvalidArgument("k must be at least 1, got 0");
-    RUVECTOR_RETURN_IF_ERROR(detail::validate_vector(q.vector, settings.dimensions, settings.metric));
+    RUVECTOR_RETURN_IF_ERROR(detail::validate_vector(q.vector, settings.dimensions));
     if (q.ef_search && (*q.ef_search == 0 || *q.ef_search > 65535))
       return Status::InvalidArgument("efSearch must be between 1 and 65535, got " + std::to_string(*q.ef_search));
     if (q.rescore) {
@@ -1007,7 +1007,7 @@ Result<std::unique_ptr<Database>> Database::load_decoded(detail::DecodedSnapshot
     for (std::size_t i = 0; i < ups.size(); ++i) {
       const std::span<const float> v(snap.vectors.data() + i * s.dimensions, s.dimensions);
       Status st = detail::validate_id(snap.ids[i]);
-      if (st.ok()) st = detail::validate_vector(v, s.dimensions, s.metric);
+      if (st.ok()) st = detail::validate_vector(v, s.dimensions);
       if (!st.ok()) return Status::Corruption("snapshot: record " + std::to_string(i) + ": " + st.message());
       if (i > 0 && !(snap.ids[i - 1] < snap.ids[i]))
         return Status::Corruption("snapshot: record ids are not unique and sorted");

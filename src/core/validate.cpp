@@ -14,7 +14,7 @@ Status validate_dimensions(std::uint32_t dimensions) {
   return Status::Ok();
 }
 
-Status validate_vector(std::span<const float> v, std::uint32_t dimensions, Metric metric) {
+Status validate_vector(std::span<const float> v, std::uint32_t dimensions) {
   if (v.size() != dimensions)
     return Status::DimensionMismatch("vector has " + std::to_string(v.size()) + " values, database expects " +
                                      std::to_string(dimensions));

@@ -13,8 +13,8 @@
 
 namespace ruvector::detail {
 
-// Length, finiteness, and (cosine) non-zero norm.
-Status validate_vector(std::span<const float> v, std::uint32_t dimensions, Metric metric);
+// Length and finiteness (zero vectors are valid under every metric: cosine scores them 1).
+Status validate_vector(std::span<const float> v, std::uint32_t dimensions);
 
 // 1..kMaxIdBytes bytes.
 Status validate_id(std::string_view id);

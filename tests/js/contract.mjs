@@ -22,7 +22,7 @@ import path from 'node:path';
 
 const CODES = [
   'INVALID_ARGUMENT', 'DIMENSION_MISMATCH', 'NOT_FOUND', 'ALREADY_EXISTS', 'CORRUPTION', 'IO_ERROR',
-  'UNSUPPORTED', 'RESOURCE_EXHAUSTED', 'LOCKED',
+  'UNSUPPORTED', 'RESOURCE_EXHAUSTED', 'LOCKED', 'INTERNAL',
 ];
 
 // ---- helpers (deterministic data, brute force in JS) ----
@@ -209,17 +209,26 @@ export function contractSuite(name, loadModule) {
         await maybeClose(db);
       });
 
-      it('search results omit vector and metadata unless asked', async () => {
+      it('results carry metadata by default, distance beside score, and the vector when read', async () => {
         const db = new M.VectorDb({ dimensions: 2 });
         await db.insert({ id: 'a', vector: [1, 2], metadata: { k: 1 } });
-        const [plain] = await db.search({ vector: [1, 2], k: 1 });
+        await db.insert({ id: 'b', vector: [2, 1] });
+        const [plain, other] = await db.search({ vector: [1, 2], k: 2 });
         assert.equal(plain.id, 'a');
         assert.equal(typeof plain.score, 'number');
-        assert.equal(plain.vector, undefined);
-        assert.equal(plain.metadata, undefined);
-        const [full] = await db.search({ vector: [1, 2], k: 1, includeVector: true, includeMetadata: true });
+        assert.equal(plain.distance, plain.score);
+        assert.deepEqual(plain.metadata, { k: 1 });
+        assert.ok(!('metadata' in other), 'an entry without metadata has no metadata property');
+        // The vector is read when the program reads it, and is not an own (serialised) property.
+        assert.ok(!Object.keys(plain).includes('vector'));
+        sameVector(plain.vector, [1, 2]);
+        assert.deepEqual(JSON.parse(JSON.stringify(plain)), { id: 'a', score: plain.score, distance: plain.score, metadata: { k: 1 } });
+        const [slim] = await db.search({ vector: [1, 2], k: 1, includeMetadata: false });
+        assert.ok(!('metadata' in slim));
+        const [full] = await db.search({ vector: [1, 2], k: 1, includeVector: true });
+        assert.ok(Object.keys(full).includes('vector'));
         sameVector(full.vector, [1, 2]);
-        assert.deepEqual(full.metadata, { k: 1 });
+        assert.equal(await db.count(), 2);
         await maybeClose(db);
       });
 
@@ -642,10 +651,11 @@ export function contractSuite(name, loadModule) {
         await expectCode(() => db.insert({ id: 'x', vector: 'not a vector' }), 'INVALID_ARGUMENT', { type: TypeError });
         await expectCode(() => db.insert({ id: 'x', vector: [1, 'two', 3] }), 'INVALID_ARGUMENT', { type: TypeError });
         await expectCode(() => db.insert({ id: 'x', vector: [1, 2, 3], metadata: [1, 2] }), 'INVALID_ARGUMENT', { type: TypeError });
-        await expectCode(() => db.insert({ id: 'x', vector: [1, 2, 3], metadata: 'json string' }), 'INVALID_ARGUMENT', { type: TypeError });
+        await expectCode(() => db.insert({ id: 'x', vector: [1, 2, 3], metadata: 'json string' }), 'INVALID_ARGUMENT', { type: RangeError });
         await expectCode(() => db.insert({ id: 'x', vector: [1, 2, 3], metadata: () => 1 }), 'INVALID_ARGUMENT', { type: TypeError });
         await expectCode(() => db.insert({ id: { no: 1 }, vector: [1, 2, 3] }), 'INVALID_ARGUMENT', { type: TypeError });
-        await expectCode(() => db.search({ vector: probe, k: 1, filter: 'g = 1' }), 'INVALID_ARGUMENT', { type: TypeError });
+        await expectCode(() => db.search({ vector: probe, k: 1, filter: 'g = 1' }), 'INVALID_ARGUMENT', { type: RangeError });
+        await expectCode(() => db.search({ vector: probe, k: 1, filter: 5 }), 'INVALID_ARGUMENT', { type: TypeError });
         await expectCode(() => db.insertBatch('nope'), 'INVALID_ARGUMENT', { type: TypeError });
         await expectCode(() => db.search(null), 'INVALID_ARGUMENT', { type: TypeError });
         await expectCode(() => new M.VectorDb({ dimensions: '3x' }), 'INVALID_ARGUMENT', { type: TypeError });

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const removed: boolean = await db.delete(ids[0]);
   const n: number = await db.len();
   const empty: boolean = await db.isEmpty();
-  const bytes: Buffer = await db.serialize();
+  const bytes: Uint8Array = await db.serialize();
   const copy: VectorDb = await VectorDB.deserialize(bytes);
   const info = await copy.info();
   const metric: 'euclidean' | 'cosine' | 'dot' | 'manhattan' = info.metric;
@@ -31,8 +31,13 @@ async function main(): Promise<void> {
   }
   console.log(batch, removed, n, empty, metric, version(), simdLevel());
   await db.close();
-  // @ts-expect-error metadata must be an object, not a JSON string
+  // Metadata may also be JSON text (programs written for the reference's @ruvector/core).
   await db.insert({ vector: [1, 2, 3], metadata: '{"a":1}' });
+  const d: number = hits[0].distance;
+  const c: number = await db.count();
+  console.log(d, c);
+  // @ts-expect-error metadata must be an object or its JSON text
+  await db.insert({ vector: [1, 2, 3], metadata: 42 });
   // @ts-expect-error the vector is required
   await db.search({ k: 3 });
 }

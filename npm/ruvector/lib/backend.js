@@ -193,19 +193,4 @@ function unsupportedError({ tried, forced }) {
   return e;
 }
 
-// IndexedDB is browser-only: on the native backend these fail with UNSUPPORTED (as
-// @ruvector/wasm does in Node without an IndexedDB), instead of "is not a function".
-// Added only where @ruvector/core does not define them itself.
-function addIndexedDbStubs(VectorDb) {
-  const fail = (what) => Promise.reject(rvError('UNSUPPORTED', `${what}: IndexedDB is browser-only and the native backend ` +
-    '(@ruvector/core) has none; persist with storagePath, or move data with serialize() and VectorDb.deserialize()'));
-  const define = (target, name, fn) => {
-    if (!(name in target)) Object.defineProperty(target, name, { value: fn, writable: true, configurable: true });
-  };
-  define(VectorDb.prototype, 'saveToIndexedDB', function saveToIndexedDB() { return fail('saveToIndexedDB'); });
-  define(VectorDb, 'loadFromIndexedDB', function loadFromIndexedDB() { return fail('loadFromIndexedDB'); });
-  define(VectorDb, 'listIndexedDB', function listIndexedDB() { return fail('listIndexedDB'); });
-  define(VectorDb, 'deleteIndexedDB', function deleteIndexedDB() { return fail('deleteIndexedDB'); });
-}
-
-module.exports = { selectBackend, unsupportedError, forcedBackend, addIndexedDbStubs, rvError, PACKAGES, ORDER, ENV };
+module.exports = { selectBackend, unsupportedError, forcedBackend, rvError, PACKAGES, ORDER, ENV };

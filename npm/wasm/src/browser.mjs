@@ -41,8 +41,12 @@ export function configure(options = {}) {
   override = { ...override, ...options };
 }
 
+api.configure = configure;
+
 export const {
-  VectorDb, VectorDB, version, simdLevel, detectSIMD, ready, setBackend, getBackend, memoryBytes, benchmark,
-  listIndexedDB, deleteIndexedDB, wasmSimdSupported, capabilities,
+  VectorDb, VectorDB, init, version, simdLevel, detectSIMD, ready, setBackend, getBackend, memoryBytes, benchmark,
+  listIndexedDB, deleteIndexedDB, arrayToFloat32Array, wasmSimdSupported, capabilities,
 } = api;
-export default { ...api, configure };
+// The default export is `init` (as the reference's `import init from '@ruvector/wasm'`),
+// carrying the whole API as properties.
+export default api;

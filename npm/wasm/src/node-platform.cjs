@@ -13,13 +13,36 @@ function wasmFile(base) {
   return fs.existsSync(own) ? own : path.join(__dirname, `${base}.wasm`);
 }
 
+function factoryAndBinary(variant) {
+  const simd = variant === 'simd';
+  const create = simd ? require('./ruvector-simd-node.cjs') : require('./ruvector-node.cjs');
+  const src = override[variant] || {};
+  const wasmBinary = src.wasmBinary || fs.readFileSync(src.wasmPath || wasmFile(simd ? 'ruvector-simd' : 'ruvector'));
+  return { create, wasmBinary };
+}
+
 const platform = {
   load(variant) {
-    const simd = variant === 'simd';
-    const create = simd ? require('./ruvector-simd-node.cjs') : require('./ruvector-node.cjs');
-    const src = override[variant] || {};
-    const wasmBinary = src.wasmBinary || fs.readFileSync(src.wasmPath || wasmFile(simd ? 'ruvector-simd' : 'ruvector'));
+    const { create, wasmBinary } = factoryAndBinary(variant);
     return create({ wasmBinary });
+  },
+  // Node may compile and instantiate WebAssembly synchronously (browsers forbid it for
+  // modules of this size on the main thread): the Emscripten runtime then starts inside
+  // the factory call, so databases open (and report open errors) in their constructor.
+  loadSync(variant) {
+    const { create, wasmBinary } = factoryAndBinary(variant);
+    const compiled = new WebAssembly.Module(wasmBinary);
+    const moduleArg = {
+      instantiateWasm(imports, receiveInstance) {
+        const instance = new WebAssembly.Instance(compiled, imports);
+        receiveInstance(instance, compiled);
+        return instance.exports;
+      },
+    };
+    create(moduleArg).catch(() => {});  // settled already; errors surface below
+    if (!moduleArg.calledRun || typeof moduleArg._rv_open !== 'function')
+      throw new Error('the WebAssembly runtime did not start synchronously');
+    return moduleArg;
   },
   defaultBackend() {
     const env = (typeof process === 'object' && process.env) || {};
@@ -35,4 +58,5 @@ const api = createApi(platform);
 /** configure({simd: {wasmPath | wasmBinary}, baseline: {...}}): call before first use. */
 api.configure = (options = {}) => { override = { ...override, ...options }; };
 module.exports = api;
+// `import init from '@ruvector/wasm'` (the reference's form) gets the callable API.
 module.exports.default = api;

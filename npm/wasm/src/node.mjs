@@ -3,7 +3,7 @@
 import api from '../dist/index.cjs';
 
 export const {
-  VectorDb, VectorDB, version, simdLevel, detectSIMD, ready, setBackend, getBackend, memoryBytes, benchmark,
+  VectorDb, VectorDB, init, arrayToFloat32Array, version, simdLevel, detectSIMD, ready, setBackend, getBackend, memoryBytes, benchmark,
   listIndexedDB, deleteIndexedDB, wasmSimdSupported, capabilities, configure,
 } = api;
 export default api;

@@ -1,76 +1,61 @@
-// The worker side of @ruvector/wasm/worker: holds one database and answers the
-// requests of worker-client.mjs (see the protocol there).
+// The worker side of @ruvector/wasm/worker: holds one database and runs the low-level
+// driver calls that worker-client.mjs forwards (see the protocol there). Arguments arrive
+// already checked by the JS contract on the main thread; results go back raw, and the
+// client's VectorDb (the same contract class as everywhere) shapes them.
 export function serve(api, port) {
-  let db = null;
+  const driver = api.driver;
+  let h = null;
 
   const need = () => {
-    if (!db) {
-      const e = new Error('INVALID_ARGUMENT: the database is closed; create or load a new one');
-      e.code = 'INVALID_ARGUMENT';
-      throw e;
-    }
-    return db;
+    if (h === null) throw Object.assign(new Error('INVALID_ARGUMENT: the database is closed'), { code: 'INVALID_ARGUMENT' });
+    return h;
   };
-  const resultTransfer = (hits) => hits.filter((h) => h.vector).map((h) => h.vector.buffer);
-  const describeDb = async () => {
-    const i = await db.info();
-    return { dimensions: i.dimensions, metric: i.metric, index: i.index };
+  const opened = (handle) => {
+    h = handle;
+    return { simdLevel: driver.simdLevel() };
   };
+  // Raw hits carry their vectors as Float32Arrays: transfer their buffers.
+  const hitsTransfer = (raw) => (raw[3] ? raw[3].map((v) => v.buffer) : []);
 
   const ops = {
-    async open(args) {
-      db = new api.VectorDb(...args);
-      return describeDb();
-    },
-    async deserialize([bytes]) {
-      db = await api.VectorDb.deserialize(bytes);
-      return describeDb();
-    },
-    async loadFromIndexedDB([name]) {
-      db = await api.VectorDb.loadFromIndexedDB(name);
-      return describeDb();
-    },
-    insert: ([e]) => need().insert(e),
-    async insertBatch([{ packed, lens, ids, metas }]) {
-      const entries = new Array(lens.length);
+    open: async ([engine]) => opened(await driver.open(engine)),
+    deserialize: async ([bytes, engine]) => opened(await driver.deserialize(bytes, engine)),
+    loadFromIndexedDB: async ([name]) => opened(await driver.idb.load(name)),
+    insert: ([id, vector, meta]) => driver.insert(need(), id, vector, meta),
+    insertBatch([ids, packed, lens, metas]) {
+      const vectors = new Array(lens.length);
       let at = 0;
       for (let i = 0; i < lens.length; i++) {
-        const e = { vector: packed.subarray(at, at + lens[i]) };
+        vectors[i] = packed.subarray(at, at + lens[i]);
         at += lens[i];
-        if (ids[i] !== undefined) e.id = ids[i];
-        if (metas[i] !== undefined) e.metadata = metas[i];
-        entries[i] = e;
       }
-      return need().insertBatch(entries);
+      return driver.insertBatch(need(), ids, vectors, metas);
     },
-    async search([q]) {
-      const hits = await need().search(q);
-      return { value: hits, transfer: resultTransfer(hits) };
+    search(args) {
+      const raw = driver.search(need(), ...args);
+      return { value: raw, transfer: hitsTransfer(raw) };
     },
-    async searchBatch([qs]) {
-      const lists = await need().searchBatch(qs);
-      return { value: lists, transfer: lists.flatMap(resultTransfer) };
+    searchBatch([queries]) {
+      const lists = driver.searchBatch(need(), queries);
+      return { value: lists, transfer: lists.flatMap(hitsTransfer) };
     },
-    async get([id]) {
-      const r = await need().get(id);
-      return { value: r, transfer: r ? [r.vector.buffer] : [] };
+    get([id]) {
+      const r = driver.get(need(), id);
+      return { value: r, transfer: r ? [r[1].buffer] : [] };
     },
-    delete: ([id]) => need().delete(id),
-    len: () => need().len(),
-    isEmpty: () => need().isEmpty(),
-    info: () => need().info(),
-    async serialize() {
-      const b = await need().serialize();
+    remove: ([id]) => driver.remove(need(), id),
+    len: () => driver.len(need()),
+    info: () => driver.info(need()),
+    serialize() {
+      const b = driver.serialize(need());
       return { value: b, transfer: [b.buffer] };
     },
-    saveToIndexedDB: ([name]) => need().saveToIndexedDB(name),
-    async runtime() {
-      const r = await api.ready();
-      return r;
-    },
-    async close() {
-      if (db) await db.close();
-      db = null;
+    checkpoint: () => driver.checkpoint(need()),
+    saveToIndexedDB: ([name]) => driver.idb.save(need(), name),
+    runtime: () => api.ready(),
+    close() {
+      if (h !== null) driver.close(h);
+      h = null;
       return true;
     },
   };

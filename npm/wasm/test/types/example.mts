@@ -38,8 +38,8 @@ async function main(): Promise<void> {
   }
   // @ts-expect-error: the vector is required
   await db.insert({ id: 'x' });
-  // @ts-expect-error: metadata is an object, not a JSON string
-  await db.insert({ vector: [1, 2, 3], metadata: '{"a":1}' });
+  // @ts-expect-error: metadata is an object or its JSON text, not a number
+  await db.insert({ vector: [1, 2, 3], metadata: 42 });
   // @ts-expect-error: storage backends are not selectable by index
   new VectorDb({ dimensions: 3, index: 'ivf' });
   void [ids, first, legacyHits, again, all, ops, simd, level, wh, version()];
