@@ -170,6 +170,7 @@ bench: setup-bench
 	build-bench/bench/quant_bench --queries 500 --write-md docs/bench-quant.md $(QUANT_BENCH_ARGS)
 	bench/js/run.sh
 	scripts/build-wasm.sh
+	node bench/js/result-shape.mjs --write docs/bench-node.md
 	cd bench/wasm && npm ci --no-audit --no-fund && node bench.mjs --write ../../docs/bench-wasm.md --json ../../build-bench/bench/wasm.json
 	/usr/bin/python3 scripts/bench-report.py --cxx build-bench/bench/results.json --node bench/js/last-run.json \
 	  --wasm build-bench/bench/wasm.json --out docs/benchmarks.md --img docs/img

@@ -140,9 +140,8 @@ bool parse_json(const char* p, std::int32_t len, const char* what, Json& out) {
   return true;
 }
 
-// Canonical options JSON -> DatabaseOptions for this build: single-threaded, and no
-// maxElements pre-reservation (sized for native memory, it could exhaust the 2 GB heap;
-// the index grows on demand). False (error set) on bad input.
+// Canonical options JSON -> DatabaseOptions for this build (single-threaded). False
+// (error set) on bad input.
 bool options_from(const char* p, std::int32_t len, ruvector::DatabaseOptions& out) {
   Json j;
   if (!parse_json(p, len, "options", j)) return false;
@@ -151,7 +150,6 @@ bool options_from(const char* p, std::int32_t len, ruvector::DatabaseOptions& ou
   if (!r.ok()) return set_error(r.status()), false;
   out = std::move(r).value();
   out.threads = 1;
-  if (out.hnsw) out.hnsw->max_elements = 0;
   return true;
 }
 

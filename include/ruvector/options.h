@@ -55,7 +55,7 @@ struct HnswParams {
   // Range 1..65535; a search always uses at least k. 100, as in the reference system.
   std::uint32_t ef_search = 100;
   // Accepted for compatibility with the reference system; the index grows on demand,
-  // this only pre-reserves memory. 0 = no reservation.
+  // this only pre-reserves graph memory for up to 65,536 entries. 0 = no reservation.
   std::uint64_t max_elements = 0;
   // Seed for level assignment; fixed so builds are reproducible.
   std::uint64_t seed = 0x5eed;

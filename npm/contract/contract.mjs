@@ -151,14 +151,20 @@ function pickAlias(o, names, where) {
   return found;
 }
 
-// A JS number that the bindings can carry as an unsigned integer: finite, whole, >= min,
-// clamped to 2^32 - 1 (the engine decides the real range and reports it with its own code).
+// A JS number the engine reads as an unsigned integer: finite, whole, >= min. The engine
+// decides the real range and reports it with its own code.
 function wholeNumber(v, what, min = 0) {
   if (typeof v !== 'number') throw typeError(`${what} must be a number, got ${describeValue(v)}`);
   if (!Number.isFinite(v)) throw rangeError(`${what} must be a finite number, got ${v}`);
   if (!Number.isInteger(v)) throw rangeError(`${what} must be a whole number, got ${v}`);
-  if (v < min) throw rangeError(`${what} must be at least ${min}, got ${v}`);
-  return v > 4294967295 ? 4294967295 : v;
+  if (v < min) throw rangeError(min === 0 ? `${what} must not be negative, got ${v}` : `${what} must be at least ${min}, got ${v}`);
+  return v;
+}
+
+// The number of results: as wholeNumber, and any k above 2^32 - 1 means "all of them".
+function resultCount(v, what) {
+  const k = wholeNumber(v, what, 1);
+  return k > 4294967295 ? 4294967295 : k;
 }
 
 function optionalBoolean(v, what) {
@@ -423,9 +429,10 @@ function queryParts(q, where) {
   unknownKeys(q, QUERY_KEY_SET, QUERY_KEYS, `${where}query key`);
   const vector = toVector(q.vector, `${where}vector`);
   const kq = pickAlias(q, QUERY_ALIASES.k, `${where}query`);
-  const k = kq === undefined ? DEFAULT_K : wholeNumber(kq, `${where}k`, 1);
+  const k = kq === undefined ? DEFAULT_K : resultCount(kq, `${where}k`);
   const efq = pickAlias(q, QUERY_ALIASES.efSearch, `${where}query`);
   const efSearch = efq === undefined ? 0 : wholeNumber(efq, `${where}efSearch`, 1);
+  if (efSearch > 4294967295) throw rangeError(`${where}efSearch is too large: ${efSearch}`);
   let filter = null;
   const f = q.filter;
   if (f !== undefined && f !== null) {
@@ -491,37 +498,59 @@ export function resolveQueries(queries) {
 
 // ---- results --------------------------------------------------------------------------
 
-/**
- * One search hit: {id, score, distance, metadata?} with `vector` as a lazily read property
- * (read from the database at first access and cached) unless the query asked for it, in
- * which case it is an own property. `score` and `distance` are the same number: a distance,
- * lower is better.
- */
-export class SearchHit {
-  #read;
-  #vector;
-  constructor(id, score, read) {
-    this.id = id;
-    this.score = score;
-    this.distance = score;
-    this.#read = read;
-    this.#vector = undefined;
+// The result classes are shared by every copy of this file loaded in one JS realm (core
+// and wasm each carry a copy): the first copy registers them under a global symbol and the
+// others reuse them, so hits from either backend are instances of the same classes (and
+// compare equal with assert.deepStrictEqual). Keyed by CONTRACT_VERSION: a copy with other
+// result classes registers its own.
+const CONTRACT_VERSION = 1;
+const RESULT_CLASSES = Symbol.for(`ruvector.contract.v${CONTRACT_VERSION}.resultClasses`);
+
+function defineResultClasses() {
+  /**
+   * One search hit: {id, score, distance, metadata?} with `vector` as a lazily read property
+   * (read from the database at first access and cached) unless the query asked for it, in
+   * which case it is an own property. `score` and `distance` are the same number: a distance,
+   * lower is better.
+   */
+  class SearchHit {
+    #read;
+    #vector;
+    constructor(id, score, read) {
+      this.id = id;
+      this.score = score;
+      this.distance = score;
+      this.#read = read;
+      this.#vector = undefined;
+    }
+    get vector() {
+      if (this.#vector === undefined) this.#vector = this.#read(this.id);
+      return this.#vector;
+    }
   }
-  get vector() {
-    if (this.#vector === undefined) this.#vector = this.#read(this.id);
-    return this.#vector;
+
+  /** A hit that carries its vector as an own property (includeVector: true). */
+  class SearchHitWithVector {
+    constructor(id, score, vector) {
+      this.id = id;
+      this.score = score;
+      this.distance = score;
+      this.vector = vector;
+    }
   }
+  return { SearchHit, SearchHitWithVector };
 }
 
-/** A hit that carries its vector as an own property (includeVector: true). */
-export class SearchHitWithVector {
-  constructor(id, score, vector) {
-    this.id = id;
-    this.score = score;
-    this.distance = score;
-    this.vector = vector;
-  }
+function resultClasses() {
+  const g = globalThis;
+  if (!g[RESULT_CLASSES]) Object.defineProperty(g, RESULT_CLASSES, { value: defineResultClasses() });
+  return g[RESULT_CLASSES];
 }
+
+/** The class of search hits (the vector is read on first access). */
+export const SearchHit = resultClasses().SearchHit;
+/** The class of search hits fetched with includeVector: true. */
+export const SearchHitWithVector = resultClasses().SearchHitWithVector;
 
 /**
  * Result objects from a face's raw hits: ids (string[]), scores (numbers), metadata (parsed
@@ -692,7 +721,10 @@ export function createVectorDbClass(driver) {
     #adopt(h) {
       this.#h = h;
       counters.databasesOpened++;
-      if (this.#dims === undefined) this.#dims = JSON.parse(driver.info(h)).dimensions;
+      if (this.#dims !== undefined) return;
+      const info = driver.info(h);
+      if (isPromise(info)) info.then((t) => { this.#dims = JSON.parse(t).dimensions; }, () => {});
+      else this.#dims = JSON.parse(info).dimensions;
     }
 
     // Runs fn(handle) now when open, after the open otherwise; always a Promise.

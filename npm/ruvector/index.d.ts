@@ -5,7 +5,7 @@
 
 // The contract's types and the VectorDb class (generated from npm/contract/contract.d.ts).
 export * from './lib/contract';
-import type { RuvectorError } from './lib/contract';
+import type { RuvectorError, VectorInput, DistanceMetric, IndexKind, Metadata, DbInfo, Filter, SearchResult } from './lib/contract';
 import { VectorDb } from './lib/contract';
 export { VectorDb as VectorDB };
 

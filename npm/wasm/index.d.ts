@@ -66,7 +66,7 @@ export declare function configure(options: {
   simd?: { wasmUrl?: string | URL; wasmPath?: string; wasmBinary?: ArrayBuffer | Uint8Array };
   baseline?: { wasmUrl?: string | URL; wasmPath?: string; wasmBinary?: ArrayBuffer | Uint8Array };
 }): void;
-export declare const capabilities: { durable: false; indexedDB: true; threads: false; hnsw: true; wasm: true };
+export declare const capabilities: { durable: false; indexedDB: true; threads: false; hnsw: true; wasm: true; syncVectorDB: true };
 
 declare const api: (() => Promise<typeof api>) & {
   VectorDb: typeof VectorDb;

@@ -442,12 +442,16 @@ struct Database::Impl {
     // On codes, the walk keeps the best rescore * k candidates, which are re-scored
     // with exact float distances (rescore 0: the codes' estimates are the scores).
     const std::size_t rescore = prepared.coded ? q.rescore.value_or(settings.rescore) : 1;
-    const std::size_t want = q.k * std::max<std::size_t>(rescore, 1);
+    // k and ef beyond the number of entries ask for nothing more (k = 2^32 - 1 means "all"):
+    // cap them so no structure is sized by them.
+    const std::size_t count = std::max<std::size_t>(by_id.size(), 1);
+    const std::size_t k = std::min(q.k, count);
+    const std::size_t want = std::min(k * std::max<std::size_t>(rescore, 1), count);
     std::vector<Neighbor> found;
-    index->search(prepared, want, std::max(p.ef, want), predicate, found);
+    index->search(prepared, want, std::min(std::max(p.ef, want), count), predicate, found);
     // Guarantee k results whenever k entries qualify: an approximate walk can come back
     // short with a selective filter or a disconnected region, so fall back to exact.
-    if (found.size() < q.k && found.size() < by_id.size()) index->search_exact(prepared, want, predicate, found);
+    if (found.size() < k && found.size() < by_id.size()) index->search_exact(prepared, want, predicate, found);
     if (prepared.coded && rescore > 0) {
       if (found.size() > want) found.resize(want);
       const detail::PreparedQuery exact = space.prepare(q.vector.data());
@@ -468,8 +472,8 @@ struct Database::Impl {
       return hits[a].score < hits[b].score || (hits[a].score == hits[b].score && hits[a].id < hits[b].id);
     });
     std::vector<SearchHit> out;
-    out.reserve(std::min(q.k, hits.size()));
-    for (std::size_t i = 0; i < order.size() && out.size() < q.k; ++i) {
+    out.reserve(std::min(k, hits.size()));
+    for (std::size_t i = 0; i < order.size() && out.size() < k; ++i) {
       SearchHit& h = hits[order[i]];
       const Slot s = found[order[i]].slot;
       if (q.include_vector) {

@@ -62,6 +62,8 @@ struct NearerFirst {
 
 class HnswIndex final : public Index {
  public:
+  static constexpr std::uint64_t kMaxPreReserve = 1u << 16;
+
   HnswIndex(const VectorSpace& space, const HnswParams& p)
       : space_(space),
         m_(p.m),
@@ -70,7 +72,9 @@ class HnswIndex final : public Index {
         level_mult_(1.0 / std::log(static_cast<double>(std::max<std::uint32_t>(p.m, 2)))),
         seed_(p.seed),
         stripes_(new std::mutex[kStripes]) {
-    if (p.max_elements > 0) reserve(static_cast<std::size_t>(std::min<std::uint64_t>(p.max_elements, 1u << 24)));
+    // A hint only (the index grows on demand): pre-reserve at most kMaxPreReserve nodes so a
+    // large value (the reference's default is 10 million) cannot claim gigabytes up front.
+    if (p.max_elements > 0) reserve(static_cast<std::size_t>(std::min<std::uint64_t>(p.max_elements, kMaxPreReserve)));
   }
 
   void add(std::span<const Slot> slots, std::span<const std::uint64_t> level_keys, unsigned threads) override {

@@ -148,7 +148,7 @@ describe('Chromium: @ruvector/wasm', { timeout: 300_000 }, () => {
     assert.equal(r.search[0].score, 0);
     assert.ok(Math.abs(r.search[1].score - Math.SQRT2) < 1e-6);
     assert.deepEqual(r.search[0].metadata, { t: 'x', n: 1, deep: { v: [1, 2] } });
-    assert.equal(r.search.find((h) => h.id === r.ids[2]).metadata, null);
+    assert.equal(r.search.find((h) => h.id === r.ids[2]).metadata, undefined, 'no metadata property for an entry without metadata');
     assert.deepEqual(r.filtered.map((h) => h.id), ['b']);
     assert.deepEqual(r.get, { id: 'a', vector: [1, 0, 0, 0], metadata: { t: 'x', n: 1, deep: { v: [1, 2] } } });
     assert.equal(r.missing, null);

@@ -103,6 +103,7 @@ test('results, records and metadata follow the contract', () => {
   assert.ok(val('call: search threshold').every((h) => h.score <= 0.5));
   assert.equal(val('call: insert numeric id'), '7');
   assert.equal(val('call: insert without id'), '<uuid>');
+  assert.deepEqual(val('call: delete generated ids'), [true, true]);
   assert.equal(val('call: insert positional (vector, id, metadata)'), 'pos');
   assert.equal(val('call: get missing'), null);
   const zero = val('call: search zero vector');
@@ -151,7 +152,7 @@ test('bad calls get the class and code the contract defines', () => {
   }
   assert.match(err('call: insertBatch bad entry 1').message, /entry 1/);
   assert.match(err('call: insert wrong dimension').message, /3 values.*expects 4/);
-  // Failed calls changed nothing: 10 single inserts + 1 batch of 2, nothing from the failures.
-  assert.equal(val('call: len after failed batches'), 12);
+  // Failed calls changed nothing: 10 single inserts - 2 deleted + 1 batch of 2, nothing from the failures.
+  assert.equal(val('call: len after failed batches'), 10);
   assert.equal(val('closed: close again').undefined, true);
 });

@@ -19,7 +19,7 @@
 import { idbSave, idbLoad, idbList, idbDelete } from './idb.mjs';
 import {
   createVectorDbClass, makeError, errorFromEngine, rangeError, typeError, closedError, describeValue,
-  resolveOpenOptions, resolveEntry, resolveEntries, resolveSearch, toId, buildHits, buildRecord,
+  resolveOpenOptions, resolveEntry, resolveEntries, resolveSearch, toId, buildHits, buildRecord, buildInfo,
   noteEntryMetadataMode, noteMetadataMode, metadataAsString,
 } from './contract.mjs';
 
@@ -292,7 +292,7 @@ export function createApi(platform) {
   // Runs fn(ptr, len) over the engine's snapshot bytes, then releases them.
   function withSnapshot(h, fn) {
     const p = M._rv_serialize(live(h)) >>> 0;
-    if (!p) throw lastError('serialize');
+    if (!p) throw lastError();
     try {
       return fn(p, M._rv_bytes_len());
     } finally {
@@ -314,7 +314,7 @@ export function createApi(platform) {
       const op = p + Math.max(total, 1);
       const olen = writeUtf8(text, op);
       const ptr = M._rv_deserialize(p, total, op, olen) >>> 0;
-      if (!ptr) throw lastError('deserialize');
+      if (!ptr) throw lastError();
       M._rv_release();
       return adopt(ptr);
     } finally {
@@ -500,6 +500,11 @@ export function createApi(platform) {
       return this.len() === 0;
     }
 
+    /** Settings and counters (the same object as VectorDb's info(), returned directly). */
+    info() {
+      return buildInfo(JSON.parse(driver.info(this.#handle())), this.#state, driver.simdLevel());
+    }
+
     /** The portable snapshot as bytes (loads in every face). */
     serialize() {
       return driver.serialize(this.#handle());
@@ -609,7 +614,7 @@ export function createApi(platform) {
     /** Float32Array copy of an array of numbers (the reference's helper). */
     arrayToFloat32Array: (arr) => Float32Array.from(arr),
     wasmSimdSupported,
-    capabilities: { durable: false, indexedDB: true, threads: false, hnsw: true, wasm: true },
+    capabilities: { durable: false, indexedDB: true, threads: false, hnsw: true, wasm: true, syncVectorDB: true },
   });
   // The low-level driver, for the worker host (worker-host-core.mjs); not public API.
   Object.defineProperty(api, 'driver', { value: driver, enumerable: false });

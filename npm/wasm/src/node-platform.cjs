@@ -5,6 +5,7 @@
 const fs = require('fs');
 const path = require('path');
 const { createApi } = require('./api.mjs');
+const { createWorkerClient } = require('./worker-client.mjs');
 
 let override = {};
 
@@ -55,6 +56,9 @@ const platform = {
 };
 
 const api = createApi(platform);
+// For worker-node.mjs: the worker client bundled with this same copy of the contract, so its
+// results are instances of the same classes as the in-thread VectorDb's (not public API).
+Object.defineProperty(api, 'createWorkerClient', { value: createWorkerClient, enumerable: false });
 /** configure({simd: {wasmPath | wasmBinary}, baseline: {...}}): call before first use. */
 api.configure = (options = {}) => { override = { ...override, ...options }; };
 module.exports = api;

@@ -1,7 +1,10 @@
 // @ruvector/wasm/worker for Node: the same client over worker_threads.
 // Worker options: {backend: 'simd' | 'baseline'} forces the module variant in the worker.
 import { Worker } from 'node:worker_threads';
-import { createWorkerClient } from './worker-client.mjs';
+import api from '../dist/index.cjs';
+
+// The CommonJS build's worker client: the same contract classes as require('@ruvector/wasm').
+const { createWorkerClient } = api;
 
 function spawn(options = {}) {
   const w = new Worker(options.workerUrl || new URL('./worker-host-node.mjs', import.meta.url), {
