@@ -75,6 +75,8 @@ export interface DbOptions {
   threads?: number;
   /** 'none' (float32). Other modes are UNSUPPORTED until the engine builds them. */
   quantization?: 'none' | { type: 'none' } | (string & {}) | { type: string };
+  /** Re-ranking factor of a quantized database: the best rescore × k candidates get exact distances. */
+  rescore?: number;
   /** Metadata in results: objects, or JSON text. Default: as the program first writes it. */
   metadataAs?: 'object' | 'string';
   /** Unknown keys are ignored and listed in info().ignoredOptions; near-misses of known keys are errors. */

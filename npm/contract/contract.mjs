@@ -184,6 +184,7 @@ const OPTION_ALIASES = {
   threads: ['threads'],
   hnsw: ['hnswConfig', 'hnsw'],
   quantization: ['quantization'],
+  rescore: ['rescore'],
   metadataAs: ['metadataAs'],
 };
 const HNSW_ALIASES = {
@@ -274,6 +275,7 @@ export function resolveOpenOptions(args, face) {
     const q = quantizationName(o.quantization);
     if (q !== 'none') engine.quantization = q;
   }
+  if (o.rescore !== undefined && o.rescore !== null) engine.rescore = wholeNumber(o.rescore, 'rescore');
   let metadataAs = 'auto';
   if (o.metadataAs !== undefined && o.metadataAs !== null) {
     if (o.metadataAs !== 'object' && o.metadataAs !== 'string')
