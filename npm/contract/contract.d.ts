@@ -73,8 +73,8 @@ export interface DbOptions {
   readOnly?: boolean;
   /** Worker threads for batch work inside the engine. Default 0 = every core (wasm: one). */
   threads?: number;
-  /** 'none' (float32). Other modes are UNSUPPORTED until the engine builds them. */
-  quantization?: 'none' | { type: 'none' } | (string & {}) | { type: string };
+  /** 'none' (float32, default), 'int8' (alias 'scalar') or 'binary'; the reference's {type} form too. */
+  quantization?: 'none' | 'int8' | 'scalar' | 'binary' | { type: 'none' | 'scalar' | 'int8' | 'binary' | (string & {}) } | (string & {});
   /** Re-ranking factor of a quantized database: the best rescore × k candidates get exact distances. */
   rescore?: number;
   /** Metadata in results: objects, or JSON text. Default: as the program first writes it. */

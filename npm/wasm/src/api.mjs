@@ -418,12 +418,14 @@ export function createApi(platform) {
       this.#state = { ignored: opts.ignored, metadataAs: opts.metadataAs };
       this.#dims = opts.engine.dimensions;
       this.#readVector = (id) => driver.vectorOf(this.#handle(), id);
-      const positional = typeof args[0] === 'number';
-      if (moduleNow()) {
+      // The positional form opens now (after the package's init(), or in Node, where the
+      // module loads synchronously); the options form opens in db.init(), as the
+      // reference's unit tests use it, and a call before that is an error saying so.
+      if (typeof args[0] === 'number') {
+        if (!moduleNow())
+          throw makeError('INVALID_ARGUMENT', 'the WebAssembly module is not loaded yet: call `await init()` ' +
+            "(the package's default export) before new VectorDB(dimensions, ...)", 'error');
         this.#h = openSync(this.#engine);
-      } else if (positional) {
-        throw makeError('INVALID_ARGUMENT', 'the WebAssembly module is not loaded yet: call `await init()` ' +
-          "(the package's default export) before new VectorDB(dimensions, ...)", 'error');
       }
     }
 
