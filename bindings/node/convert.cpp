@@ -84,7 +84,7 @@ std::uint32_t ToUint32(const Napi::Value& v, const char* what) {
 }
 
 QueryArg ToQuery(const Napi::Value& vector, const Napi::Value& k, const Napi::Value& ef, const Napi::Value& filter,
-                 const Napi::Value& flags) {
+                 const Napi::Value& flags, const Napi::Value& rescore) {
   QueryArg q;
   q.vector = ToVector(vector, "query vector");
   q.query.k = ToUint32(k, "k");
@@ -94,6 +94,7 @@ QueryArg ToQuery(const Napi::Value& vector, const Napi::Value& k, const Napi::Va
   const std::uint32_t f = ToUint32(flags, "flags");
   q.query.include_vector = (f & 1) != 0;
   q.query.include_metadata = (f & 2) != 0;
+  if (rescore.IsNumber() && rescore.As<Napi::Number>().DoubleValue() >= 0) q.query.rescore = ToUint32(rescore, "rescore");
   q.Bind();
   return q;
 }

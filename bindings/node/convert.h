@@ -70,15 +70,15 @@ ruvector::Json ToJson(const Napi::Value& v, const char* what);
 // A whole number 0..2^32-1 (the contract clamps larger values).
 std::uint32_t ToUint32(const Napi::Value& v, const char* what);
 
-// A parsed search: (vector, k, efSearch (0 = the database's), filterText|null, flags).
-// flags: 1 = include the vector, 2 = include the metadata.
+// A parsed search: (vector, k, efSearch (0 = the database's), filterText|null, flags,
+// rescore (-1 or undefined = the database's)). flags: 1 = include the vector, 2 = the metadata.
 struct QueryArg {
   VectorArg vector;
   ruvector::SearchQuery query;  // vector span filled by Bind()
   void Bind() { query.vector = vector.span(); }
 };
 QueryArg ToQuery(const Napi::Value& vector, const Napi::Value& k, const Napi::Value& ef, const Napi::Value& filter,
-                 const Napi::Value& flags);
+                 const Napi::Value& flags, const Napi::Value& rescore);
 
 // Raw search hits: [ids: string[], scores: Float64Array, metadata: JSON text of an array
 // (null per hit without metadata) | undefined, vectors: Float32Array[] | undefined].

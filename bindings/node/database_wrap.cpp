@@ -248,13 +248,13 @@ Napi::Value NativeDb::InsertBatch(const Napi::CallbackInfo& info) {
   });
 }
 
-// search(vector, k, efSearch, filterText | null, flags) -> raw hits | Promise<raw hits>
+// search(vector, k, efSearch, filterText | null, flags, rescore) -> raw hits | Promise<raw hits>
 // (see HitsToRaw).
 Napi::Value NativeDb::Search(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return Run(env, [&]() -> Napi::Value {
     DbHandle& h = Live(env);
-    QueryArg q = ToQuery(info[0], info[1], info[2], info[3], info[4]);
+    QueryArg q = ToQuery(info[0], info[1], info[2], info[3], info[4], info[5]);
     const bool vec = q.query.include_vector;
     const bool meta = q.query.include_metadata;
     if (h.inflight == 0 && SmallSearch(h, q.query)) return HitsToRaw(env, Check(env, h.db->search(q.query)), vec, meta);
@@ -275,7 +275,7 @@ Napi::Value NativeDb::Search(const Napi::CallbackInfo& info) {
   });
 }
 
-// searchBatch([[vector, k, efSearch, filterText | null, flags], ...]) -> Promise<raw hits[]>.
+// searchBatch([[vector, k, efSearch, filterText | null, flags, rescore], ...]) -> Promise<raw hits[]>.
 Napi::Value NativeDb::SearchBatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return Run(env, [&]() -> Napi::Value {
@@ -294,7 +294,7 @@ Napi::Value NativeDb::SearchBatch(const Napi::CallbackInfo& info) {
       Napi::Value item = arr.Get(i);
       if (!item.IsArray()) ThrowArg("searchBatch takes an array of [vector, k, efSearch, filter, flags]");
       Napi::Array a = item.As<Napi::Array>();
-      st->args.push_back(ToQuery(a.Get(0u), a.Get(1u), a.Get(2u), a.Get(3u), a.Get(4u)));
+      st->args.push_back(ToQuery(a.Get(0u), a.Get(1u), a.Get(2u), a.Get(3u), a.Get(4u), a.Get(5u)));
       st->args.back().vector.make_owned();
     }
     st->queries.reserve(n);

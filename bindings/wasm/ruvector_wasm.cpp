@@ -242,15 +242,17 @@ EMSCRIPTEN_KEEPALIVE std::uint32_t* rv_insert_batch(Database* db, std::uint32_t 
 }
 
 // flags: 1 = include vector, 2 = include metadata. k, ef: whole numbers from the JS
-// contract (ef 0 = the database's efSearch). filter_len < 0: no filter. Returns the hits
-// header or 0.
+// contract (ef 0 = the database's efSearch). filter_len < 0: no filter. rescore < 0: the
+// database's re-ranking factor. Returns the hits header or 0.
 EMSCRIPTEN_KEEPALIVE std::uint32_t* rv_search(Database* db, const float* vec, std::uint32_t n, std::uint32_t k,
-                                              std::uint32_t ef, const char* filter, std::int32_t filter_len, int flags) {
+                                              std::uint32_t ef, const char* filter, std::int32_t filter_len, int flags,
+                                              std::int32_t rescore) {
   return Guard<std::uint32_t*>(nullptr, [&]() -> std::uint32_t* {
     ruvector::SearchQuery q;
     q.vector = std::span<const float>(vec, n);
     q.k = k;
     if (ef != 0) q.ef_search = ef;
+    if (rescore >= 0) q.rescore = static_cast<std::uint32_t>(rescore);
     if (!parse_json(filter, filter_len, "filter", q.filter)) return nullptr;
     q.include_vector = (flags & 1) != 0;
     q.include_metadata = (flags & 2) != 0;

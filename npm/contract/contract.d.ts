@@ -107,6 +107,8 @@ export interface SearchQuery {
   includeMetadata?: boolean;
   /** Drop hits whose score (a distance) is above this. */
   threshold?: number;
+  /** Quantized databases: re-rank the best rescore × k candidates exactly (0 = the codes' estimates). */
+  rescore?: number;
 }
 
 export interface SearchResult {

@@ -420,7 +420,7 @@ const QUERY_ALIASES = {
   k: ['k', 'topK'],
   efSearch: ['efSearch', 'ef_search', 'ef'],
 };
-const QUERY_KEYS = ['vector', 'filter', 'includeVector', 'includeMetadata', 'threshold'].concat(
+const QUERY_KEYS = ['vector', 'filter', 'includeVector', 'includeMetadata', 'threshold', 'rescore'].concat(
   QUERY_ALIASES.k, QUERY_ALIASES.efSearch);
 const QUERY_KEY_SET = new Set(QUERY_KEYS);
 
@@ -465,7 +465,10 @@ function queryParts(q, where) {
     if (Number.isNaN(q.threshold)) throw rangeError(`${where}threshold must not be NaN`);
     threshold = q.threshold;
   }
-  return { vector, k, efSearch, filter, includeVector, includeMetadata, threshold };
+  // rescore: -1 = the database's re-ranking factor (only quantized databases use it).
+  const rescore = q.rescore === undefined || q.rescore === null ? -1 : wholeNumber(q.rescore, `${where}rescore`);
+  if (rescore > 2147483647) throw rangeError(`${where}rescore is too large: ${rescore}`);
+  return { vector, k, efSearch, filter, includeVector, includeMetadata, threshold, rescore };
 }
 
 /**
@@ -643,7 +646,7 @@ const INTERNAL = Symbol('ruvector.internal');
  *   deserialize(bytes, engineOptions, rawOptions) -> handle | Promise<handle>
  *   insert(h, id|null, Float32Array, metaText|null) -> id
  *   insertBatch(h, ids[], vectors[], metaTexts[] | null) -> ids
- *   search(h, vector, k, efSearch (0 = default), filterText|null, flags) -> raw hits
+ *   search(h, vector, k, efSearch (0 = default), filterText|null, flags, rescore (-1 = default)) -> raw hits
  *   searchBatch(h, queryParts[]) -> raw hits[]
  *     raw hits: [ids, scores, metadata JSON text of an array | undefined, vectors | undefined]
  *   get(h, id) -> [id, vector, metaText|null] | null
@@ -855,7 +858,7 @@ export function createVectorDbClass(driver) {
       }
       counters.searches++;
       return this.#run((h) => {
-        const raw = driver.search(h, q.vector, q.k, q.efSearch, q.filter, flagsOf(q));
+        const raw = driver.search(h, q.vector, q.k, q.efSearch, q.filter, flagsOf(q), q.rescore);
         return isPromise(raw) ? raw.then((r) => this.#hits(r, q)) : this.#hits(raw, q);
       });
     }
@@ -870,7 +873,7 @@ export function createVectorDbClass(driver) {
       }
       counters.searches += qs.length;
       return this.#run((h) => {
-        const raw = driver.searchBatch(h, qs.map((q) => [q.vector, q.k, q.efSearch, q.filter, flagsOf(q)]));
+        const raw = driver.searchBatch(h, qs.map((q) => [q.vector, q.k, q.efSearch, q.filter, flagsOf(q), q.rescore]));
         const shape = (lists) => lists.map((r, i) => this.#hits(r, qs[i]));
         return isPromise(raw) ? raw.then(shape) : shape(raw);
       });

@@ -220,12 +220,12 @@ export function createApi(platform) {
     return adopt(ptr);
   }
 
-  function searchRaw(h, vector, k, ef, filter, flags, context) {
+  function searchRaw(h, vector, k, ef, filter, flags, rescore, context) {
     const n = vector.length;
     const p = scratch(4 * n + (filter === null ? 0 : 3 * filter.length) + 8);
     M.HEAPF32.set(vector, p >>> 2);
     const [fp, flen] = textArg(filter, p + 4 * n);
-    const hdr = M._rv_search(live(h), p, n, k, ef, fp, flen, flags) >>> 0;
+    const hdr = M._rv_search(live(h), p, n, k, ef, fp, flen, flags, rescore) >>> 0;
     if (!hdr) throw lastError(context);
     return rawHits(hdr, (flags & 1) !== 0, (flags & 2) !== 0);
   }
@@ -344,11 +344,11 @@ export function createApi(platform) {
       return id !== null && id !== '' ? id : cstr(r);
     },
     insertBatch: insertBatchRaw,
-    search(h, vector, k, ef, filter, flags) {
-      return searchRaw(h, vector, k, ef, filter, flags);
+    search(h, vector, k, ef, filter, flags, rescore) {
+      return searchRaw(h, vector, k, ef, filter, flags, rescore);
     },
     searchBatch(h, queries) {
-      return queries.map((q, i) => searchRaw(h, q[0], q[1], q[2], q[3], q[4], `query ${i}`));
+      return queries.map((q, i) => searchRaw(h, q[0], q[1], q[2], q[3], q[4], q[5], `query ${i}`));
     },
     get: getRaw,
     vectorOf(h, id) {
@@ -474,7 +474,7 @@ export function createApi(platform) {
     search(...args) {
       const q = resolveSearch(args);
       const raw = driver.search(this.#handle(), q.vector, q.k, q.efSearch, q.filter,
-        (q.includeVector ? 1 : 0) | (q.includeMetadata ? 2 : 0));
+        (q.includeVector ? 1 : 0) | (q.includeMetadata ? 2 : 0), q.rescore);
       return buildHits(raw[0], raw[1], raw[2] === undefined ? null : JSON.parse(raw[2]),
         raw[3] === undefined ? null : raw[3], this.#readVector, metadataAsString(this.#state), q.threshold);
     }

@@ -107,16 +107,16 @@ export function createWorkerClient(spawn) {
       }
       return call(conn, 'insertBatch', [ids, packed, lens, metas], [packed.buffer, lens.buffer]);
     },
-    search(conn, vector, k, ef, filter, flags) {
+    search(conn, vector, k, ef, filter, flags, rescore) {
       const v = copy(vector);
-      return call(conn, 'search', [v, k, ef, filter, flags], [v.buffer]);
+      return call(conn, 'search', [v, k, ef, filter, flags, rescore], [v.buffer]);
     },
     searchBatch(conn, queries) {
       const transfer = [];
       const qs = queries.map((q) => {
         const v = copy(q[0]);
         transfer.push(v.buffer);
-        return [v, q[1], q[2], q[3], q[4]];
+        return [v, q[1], q[2], q[3], q[4], q[5]];
       });
       return call(conn, 'searchBatch', [qs], transfer);
     },
