@@ -112,6 +112,11 @@ const opens = {
   'quantization none': () => new VectorDb({ dimensions: 4, quantization: 'none' }),
   'quantization {type: none}': () => new VectorDb({ dimensions: 4, quantization: { type: 'none' } }),
   'quantization bogus': () => new VectorDb({ dimensions: 4, quantization: 'bogus' }),
+  'quantization int8': () => new VectorDb({ dimensions: 4, quantization: 'int8' }),
+  'quantization {type: scalar}': () => new VectorDb({ dimensions: 4, quantization: { type: 'scalar' } }),
+  'quantization binary, rescore 5': () => new VectorDb({ dimensions: 4, quantization: 'binary', rescore: 5 }),
+  'quantization {type: product}': () => new VectorDb({ dimensions: 4, quantization: { type: 'product' } }),
+  'rescore not a number': () => new VectorDb({ dimensions: 4, quantization: 'int8', rescore: 'x' }),
   'quantization not a string': () => new VectorDb({ dimensions: 4, quantization: 8 }),
   'storagePath :memory:': () => new VectorDb({ dimensions: 4, storagePath: ':memory:' }),
   'path empty': () => new VectorDb({ dimensions: 4, path: '' }),
@@ -259,6 +264,16 @@ const calls = [
   ['deserialize non-bytes', () => VectorDb.deserialize('bytes')],
 ];
 for (const [name, fn] of calls) await check(`call: ${name}`, () => outcome(fn));
+
+// A quantized database: re-ranking per query (exact distances, so both faces agree).
+const qdb = new VectorDb({ dimensions: 8, quantization: 'int8', metric: 'euclidean' });
+await qdb.insertBatch(Array.from({ length: 300 }, (_, i) => ({ id: `q${i}`, vector: Array.from({ length: 8 }, (_, j) => Math.sin(i * 1.7 + j)) })));
+const probe = Array.from({ length: 8 }, (_, j) => Math.sin(42 * 1.7 + j));
+await check('quantized: search default rescore', () => outcome(() => qdb.search({ vector: probe, k: 3, includeMetadata: false })));
+await check('quantized: search rescore 10', () => outcome(() => qdb.search({ vector: probe, k: 3, rescore: 10 })));
+await check('quantized: search rescore string', () => outcome(() => qdb.search({ vector: probe, k: 3, rescore: '3' })));
+await check('quantized: info quantization', () => outcome(async () => (await qdb.info()).quantization));
+await qdb.close();
 
 // String mode: a program that writes JSON strings gets JSON strings back.
 const sdb = new VectorDb({ dimensions: 2 });

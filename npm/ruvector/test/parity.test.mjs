@@ -83,6 +83,14 @@ test('accepted spellings open the database they name', () => {
   assert.equal(val('open: top-level HNSW keys (reference README)').hnswConfig.m, 12);
   assert.deepEqual(val('open: unknown keys are ignored and listed').ignoredOptions, ['collection', 'hnswConfig.extra']);
   assert.equal(val('open: storagePath :memory:').storage, 'memory');
+  assert.equal(val('open: quantization int8').quantization, 'int8');
+  assert.equal(val('open: quantization {type: scalar}').quantization, 'int8');
+  assert.equal(val('open: quantization binary, rescore 5').rescore, 5);
+  assert.equal(err('open: quantization {type: product}').code, 'UNSUPPORTED');
+  assert.equal(err('open: rescore not a number').class, 'TypeError');
+  assert.equal(val('quantized: search rescore 10')[0].id, 'q42');
+  assert.equal(val('quantized: info quantization'), 'int8');
+  assert.equal(err('quantized: search rescore string').class, 'TypeError');
 });
 
 test('results, records and metadata follow the contract', () => {
