@@ -15,12 +15,16 @@ const ENGINE = ['VERSION', 'CMakeLists.txt', 'cmake', 'include', 'src'];
 
 // What each package ships that is built, and what it is built from (paths from the
 // repository root; folders count by their newest file).
+const CONTRACT = ['npm/contract/contract.mjs', 'npm/contract/contract.d.ts', 'npm/contract/build.mjs'];
+
 export const PACKAGES = {
   core: {
     name: '@ruvector/core',
     build: 'scripts/build-node.sh',
     built: [{ dir: 'npm/core/prebuilds', platforms: ['linux-x64', 'linux-arm64'], suffix: '.node' }],
     from: [...ENGINE, 'bindings/node', 'npm/core/CMakeLists.txt'],
+    // The JS contract, generated from npm/contract by scripts/build-contract.sh.
+    js: { built: ['npm/core/lib/contract.cjs', 'npm/core/lib/contract.d.ts'], from: CONTRACT },
   },
   wasm: {
     name: '@ruvector/wasm',
@@ -29,9 +33,15 @@ export const PACKAGES = {
       'ruvector-simd-node.cjs'].map((f) => `npm/wasm/dist/${f}`),
     from: [...ENGINE, 'bindings/wasm'],
     // dist/index.cjs is made from the ESM sources, not from the engine.
-    js: { built: ['npm/wasm/dist/index.cjs'], from: ['npm/wasm/src', 'npm/wasm/scripts'] },
+    js: [
+      { built: ['npm/wasm/dist/index.cjs'], from: ['npm/wasm/src', 'npm/wasm/scripts', ...CONTRACT] },
+      { built: ['npm/wasm/src/contract.mjs', 'npm/wasm/src/contract.d.ts'], from: CONTRACT },
+    ],
   },
-  ruvector: { name: 'ruvector', build: null, built: [], from: [] },
+  ruvector: {
+    name: 'ruvector', build: 'scripts/build-contract.sh', built: ['npm/ruvector/lib/contract.d.ts'],
+    from: ['npm/contract/contract.d.ts'],
+  },
 };
 
 function newest(rel) {
@@ -68,7 +78,7 @@ export function packProblems(key) {
   for (const [dep, v] of Object.entries(manifest.optionalDependencies ?? {}))
     if (dep.startsWith('@ruvector/') && v !== version) problems.push(`optionalDependencies ${dep} ${v} is not VERSION's ${version}`);
   const groups = [{ built: spec.built, from: spec.from, build: spec.build }];
-  if (spec.js) groups.push({ ...spec.js, build: spec.build });
+  for (const js of [].concat(spec.js ?? [])) groups.push({ ...js, build: spec.build });
   for (const g of groups) {
     const source = g.from.map(newest).filter(Boolean).reduce((a, b) => (b.mtime > a.mtime ? b : a), { mtime: 0 });
     for (const f of g.built.flatMap(builtFiles)) {

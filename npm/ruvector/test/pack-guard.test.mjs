@@ -12,6 +12,7 @@ import path from 'node:path';
 import { repo } from './install-tree.mjs';
 
 let tmp;
+const CONTRACT = ['npm/contract/contract.mjs', 'npm/contract/contract.d.ts', 'npm/contract/build.mjs'];
 const at = (...p) => path.join(tmp, ...p);
 const write = (rel, text = 'x') => { fs.mkdirSync(path.dirname(at(rel)), { recursive: true }); fs.writeFileSync(at(rel), text); };
 const age = (rel, seconds) => { const t = new Date(Date.now() + seconds * 1000); fs.utimesSync(at(rel), t, t); };
@@ -29,7 +30,7 @@ describe('npm pack refuses missing or stale binaries', () => {
     write('scripts/check-pack.mjs', fs.readFileSync(path.join(repo, 'scripts/check-pack.mjs'), 'utf8'));
     write('VERSION', fs.readFileSync(path.join(repo, 'VERSION'), 'utf8'));
     for (const f of ['CMakeLists.txt', 'src/core/database.cpp', 'include/ruvector/database.h', 'bindings/node/addon.cpp',
-      'bindings/wasm/ruvector_wasm.cpp', 'npm/core/CMakeLists.txt', 'npm/wasm/src/api.mjs']) write(f);
+      'bindings/wasm/ruvector_wasm.cpp', 'npm/core/CMakeLists.txt', 'npm/wasm/src/api.mjs', ...CONTRACT]) write(f);
     for (const pkg of ['core', 'wasm', 'ruvector']) {
       const manifest = JSON.parse(fs.readFileSync(path.join(repo, 'npm', pkg, 'package.json'), 'utf8'));
       // Only the guard: the packages' other prepack steps (vendoring the engine, generating
@@ -41,7 +42,13 @@ describe('npm pack refuses missing or stale binaries', () => {
       write(`npm/${pkg}/package.json`, JSON.stringify(manifest));
     }
     for (const f of ['CMakeLists.txt', 'src/core/database.cpp', 'include/ruvector/database.h', 'bindings/node/addon.cpp',
-      'bindings/wasm/ruvector_wasm.cpp', 'npm/core/CMakeLists.txt', 'npm/wasm/src/api.mjs', 'VERSION']) age(f, -3600);
+      'bindings/wasm/ruvector_wasm.cpp', 'npm/core/CMakeLists.txt', 'npm/wasm/src/api.mjs', 'VERSION', ...CONTRACT]) age(f, -3600);
+    // The JS contract's generated copies (scripts/build-contract.sh), fresh.
+    for (const f of ['npm/core/lib/contract.cjs', 'npm/core/lib/contract.d.ts', 'npm/wasm/src/contract.mjs',
+      'npm/wasm/src/contract.d.ts', 'npm/ruvector/lib/contract.d.ts']) {
+      write(f);
+      age(f, -1800);
+    }
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -82,6 +89,14 @@ describe('npm pack refuses missing or stale binaries', () => {
     assert.notEqual(r.status, 0);
     assert.match(r.out, /dist\/ruvector-simd\.wasm is older than bindings\/wasm\/ruvector_wasm\.cpp/);
     assert.match(r.out, /dist\/index\.cjs is older than npm\/wasm\/src\/api\.mjs/);
+  });
+
+  it('the JS contract: a generated copy older than npm/contract -> refused', () => {
+    age('npm/contract/contract.mjs', 120);
+    const r = pack('core');
+    assert.notEqual(r.status, 0);
+    assert.match(r.out, /npm\/core\/lib\/contract\.cjs is older than npm\/contract\/contract\.mjs/);
+    age('npm/contract/contract.mjs', -3600);
   });
 
   it('a version that is not the VERSION file\'s -> refused (ruvector and its optional dependencies)', () => {
