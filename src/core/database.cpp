@@ -447,7 +447,7 @@ struct Database::Impl {
     const std::size_t count = std::max<std::size_t>(by_id.size(), 1);
     const std::size_t k = std::min(q.k, count);
     const std::size_t want = std::min(k * std::max<std::size_t>(rescore, 1), count);
-    std::vector<Neighbor> found;
+    thread_local std::vector<Neighbor> found;  // scratch reused by this thread's queries (search() clears it)
     index->search(prepared, want, std::min(std::max(p.ef, want), count), predicate, found);
     // Guarantee k results whenever k entries qualify: an approximate walk can come back
     // short with a selective filter or a disconnected region, so fall back to exact.
@@ -458,30 +458,27 @@ struct Database::Impl {
       for (Neighbor& n : found) n.distance = space.distance(exact, n.slot);
       std::sort(found.begin(), found.end());
     }
-    std::vector<SearchHit> hits;
-    hits.reserve(found.size());
-    for (const Neighbor& n : found) {
-      SearchHit h;
-      h.id = ids[n.slot];
-      h.score = space.to_score(n.distance);
-      hits.push_back(std::move(h));
-    }
-    std::vector<std::size_t> order(hits.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      return hits[a].score < hits[b].score || (hits[a].score == hits[b].score && hits[a].id < hits[b].id);
-    });
-    std::vector<SearchHit> out;
-    out.reserve(std::min(k, hits.size()));
-    for (std::size_t i = 0; i < order.size() && out.size() < k; ++i) {
-      SearchHit& h = hits[order[i]];
-      const Slot s = found[order[i]].slot;
+    // Rank by (score, id) and build SearchHits for the first k only: the walk returns
+    // up to ef candidates, and ids / metadata are not copied for the ones cut.
+    thread_local std::vector<std::pair<float, Slot>> ranked;
+    ranked.clear();
+    for (const Neighbor& n : found) ranked.emplace_back(space.to_score(n.distance), n.slot);
+    const std::size_t take = std::min(k, ranked.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(take), ranked.end(),
+                      [&](const std::pair<float, Slot>& a, const std::pair<float, Slot>& b) {
+                        return a.first < b.first || (a.first == b.first && ids[a.second] < ids[b.second]);
+                      });
+    std::vector<SearchHit> out(take);
+    for (std::size_t i = 0; i < take; ++i) {
+      SearchHit& h = out[i];
+      const Slot s = ranked[i].second;
+      h.id = ids[s];
+      h.score = ranked[i].first;
       if (q.include_vector) {
         const float* v = space.vector(s);
         h.vector.assign(v, v + settings.dimensions);
       }
       if (q.include_metadata) h.metadata = metadata[s];
-      out.push_back(std::move(h));
     }
     return out;
   }

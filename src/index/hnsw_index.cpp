@@ -35,6 +35,7 @@ namespace {
 constexpr Slot kNoSlot = 0xFFFFFFFFu;
 constexpr int kMaxLevel = 30;
 constexpr std::size_t kStripes = 2048;
+constexpr std::size_t kMaxFanout = 2 * 256;  // layer-0 links per node at the largest m (HnswParams caps m)
 
 struct AcceptLive {
   const std::vector<unsigned char>& deleted;
@@ -54,10 +55,10 @@ struct AcceptLiveExcept {
 };
 
 struct FartherFirst {
-  bool operator()(const Neighbor& a, const Neighbor& b) const noexcept { return a < b; }
+  bool operator()(const Neighbor& a, const Neighbor& b) const noexcept { return a.distance < b.distance; }
 };
 struct NearerFirst {
-  bool operator()(const Neighbor& a, const Neighbor& b) const noexcept { return b < a; }
+  bool operator()(const Neighbor& a, const Neighbor& b) const noexcept { return b.distance < a.distance; }
 };
 
 class HnswIndex final : public Index {
@@ -127,14 +128,15 @@ class HnswIndex final : public Index {
     out.clear();
     if (entry_ == kNoSlot) return;
     ef = std::max(ef, k);
+    const QueryDistance dist = space_.distance_to(q);
     Slot ep = entry_;
-    float d = space_.distance(q, ep);
-    for (int l = max_level_; l > 0; --l) greedy(q, ep, d, l);
+    float d = dist(ep);
+    for (int l = max_level_; l > 0; --l) greedy(dist, ep, d, l);
     auto vis = visited_.acquire(capacity_);
     if (filter == nullptr) {
-      search_layer(q, ep, d, 0, ef, AcceptLive{deleted_}, *vis, out);
+      search_layer(dist, ep, d, 0, ef, AcceptLive{deleted_}, *vis, out);
     } else {
-      search_layer(q, ep, d, 0, ef, AcceptLiveFiltered{deleted_, *filter}, *vis, out);
+      search_layer(dist, ep, d, 0, ef, AcceptLiveFiltered{deleted_, *filter}, *vis, out);
     }
     std::sort(out.begin(), out.end());
   }
@@ -312,14 +314,15 @@ class HnswIndex final : public Index {
   }
 
   // Moves ep to the nearest node reachable by strictly improving steps.
-  void greedy(const PreparedQuery& q, Slot& ep, float& d, int level) const {
+  void greedy(const QueryDistance& dist, Slot& ep, float& d, int level) const {
     for (bool changed = true; changed;) {
       changed = false;
       const std::uint32_t* l = links(ep, level);
       const std::uint32_t n = load_count(l, max_links(level));
+      for (std::uint32_t i = 1; i <= n; ++i) space_.prefetch(load_link(l + i));
       for (std::uint32_t i = 1; i <= n; ++i) {
         const Slot nb = load_link(l + i);
-        const float dn = space_.distance(q, nb);
+        const float dn = dist(nb);
         if (dn < d) {
           d = dn;
           ep = nb;
@@ -331,15 +334,22 @@ class HnswIndex final : public Index {
 
   // Best-first search of one layer from ep. `out` receives up to ef accepted nodes
   // (unsorted). Rejected nodes are still expanded, so the walk passes through them.
+  //
+  // Per expanded node: the unvisited neighbours are collected first (marking them
+  // visited) and all their rows prefetched, then their distances computed in one run,
+  // so the memory loads of a whole neighbour list overlap. The candidate heap is a
+  // thread-local scratch vector reused across searches; both heaps order by distance
+  // alone (ties in any order; the final sort breaks them by slot).
   template <class Accept>
-  void search_layer(const PreparedQuery& q, Slot ep, float ep_dist, int level, std::size_t ef, const Accept& accept,
-                    VisitedSet& vis, std::vector<Neighbor>& out) const {
-    std::vector<Neighbor> candidates;  // min-heap by distance
-    std::vector<Neighbor>& results = out;  // max-heap by distance
+  void search_layer(const QueryDistance& dist, Slot ep, float ep_dist, int level, std::size_t ef,
+                    const Accept& accept, VisitedSet& vis, std::vector<Neighbor>& out) const {
+    thread_local std::vector<Neighbor> candidates;  // min-heap by distance
+    std::vector<Neighbor>& results = out;           // max-heap by distance
+    candidates.clear();
     results.clear();
-    candidates.reserve(ef * 2);
     results.reserve(ef + 1);
     const std::size_t max = max_links(level);
+    Slot fresh[kMaxFanout];
     vis.test_and_set(ep);
     candidates.push_back({ep_dist, ep});
     float bound = std::numeric_limits<float>::infinity();
@@ -355,18 +365,17 @@ class HnswIndex final : public Index {
       if (!candidates.empty()) __builtin_prefetch(links(candidates.front().slot, level));
       const std::uint32_t* l = links(c.slot, level);
       const std::uint32_t n = load_count(l, max);
-      for (std::uint32_t i = 1; i <= std::min<std::uint32_t>(n, 4); ++i) {
-        space_.prefetch(load_link(l + i));
-        __builtin_prefetch(vis.address(load_link(l + i)));
-      }
+      for (std::uint32_t i = 1; i <= n; ++i) __builtin_prefetch(vis.address(load_link(l + i)));
+      std::uint32_t nf = 0;
       for (std::uint32_t i = 1; i <= n; ++i) {
         const Slot nb = load_link(l + i);
-        if (i + 4 <= n) {
-          space_.prefetch(load_link(l + i + 4));
-          __builtin_prefetch(vis.address(load_link(l + i + 4)));
-        }
         if (vis.test_and_set(nb)) continue;
-        const float dn = space_.distance(q, nb);
+        space_.prefetch(nb);
+        fresh[nf++] = nb;
+      }
+      for (std::uint32_t i = 0; i < nf; ++i) {
+        const Slot nb = fresh[i];
+        const float dn = dist(nb);
         if (results.size() < ef || dn < bound) {
           candidates.push_back({dn, nb});
           std::push_heap(candidates.begin(), candidates.end(), NearerFirst{});
@@ -438,6 +447,7 @@ class HnswIndex final : public Index {
   template <bool kLocked>
   void insert_node(Slot s, int level, VisitedSet& vis) {
     const PreparedQuery q = space_.prepare(space_.vector(s));
+    const QueryDistance dist = space_.distance_to(q);
     std::unique_lock<std::mutex> top_lock;
     Slot ep;
     int top;
@@ -455,13 +465,13 @@ class HnswIndex final : public Index {
         if (level > top) top_lock = std::move(lock);  // hold it: this node becomes the entry point
       }
     }
-    float d = space_.distance(q, ep);
-    for (int l = top; l > level; --l) greedy(q, ep, d, l);
+    float d = dist(ep);
+    for (int l = top; l > level; --l) greedy(dist, ep, d, l);
     std::vector<Neighbor> found;
     for (int l = std::min(level, top); l >= 0; --l) {
       vis.reset(capacity_);
       vis.test_and_set(s);
-      search_layer(q, ep, d, l, ef_construction_, AcceptLiveExcept{deleted_, s}, vis, found);
+      search_layer(dist, ep, d, l, ef_construction_, AcceptLiveExcept{deleted_, s}, vis, found);
       std::sort(found.begin(), found.end());
       if (!found.empty()) {
         ep = found.front().slot;
@@ -610,12 +620,13 @@ class HnswIndex final : public Index {
       std::vector<Neighbor> found;
       for (Slot u : lost) {
         const PreparedQuery q = space_.prepare(space_.vector(u));
+        const QueryDistance dist = space_.distance_to(q);
         Slot ep = entry_;
-        float d = space_.distance(q, ep);
-        for (int l = max_level_; l > 0; --l) greedy(q, ep, d, l);
+        float d = dist(ep);
+        for (int l = max_level_; l > 0; --l) greedy(dist, ep, d, l);
         vis->reset(capacity_);
         vis->test_and_set(u);
-        search_layer(q, ep, d, 0, ef_construction_, AcceptLiveExcept{deleted_, u}, *vis, found);
+        search_layer(dist, ep, d, 0, ef_construction_, AcceptLiveExcept{deleted_, u}, *vis, found);
         std::sort(found.begin(), found.end());
         const auto from = std::find_if(found.begin(), found.end(), [&](const Neighbor& n) { return !is_lost[n.slot]; });
         if (from == found.end()) continue;

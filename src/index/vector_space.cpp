@@ -3,17 +3,64 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <new>
 
 #include "util/parallel.h"
 
 namespace ruvector::detail {
 
-VectorSpace::VectorSpace(std::size_t dim, Metric metric) : dim_(dim), metric_(metric), kernels_(&active_kernels()) {}
+namespace {
+constexpr std::align_val_t kRowAlignment{64};
+}
+
+void VectorSpace::AlignedFree::operator()(float* p) const noexcept { ::operator delete[](p, kRowAlignment); }
+
+VectorSpace::VectorSpace(std::size_t dim, Metric metric)
+    : dim_(dim),
+      metric_(metric),
+      kernels_(&active_kernels()),
+      prefetch_bytes_(std::min<std::size_t>(dim * sizeof(float), 256)) {}
+
+QueryDistance VectorSpace::distance_to(const PreparedQuery& q) const noexcept {
+  QueryDistance d;
+  d.q_ = q.vector;
+  d.base_ = data_.get();
+  d.dim_ = dim_;
+  d.inv_norms_ = inv_norms_.data();
+  d.q_inv_norm_ = q.inv_norm;
+  if (q.coded) {
+    d.codes_ = codes_.get();
+    d.query_codes_ = &q.codes;
+    d.mode_ = QueryDistance::Mode::kCoded;
+    return d;
+  }
+  switch (metric_) {
+    case Metric::kEuclidean:
+      d.fn_ = kernels_->l2sq;
+      d.mode_ = QueryDistance::Mode::kRaw;
+      break;
+    case Metric::kCosine:
+      d.fn_ = kernels_->dot;
+      d.mode_ = QueryDistance::Mode::kCosine;
+      break;
+    case Metric::kDot:
+      d.fn_ = kernels_->dot;
+      d.mode_ = QueryDistance::Mode::kNegated;
+      break;
+    case Metric::kManhattan:
+      d.fn_ = kernels_->l1;
+      d.mode_ = QueryDistance::Mode::kRaw;
+      break;
+  }
+  return d;
+}
 
 void VectorSpace::reserve(std::size_t n) {
   if (n <= capacity_) return;
   std::size_t cap = std::max<std::size_t>({n, capacity_ + capacity_ / 2, 64});
-  std::unique_ptr<float[]> grown(new float[cap * dim_]);  // default-initialised: no zero fill
+  // Default-initialised: no zero fill.
+  std::unique_ptr<float[], AlignedFree> grown(
+      static_cast<float*>(::operator new[](cap * dim_ * sizeof(float), kRowAlignment)));
   if (capacity_ > 0) std::memcpy(grown.get(), data_.get(), capacity_ * dim_ * sizeof(float));
   data_ = std::move(grown);
   if (metric_ == Metric::kCosine) inv_norms_.resize(cap, 1.0f);

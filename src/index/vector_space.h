@@ -11,6 +11,9 @@
 // float query (graph construction uses exact distances); prepare_search() gives one
 // that scores against the codes once they are trained, else an exact one.
 //
+// Storage: one row of dim floats per slot, rows back to back from a 64-byte aligned
+// base (so rows are cache-line aligned whenever dim is a multiple of 16).
+//
 // Threads: const methods may run concurrently; set()/reserve() need exclusive
 // access, except set() on distinct slots below capacity(), which may run in parallel.
 #pragma once
@@ -37,6 +40,39 @@ struct PreparedQuery {
   // True when distance() scores against the codes (then `codes` holds the prepared data).
   bool coded = false;
   QueryCodes codes;
+};
+
+// The distance from one prepared query to stored slots, with the metric and the kernel
+// resolved once (graph searches make one of these per search, not one choice per
+// distance). Valid while the VectorSpace is not reserve()d and the PreparedQuery it
+// was made from lives (a coded query is read through it); same values as
+// VectorSpace::distance(q, x).
+class QueryDistance {
+ public:
+  float operator()(Slot x) const noexcept {
+    if (mode_ == Mode::kCoded) return codes_->distance(*query_codes_, x);
+    const float r = fn_(q_, base_ + static_cast<std::size_t>(x) * dim_, dim_);
+    switch (mode_) {
+      case Mode::kRaw: return r;
+      case Mode::kNegated: return -r;
+      case Mode::kCosine: return 1.0f - r * q_inv_norm_ * inv_norms_[x];
+      case Mode::kCoded: break;
+    }
+    return r;
+  }
+
+ private:
+  friend class VectorSpace;
+  enum class Mode : unsigned char { kRaw, kNegated, kCosine, kCoded };
+  const CodeStore* codes_ = nullptr;
+  const QueryCodes* query_codes_ = nullptr;
+  const float* q_ = nullptr;
+  const float* base_ = nullptr;
+  std::size_t dim_ = 0;
+  DistanceFn fn_ = nullptr;
+  const float* inv_norms_ = nullptr;
+  float q_inv_norm_ = 1.0f;
+  Mode mode_ = Mode::kRaw;
 };
 
 class VectorSpace {
@@ -67,12 +103,22 @@ class VectorSpace {
   // encodes every live slot, on `threads` workers. Needs exclusive access.
   void train_codes_if_due(const std::vector<Slot>& live, unsigned threads);
 
-  // Hints the cache about the data distance(q, x) will read.
+  // Hints the cache about the data distance(q, x) will read: the row's first lines
+  // (up to 4; the hardware prefetcher follows the rest of a longer row) and, for
+  // cosine, its inverse norm.
   void prefetch(Slot x) const noexcept {
-    if (codes_trained()) codes_->prefetch(x);
-    __builtin_prefetch(vector(x));
+    if (codes_trained()) {  // a coded search reads the codes; the float row is a hint only
+      codes_->prefetch(x);
+      __builtin_prefetch(vector(x));
+    } else {
+      const char* p = reinterpret_cast<const char*>(vector(x));
+      __builtin_prefetch(p);
+      for (std::size_t off = 64; off < prefetch_bytes_; off += 64) __builtin_prefetch(p + off);
+    }
     if (metric_ == Metric::kCosine) __builtin_prefetch(inv_norms_.data() + x);
   }
+
+  QueryDistance distance_to(const PreparedQuery& q) const noexcept;
 
   float distance(const PreparedQuery& q, Slot x) const noexcept {
     if (q.coded) return codes_->distance(q.codes, x);
@@ -106,7 +152,12 @@ class VectorSpace {
   Metric metric_;
   const Kernels* kernels_;
   std::size_t capacity_ = 0;
-  std::unique_ptr<float[]> data_;  // capacity_ * dim_; not zero-filled (slots are written before use)
+  struct AlignedFree {
+    void operator()(float* p) const noexcept;
+  };
+  std::size_t prefetch_bytes_;  // min(row bytes, 256)
+  std::unique_ptr<float[], AlignedFree> data_;  // capacity_ * dim_, 64-byte aligned; not zero-filled
+                                                // (slots are written before use)
   std::vector<float> inv_norms_;  // cosine only
   std::unique_ptr<CodeStore> codes_;  // null = no quantization
 };
