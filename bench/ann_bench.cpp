@@ -625,6 +625,10 @@ struct SystemResult {
   double build_vps = 0;
   double heap_per_vec = 0;  // index bytes beyond the raw floats, per vector
   double rss_per_vec = 0;
+  // ruvector only: QPS at the ef reaching recall 0.95 with 1 and with 2 search threads
+  // sharing the queries (0 = not measured).
+  unsigned scaling_ef = 0;
+  double qps_1_thread = 0, qps_2_threads = 0;
   std::string kernel;        // distance kernel level of the built index
   std::vector<SweepPoint> sweep;
   // Per target: index into sweep of the smallest ef reaching it, or nullopt.
@@ -674,6 +678,34 @@ SweepPoint timed_pass(const BenchData& d, const Config& cfg, unsigned ef, Search
   return p;
 }
 
+std::optional<std::size_t> first_reaching(const std::vector<SweepPoint>& sweep, double target) {
+  for (std::size_t i = 0; i < sweep.size(); ++i)
+    if (sweep[i].recall >= target) return i;
+  return std::nullopt;
+}
+
+// Queries per second with `threads` threads taking the queries round-robin, every query
+// once per pass; the fastest of at least min_passes passes and min_seconds.
+template <class SearchFn>
+double threaded_qps(const BenchData& d, const Config& cfg, unsigned ef, unsigned threads, SearchFn&& search) {
+  const std::size_t nq = d.queries.n;
+  double best = 0, total = 0;
+  for (std::size_t pass = 0; pass < cfg.min_passes || total < cfg.min_seconds; ++pass) {
+    const auto t0 = Clock::now();
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] {
+        std::vector<std::uint32_t> out;
+        for (std::size_t i = t; i < nq; i += threads) search(i, ef, out);
+      });
+    for (auto& th : pool) th.join();
+    const double dt = seconds_since(t0);
+    total += dt;
+    if (pass == 0 || dt < best) best = dt;
+  }
+  return static_cast<double>(nq) / best;
+}
+
 SystemResult run_system(const std::string& name, const BenchData& d, const Config& cfg) {
   SystemResult r;
   r.name = name;
@@ -705,18 +737,24 @@ SystemResult run_system(const std::string& name, const BenchData& d, const Confi
       std::fflush(stdout);
     }
     std::printf(" done\n");
+    r.at[0] = first_reaching(r.sweep, kTargets[0]);
+    if (name == "ruvector" && r.at[0]) {
+      // Two search threads on the same index (Database::search is thread-safe), against
+      // one, measured back to back at the same ef.
+      r.scaling_ef = r.sweep[*r.at[0]].ef;
+      auto one = [&](std::size_t qi, unsigned e, std::vector<std::uint32_t>& out) { sys->search(qi, e, cfg.k, out); };
+      r.qps_1_thread = threaded_qps(d, cfg, r.scaling_ef, 1, one);
+      r.qps_2_threads = threaded_qps(d, cfg, r.scaling_ef, 2, one);
+      std::printf("  %-9s search threads: 1 -> %.0f QPS, 2 -> %.0f QPS (%.2fx) at ef %u\n", name.c_str(),
+                  r.qps_1_thread, r.qps_2_threads, r.qps_2_threads / r.qps_1_thread, r.scaling_ef);
+    }
   } catch (const std::exception& e) {
     r.error = e.what();
     r.sweep.clear();
     std::printf(" FAILED: %s\n", e.what());
   }
   omp_set_num_threads(static_cast<int>(cfg.threads));
-  for (int t = 0; t < 2; ++t)
-    for (std::size_t i = 0; i < r.sweep.size(); ++i)
-      if (r.sweep[i].recall >= kTargets[t]) {
-        r.at[t] = i;
-        break;
-      }
+  for (int t = 0; t < 2; ++t) r.at[t] = first_reaching(r.sweep, kTargets[t]);
   return r;
 }
 
@@ -1023,6 +1061,9 @@ Json to_json(const Machine& m, const Config& cfg, const std::vector<DatasetResul
         for (const auto& p : s.sweep) sw.push_back({{"ef", p.ef}, {"recall", p.recall}, {"qps", p.qps}});
         js["sweep"] = sw;
         js["kernel"] = s.kernel;
+        if (s.scaling_ef != 0)
+          js["search_threads"] = {{"ef", s.scaling_ef}, {"qps_1_thread", s.qps_1_thread},
+                                  {"qps_2_threads", s.qps_2_threads}, {"speedup", s.qps_2_threads / s.qps_1_thread}};
         for (int t = 0; t < 2; ++t) {
           const std::string key = t == 0 ? "recall_0.95" : "recall_0.99";
           if (s.at[t])
@@ -1204,6 +1245,11 @@ std::string md_report(const Machine& m, const Config& cfg, const std::vector<Dat
             << ratio(ours->sweep[*ours->at[t]].qps, bp->sweep[*bp->at[t]].qps);
       }
       o << ".\n";
+      if (ours->scaling_ef != 0)
+        o << "\nruvector with 2 search threads sharing the queries at ef " << ours->scaling_ef << ": "
+          << fmt("%.0f", ours->qps_2_threads) << " QPS against " << fmt("%.0f", ours->qps_1_thread)
+          << " with 1 thread, measured back to back (" << fmt("%.2f", ours->qps_2_threads / ours->qps_1_thread)
+          << "x; on a shared machine the second core is not guaranteed).\n";
     }
     o << "\nRecall@10 and single-thread QPS by ef:\n\n| ef |";
     for (const auto& s : dr.systems)
