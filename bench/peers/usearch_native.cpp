@@ -44,7 +44,7 @@ class UsearchNative final : public PeerIndex {
     for (std::size_t i = 0; i < r.size(); ++i) out[i] = static_cast<std::uint32_t>(r[i].member.key);
   }
   std::string kernel() const override {
-    return std::string(index_.metric().isa_name()) + " (NumKong, compile-time; compiled in: " +
+    return std::string(index_.metric().isa_name()) + " (NumKong, chosen at run time; compiled in: " +
            unum::usearch::hardware_acceleration_compiled() + ")";
   }
 
