@@ -14,12 +14,9 @@ const ONLY_JS_OPTIONS = {
   '--backend': 'chooses the JS backend (native or wasm); the C++ tool has one engine',
   '--k': 'the JS parser gives every short option a long form; both accept -k',
 };
-// Options of this tool the JS faces cannot offer yet, because the Node addon and the wasm
-// module do not expose the engine feature (a gap of the bindings, to close there).
-const ONLY_CXX_OPTIONS = {
-  '--quantization': 'quantized codes (docs/quantization.md) are not exposed to JS by the addon and wasm yet',
-  '--rescore': 'belongs to --quantization',
-};
+// Options of this tool the JS faces cannot offer, because the Node addon and the wasm module
+// do not expose the engine feature (a gap of the bindings, to close there). None today.
+const ONLY_CXX_OPTIONS = {};
 const GLOBAL = ['--json', '-q', '--quiet', '--version', '-h', '--help'];
 
 function help(which, args) {

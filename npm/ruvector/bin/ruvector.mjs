@@ -26,6 +26,8 @@ const COMMANDS = {
       dimensions: { value: 'N', alias: 'd', help: 'Vector length, 1..65536 (required unless --from-snapshot)' },
       metric: { value: 'NAME', help: 'cosine (default), euclidean|l2, dot|dotproduct|innerproduct|ip, manhattan|l1' },
       index: { value: 'KIND', help: 'hnsw (approximate, default) or flat (exact)' },
+      quantization: { value: 'MODE', help: 'none (default), int8 (alias scalar) or binary: codes for the graph walk, re-ranked with the exact floats (docs/quantization.md)' },
+      rescore: { value: 'R', help: 'Re-rank the best rescore x k candidates exactly, 0..100 (default int8 3, binary 5; quantized databases only)' },
       m: { value: 'M', help: 'HNSW links per node, 2..256 (default 16)' },
       'ef-construction': { value: 'E', help: 'HNSW build candidate list, 1..65535 (default 40)' },
       'ef-search': { value: 'S', help: 'HNSW default search candidate list, 1..65535 (default 100)' },

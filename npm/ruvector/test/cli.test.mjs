@@ -63,9 +63,14 @@ function fixtures() {
 function everyday(db, backend) {
   const created = json(['create', db, '-d', '8', '--metric', 'L2', '--m', '12', '--ef-search', '50'], { backend });
   assert.deepEqual({ ...created, path: undefined }, {
-    dimensions: 8, metric: 'euclidean', index: 'hnsw', hnsw: { m: 12, ef_construction: 40, ef_search: 50 },
+    dimensions: 8, metric: 'euclidean', index: 'hnsw', hnsw: { m: 12, ef_construction: 40, ef_search: 50 }, quantization: 'none',
     path: undefined, created: true, count: 0, storage: db.endsWith('.rvs') ? 'snapshot' : 'directory',
   });
+  // --quantization / --rescore as in the C++ tool (the contract takes them on both backends).
+  const qdb = db.endsWith('.rvs') ? db.replace(/\.rvs$/, '-q.rvs') : `${db}-q`;
+  const quantized = json(['create', qdb, '-d', '8', '--quantization', 'int8', '--rescore', '4'], { backend });
+  assert.deepEqual([quantized.quantization, quantized.rescore], ['int8', 4]);
+  assert.equal(json(['info', qdb], { backend }).quantization, 'int8');
   for (const [file, format] of [['a.json', 'json'], ['b.jsonl', 'jsonl'], ['c.csv', 'csv']]) {
     const r = json(['import', db, file], { backend });
     assert.equal(r.imported, 100);

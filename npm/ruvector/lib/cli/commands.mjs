@@ -75,6 +75,8 @@ function hnswText(info) {
 function settingsDoc(info) {
   const j = { dimensions: info.dimensions, metric: info.metric, index: info.index };
   if (info.index === 'hnsw') j.hnsw = { m: info.hnswConfig.m, ef_construction: info.hnswConfig.efConstruction, ef_search: info.hnswConfig.efSearch };
+  j.quantization = info.quantization;
+  if (info.quantization !== 'none') j.rescore = info.rescore;
   return j;
 }
 
@@ -123,6 +125,8 @@ export async function create(rv, out, a, o) {
   if (dimensions) options.dimensions = dimensions;
   if (o.metric !== undefined) options.metric = o.metric;
   if (o.index !== undefined) options.index = o.index;
+  if (o.quantization !== undefined) options.quantization = o.quantization;
+  if (o.rescore !== undefined) options.rescore = intOption(o, 'rescore', 0, 0, 100);
   const hnsw = {};
   if (o.m !== undefined) hnsw.m = intOption(o, 'm', 16, 2, 256);
   if (o['ef-construction'] !== undefined) hnsw.efConstruction = intOption(o, 'ef-construction', 40, 1, 65535);
