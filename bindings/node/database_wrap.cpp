@@ -480,6 +480,10 @@ Napi::Value Open(const Napi::CallbackInfo& info) {
     if (o.storage_path.empty()) {
       return NativeDb::Create(env, std::shared_ptr<ruvector::Database>(Check(env, ruvector::Database::open(o))));
     }
+    // Every check an open can fail on before loading (path, lock, stored settings against
+    // these options, reference files) runs here on the JS thread, so its error is thrown by
+    // the VectorDb constructor, deterministically; only the load goes to the pool.
+    if (ruvector::Status st = ruvector::Database::check_open(o); !st.ok()) throw StatusError(env, st);
     return (new CreateWorker(
                 env, "ruvector:open", [o]() { return ruvector::Database::open(o); },
                 [](Napi::Env e2, std::shared_ptr<ruvector::Database> db) -> Napi::Value {

@@ -48,8 +48,15 @@ describe('durable storage', () => {
       let write; try { await db.insert({ vector: [1, 1, 1, 1] }); } catch (e) { write = e.code; }
       await db.close(); return { id: hits[0].id, write };`);
     assert.deepEqual(ro, { id: 'a', write: 'UNSUPPORTED' });
-    // In this process too.
-    await assert.rejects(VectorDb.open({ storagePath: p }), (e) => e.code === 'LOCKED');
+    // In this process a second handle shares the store (as the reference's handles do): it
+    // sees the first handle's writes and its own are seen by the first.
+    const second = await VectorDb.open({ storagePath: p });
+    assert.equal(await second.len(), 1);
+    await second.insert({ id: 'b', vector: [4, 3, 2, 1] });
+    assert.deepEqual(Array.from((await db.get('b')).vector), [4, 3, 2, 1]);
+    assert.equal(await second.delete('b'), true);
+    await second.close();
+    assert.equal(await db.len(), 1, 'closing one handle leaves the other open');
     await db.close();
     assert.deepEqual(child(open), { n: 1 });
     const again = await VectorDb.open({ storagePath: p });
@@ -109,12 +116,24 @@ describe('durable storage', () => {
     await again.close();
   });
 
-  it('open errors surface through ready and every call; no unhandled rejection', async () => {
+  it('open errors are thrown by the constructor, deterministically (also right after close())', async () => {
     const file = path.join(dir, 'a-file');
-    fs.writeFileSync(file, 'not a directory');
-    const db = new VectorDb({ dimensions: 3, storagePath: file });
-    await assert.rejects(db.ready, (e) => typeof e.code === 'string');
-    await assert.rejects(db.len(), (e) => typeof e.code === 'string');
-    await db.close(); // closing a database that never opened is fine
+    fs.writeFileSync(file, 'not a database');
+    assert.throws(() => new VectorDb({ dimensions: 3, storagePath: file }), (e) => typeof e.code === 'string' && e.code !== 'OK');
+    // Options contradicting the stored settings: the constructor throws INVALID_ARGUMENT every
+    // time, whether the earlier handle has finished closing or not.
+    const p = path.join(dir, 'settings');
+    for (let round = 0; round < 20; round++) {
+      const db = await VectorDb.open({ dimensions: 8, storagePath: p });
+      await db.insert({ id: `r${round}`, vector: new Float32Array(8).fill(round + 1) });
+      const closing = round % 2 === 0 ? db.close() : null;
+      if (closing === null) await db.close();
+      assert.throws(() => new VectorDb({ dimensions: 9, storagePath: p }),
+        (e) => e.code === 'INVALID_ARGUMENT' && /9/.test(e.message) && /8/.test(e.message), `round ${round}`);
+      await closing;
+    }
+    const reopened = await VectorDb.open({ storagePath: p });
+    assert.equal(await reopened.len(), 20, 'the failed opens changed nothing');
+    await reopened.close();
   });
 });
