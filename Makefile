@@ -38,7 +38,7 @@ define apt_ensure
 	fi
 endef
 
-.PHONY: setup setup-test setup-bench build demo test test-unit asan tsan wasm-check simd-check fuzz node-test wasm-test ruvector-test compat-test redis-test bench bench-scale-out clean packages bundler-test arm64-test
+.PHONY: setup setup-test setup-bench build demo test test-unit asan tsan wasm-check simd-check fuzz node-test wasm-test ruvector-test compat-test redis-test bench bench-scale-out clean packages bundler-test arm64-test soak
 
 setup:
 	$(call apt_ensure,$(APT_CORE))
@@ -144,6 +144,15 @@ redis-test: build setup-test
 # Single key vs fan-out over a 3+3 Redis Cluster -> docs/bench-scale-out.md.
 bench-scale-out: build setup-test
 	scripts/test-redis.sh --bench docs/bench-scale-out.md $(BUILD)
+
+# kill -9 at scale (not part of `make test`, which runs the same test with 40 rounds and
+# one reader): SOAK_ROUNDS rounds of the kill test, each with SOAK_READERS reader
+# processes checking the store while the writer is killed. Results: docs/storage.md.
+SOAK_ROUNDS  ?= 500
+SOAK_READERS ?= 2
+soak: build
+	RUVECTOR_KILL_ROUNDS=$(SOAK_ROUNDS) RUVECTOR_KILL_READERS=$(SOAK_READERS) \
+	  $(BUILD)/tests/lmdb_storage_test --gtest_filter='LmdbStorageTest.KillNineLosesNoAcknowledgedWrite'
 
 # libFuzzer targets (clang), each run for a bounded time.
 FUZZ_SECONDS ?= 20

@@ -41,9 +41,9 @@ Napi::Value CurrentExceptionToJs(Napi::Env env) {
   } catch (const std::bad_alloc&) {
     return StatusError(env, ruvector::Status::ResourceExhausted("out of memory")).Value();
   } catch (const std::exception& e) {
-    return StatusError(env, ruvector::Status::InvalidArgument(std::string("internal error: ") + e.what())).Value();
+    return StatusError(env, ruvector::Status::Internal(std::string("internal error: ") + e.what())).Value();
   } catch (...) {
-    return StatusError(env, ruvector::Status::InvalidArgument("internal error: unknown exception")).Value();
+    return StatusError(env, ruvector::Status::Internal("internal error: unknown exception")).Value();
   }
 }
 

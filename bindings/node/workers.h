@@ -38,9 +38,9 @@ inline ruvector::Status GuardStatus(const std::function<ruvector::Status()>& f) 
   } catch (const std::bad_alloc&) {
     return ruvector::Status::ResourceExhausted("out of memory");
   } catch (const std::exception& e) {
-    return ruvector::Status::InvalidArgument(std::string("internal error: ") + e.what());
+    return ruvector::Status::Internal(std::string("internal error: ") + e.what());
   } catch (...) {
-    return ruvector::Status::InvalidArgument("internal error: unknown exception");
+    return ruvector::Status::Internal("internal error: unknown exception");
   }
 }
 

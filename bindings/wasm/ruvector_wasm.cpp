@@ -55,9 +55,9 @@ T Guard(T fail, F&& f) noexcept {
               "out of memory: the WebAssembly heap cannot grow any further (the limit is 2 GB); "
               "use fewer or shorter vectors, or the native @ruvector/core");
   } catch (const std::exception& e) {
-    set_error(StatusCode::kInvalidArgument, std::string("internal error: ") + e.what());
+    set_error(StatusCode::kInternal, std::string("internal error: ") + e.what());
   } catch (...) {
-    set_error(StatusCode::kInvalidArgument, "internal error: unknown C++ exception");
+    set_error(StatusCode::kInternal, "internal error: unknown C++ exception");
   }
   return fail;
 }
@@ -216,7 +216,7 @@ EMSCRIPTEN_KEEPALIVE std::uint32_t* rv_insert_batch(Database* db, std::uint32_t 
     Json metas;
     if (!parse_json(meta, meta_len, "metadata", metas)) return nullptr;
     if (!metas.is_null() && (!metas.is_array() || metas.size() != count)) {
-      set_error(StatusCode::kInvalidArgument, "internal: metadata list does not match the entries");
+      set_error(StatusCode::kInternal, "internal: metadata list does not match the entries");
       return nullptr;
     }
     std::vector<ruvector::Entry> entries(count);

@@ -164,6 +164,13 @@ class Database {
   static Result<std::unique_ptr<Database>> deserialize_file(const std::string& path,
                                                             const DatabaseOptions& options = {});
 
+  // Checks the engine's invariants: ids and slots agree, and the index structure holds
+  // (HNSW: link counts within bounds, links only to nodes on their layer, the entry
+  // point on the top layer, every live entry reachable). OK, or INTERNAL naming the
+  // first violation (a bug in ruvector). Takes the read lock; O(size * links). Meant
+  // for tests and for diagnosing a suspected bug.
+  Status check_invariants() const;
+
   // Writes the index image to durable storage now (also done on destruction of a
   // writable durable database), so the next open loads it instead of rebuilding.
   Status checkpoint();

@@ -25,6 +25,10 @@ enum class StatusCode : int {
   kUnsupported = 7,
   kResourceExhausted = 8,
   kLocked = 9,
+  // A bug in ruvector (a broken invariant, an unexpected exception), never bad input:
+  // please report it. The call changed nothing it could roll back; the database may
+  // need to be reopened.
+  kInternal = 10,
 };
 
 // "INVALID_ARGUMENT", "DIMENSION_MISMATCH", ... ("OK" for kOk).
@@ -45,6 +49,7 @@ class [[nodiscard]] Status {
   static Status Unsupported(std::string m) { return {StatusCode::kUnsupported, std::move(m)}; }
   static Status ResourceExhausted(std::string m) { return {StatusCode::kResourceExhausted, std::move(m)}; }
   static Status Locked(std::string m) { return {StatusCode::kLocked, std::move(m)}; }
+  static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 
   bool ok() const noexcept { return code_ == StatusCode::kOk; }
   StatusCode code() const noexcept { return code_; }

@@ -22,6 +22,7 @@
 #include "index/index.h"
 #include "ruvector/storage.h"
 #include "util/file_io.h"
+#include "util/invariant.h"
 #include "util/parallel.h"
 #include "util/rw_lock.h"
 
@@ -386,6 +387,7 @@ struct Database::Impl {
   }
 
   void apply_remove(Slot s) {
+    RV_ASSERT(s < ids.size() && !ids[s].empty(), "removing slot " + std::to_string(s) + ", which holds no entry");
     by_id.erase(ids[s]);
     ids[s].clear();
     metadata[s] = nullptr;
@@ -486,15 +488,21 @@ struct Database::Impl {
 
 namespace {
 
-// Runs f, turning allocation failure and stray exceptions into a Status.
+// Runs f, turning exceptions into a Status: allocation failure RESOURCE_EXHAUSTED; a
+// JSON exception INVALID_ARGUMENT (it comes from a caller's JSON value, e.g. a string
+// that is not UTF-8); anything else, a failed RV_ASSERT included, is our bug: INTERNAL.
 template <class F>
 auto guarded(F&& f) -> decltype(f()) {
   try {
     return f();
   } catch (const std::bad_alloc&) {
     return Status::ResourceExhausted("out of memory");
+  } catch (const Json::exception& e) {
+    return Status::InvalidArgument(std::string("invalid JSON value: ") + e.what());
   } catch (const std::exception& e) {
-    return Status::InvalidArgument(std::string("internal error: ") + e.what());
+    return Status::Internal(std::string("internal error (a bug in ruvector; please report it): ") + e.what());
+  } catch (...) {
+    return Status::Internal("internal error (a bug in ruvector; please report it): unknown exception");
   }
 }
 
@@ -926,6 +934,25 @@ Status Database::for_each(const std::function<Status(const Record&)>& visit) con
       RUVECTOR_RETURN_IF_ERROR(visit(r));
     }
     return Status::Ok();
+  });
+}
+
+Status Database::check_invariants() const {
+  return guarded([&]() -> Status {
+    std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
+    std::size_t named = 0;
+    for (std::size_t s = 0; s < impl_->ids.size(); ++s) {
+      if (impl_->ids[s].empty()) continue;
+      ++named;
+      auto it = impl_->by_id.find(impl_->ids[s]);
+      if (it == impl_->by_id.end() || it->second != s)
+        return Status::Internal("invariant violated: slot " + std::to_string(s) + " holds id '" + impl_->ids[s] +
+                                "', which the id map does not send back to it");
+    }
+    if (named != impl_->by_id.size())
+      return Status::Internal("invariant violated: " + std::to_string(impl_->by_id.size()) + " ids map to slots, but " +
+                              std::to_string(named) + " slots hold an id");
+    return impl_->index->check_invariants();
   });
 }
 

@@ -14,6 +14,7 @@ const char* status_code_name(StatusCode code) noexcept {
     case StatusCode::kUnsupported: return "UNSUPPORTED";
     case StatusCode::kResourceExhausted: return "RESOURCE_EXHAUSTED";
     case StatusCode::kLocked: return "LOCKED";
+    case StatusCode::kInternal: return "INTERNAL";
   }
   return "UNKNOWN";
 }

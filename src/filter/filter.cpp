@@ -533,10 +533,12 @@ Result<Filter> Filter::compile(const Json& filter) {
     return Filter(std::shared_ptr<const Node>(std::move(root)));
   } catch (const std::bad_alloc&) {
     return Status::ResourceExhausted("out of memory while compiling a filter");
+  } catch (const Json::exception& e) {
+    return Status::InvalidArgument(std::string("invalid filter: ") + e.what());  // from the caller's JSON
   } catch (const std::exception& e) {
-    return Status::InvalidArgument(std::string("invalid filter: ") + e.what());
+    return Status::Internal(std::string("internal error while compiling a filter: ") + e.what());
   } catch (...) {
-    return Status::InvalidArgument("invalid filter");
+    return Status::Internal("internal error while compiling a filter");
   }
 }
 

@@ -583,6 +583,51 @@ class HnswIndex final : public Index {
     reconnect_unreachable();
   }
 
+  Status check_invariants() const override {
+    auto broken = [](const std::string& what) { return Status::Internal("HNSW graph invariant violated: " + what); };
+    std::size_t live = 0;
+    int top = -1;
+    for (std::size_t i = 0; i < capacity_; ++i) {
+      if (level_[i] < 0) {
+        if (deleted_[i]) return broken("free slot " + std::to_string(i) + " is marked deleted");
+        continue;
+      }
+      if (!deleted_[i]) ++live;
+      top = std::max<int>(top, level_[i]);
+      for (int l = 0; l <= level_[i]; ++l) {
+        const std::uint32_t* ls = links(static_cast<Slot>(i), l);
+        if (ls[0] > max_links(l))
+          return broken("node " + std::to_string(i) + " has " + std::to_string(ls[0]) + " links on layer " +
+                        std::to_string(l) + ", the bound is " + std::to_string(max_links(l)));
+        for (std::uint32_t j = 1; j <= ls[0]; ++j) {
+          const std::uint32_t t = ls[j];
+          if (t >= capacity_ || level_[t] < 0)
+            return broken("node " + std::to_string(i) + " links to free slot " + std::to_string(t) + " on layer " +
+                          std::to_string(l));
+          if (level_[t] < l)
+            return broken("node " + std::to_string(i) + " links to node " + std::to_string(t) + " on layer " +
+                          std::to_string(l) + ", above that node's top layer " + std::to_string(level_[t]));
+          if (t == i) return broken("node " + std::to_string(i) + " links to itself on layer " + std::to_string(l));
+        }
+      }
+    }
+    if (live != live_count_)
+      return broken(std::to_string(live) + " live nodes, but the count says " + std::to_string(live_count_));
+    if (top < 0) {
+      if (entry_ != kNoSlot) return broken("an empty graph has an entry point");
+      return Status::Ok();
+    }
+    if (entry_ == kNoSlot || entry_ >= capacity_ || level_[entry_] < 0) return broken("no entry point");
+    if (level_[entry_] != top || max_level_ != top)
+      return broken("the entry point is on layer " + std::to_string(level_[entry_]) + ", the top layer is " +
+                    std::to_string(top) + " (recorded " + std::to_string(max_level_) + ")");
+    const std::vector<Slot> lost = unreachable_nodes();
+    if (!lost.empty())
+      return broken(std::to_string(lost.size()) + " live nodes are unreachable from the entry point, e.g. node " +
+                    std::to_string(lost.front()));
+    return Status::Ok();
+  }
+
   // Live nodes that layer 0 no longer reaches from the entry point (deleted nodes are
   // walked through, as searches do).
   std::vector<Slot> unreachable_nodes() const {

@@ -69,6 +69,12 @@ class Index {
   // whose vectors are already in the space. CORRUPTION when the image is inconsistent;
   // the index is then left empty.
   virtual Status load_image(std::string_view image, std::size_t n) = 0;
+
+  // Checks the structure's invariants (for tests and Database::check_invariants):
+  // link counts within bounds, links only to existing nodes on their layer, the entry
+  // point on the top layer, the live count, and every live node reachable from the
+  // entry point. INTERNAL naming the first violation. Not for concurrent use with writes.
+  virtual Status check_invariants() const = 0;
 };
 
 // The level key of an element id: a 64-bit hash (FNV-1a, then a final mix) that

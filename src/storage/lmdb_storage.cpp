@@ -71,7 +71,8 @@
 namespace ruvector::detail {
 namespace {
 
-// Converts exceptions (allocation failure, or one thrown by a scan callback) to Status.
+// Converts exceptions to Status: allocation failure RESOURCE_EXHAUSTED, anything else
+// (an exception thrown by a scan callback, a failed RV_ASSERT) INTERNAL.
 template <class F>
 auto no_throw(std::string_view what, F&& f) -> decltype(f()) {
   try {
@@ -79,9 +80,9 @@ auto no_throw(std::string_view what, F&& f) -> decltype(f()) {
   } catch (const std::bad_alloc&) {
     return Status::ResourceExhausted("out of memory while " + std::string(what));
   } catch (const std::exception& ex) {
-    return Status::IoError("internal error while " + std::string(what) + ": " + ex.what());
+    return Status::Internal("internal error while " + std::string(what) + ": " + ex.what());
   } catch (...) {
-    return Status::IoError("internal error while " + std::string(what));
+    return Status::Internal("internal error while " + std::string(what));
   }
 }
 
@@ -387,9 +388,9 @@ Result<std::shared_ptr<Storage>> open_durable_storage(const std::string& path, c
   } catch (const std::bad_alloc&) {
     return Status::ResourceExhausted("out of memory while opening '" + path + "'");
   } catch (const std::exception& ex) {
-    return Status::IoError("cannot open '" + path + "': " + ex.what());
+    return Status::Internal("internal error while opening '" + path + "': " + ex.what());
   } catch (...) {
-    return Status::IoError("cannot open '" + path + "'");
+    return Status::Internal("internal error while opening '" + path + "'");
   }
 }
 

@@ -30,6 +30,7 @@
 #include "ruvector/ruvector.h"
 #include "ruvector/storage.h"
 #include "faulty_io_env.h"
+#include "scoped_fixtures.h"
 #include "storage/lmdb_record.h"
 
 namespace ruvector {
@@ -37,45 +38,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh directory under the system temp dir, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "ruvector-lmdb-XXXXXX").string();
-    char* made = ::mkdtemp(tmpl.data());
-    EXPECT_NE(made, nullptr) << std::strerror(errno);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-  std::string sub(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-// Sets an environment variable for the scope.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    ::setenv(name, value, 1);
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      ::setenv(name_, old_->c_str(), 1);
-    } else {
-      ::unsetenv(name_);
-    }
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
+using TempDir = testing_support::TempDir;
+using ScopedEnv = testing_support::ScopedEnvVar;
 
 std::shared_ptr<Storage> OpenOk(const std::string& dir, bool read_only = false) {
   DurableStorageOptions o;
@@ -965,7 +929,10 @@ TEST(LmdbStorageTest, DatabaseReopensFromStoragePath) {
 
 // Kill test (SPEC §5): a child inserts in a loop and acknowledges each write on a
 // pipe; the parent kill -9s it at a random moment; the reopened database must hold
-// every acknowledged entry intact and pass a consistency check.
+// every acknowledged entry intact and pass a consistency check. Meanwhile reader
+// processes open the store read-only and check every record they see; they are
+// killed too, in the middle of their reads. RUVECTOR_KILL_ROUNDS (default 40) and
+// RUVECTOR_KILL_READERS (default 1) size it; `make soak` runs 500 rounds, 2 readers.
 constexpr std::uint32_t kKillDim = 16;
 
 Json KillMeta(int round, int i) { return Json{{"round", round}, {"i", i}}; }
@@ -995,13 +962,87 @@ Json KillMeta(int round, int i) { return Json{{"round", round}, {"i", i}}; }
   ::_exit(0);
 }
 
+int EnvInt(const char* name, int fallback, int lo, int hi) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return fallback;
+  char* end = nullptr;
+  const long n = std::strtol(v, &end, 10);
+  if (*end != '\0' || n < lo || n > hi) {
+    ADD_FAILURE() << name << "='" << v << "' is not a number in " << lo << ".." << hi;
+    return fallback;
+  }
+  return static_cast<int>(n);
+}
+
+// A reader process: until killed, opens the store read-only and checks that every
+// record decodes to its derived vector, that count() agrees with the scan, and now
+// and then that a read-only Database finds a stored vector at distance 0. Reports a
+// problem as one line on `err_fd` and exits 5. A store that does not exist yet (or
+// whose first open was cut short) is waited for.
+[[noreturn]] void KillReader(const std::string& dir, int err_fd) {
+  auto report = [&](const std::string& what) {
+    const std::string line = "reader " + std::to_string(::getpid()) + ": " + what + "\n";
+    [[maybe_unused]] const ssize_t n = ::write(err_fd, line.data(), line.size());
+    ::_exit(5);
+  };
+  DurableStorageOptions ro;
+  ro.read_only = true;
+  for (unsigned iteration = 0;; ++iteration) {
+    auto opened = open_durable_storage(dir, ro);
+    if (!opened.ok()) {
+      if (opened.status().code() != StatusCode::kNotFound) report("open: " + opened.status().ToString());
+      ::usleep(1000);
+      continue;
+    }
+    std::shared_ptr<Storage> storage = opened.value();
+    std::uint64_t seen = 0;
+    std::string some_id;
+    Status st = storage->scan([&](const StoredRecordView& r) {
+      ++seen;
+      const auto want = Derived(std::string(r.id), kKillDim);
+      if (!std::equal(want.begin(), want.end(), r.vector.begin(), r.vector.end()))
+        return Status::Corruption("vector of " + std::string(r.id) + " differs");
+      if (seen % 7 == 1) some_id = std::string(r.id);
+      return Status::Ok();
+    });
+    if (!st.ok()) report("scan: " + st.ToString());
+    auto n = storage->count();
+    if (!n.ok()) report("count: " + n.status().ToString());
+    if (n.value() < seen) report("count " + std::to_string(n.value()) + " < records scanned before it");
+    if (iteration % 8 == 0 && !some_id.empty()) {
+      DatabaseOptions o;
+      o.storage = storage;
+      o.threads = 1;
+      auto db = Database::open(o);
+      if (!db.ok()) {
+        if (db.status().code() != StatusCode::kNotFound && db.status().code() != StatusCode::kInvalidArgument)
+          report("Database::open: " + db.status().ToString());
+        continue;  // settings not stored yet
+      }
+      const auto v = Derived(some_id, kKillDim);
+      SearchQuery q;
+      q.vector = v;
+      q.k = 1;
+      q.ef_search = 200;
+      auto hits = db.value()->search(q);
+      if (!hits.ok()) report("search: " + hits.status().ToString());
+      if (hits->empty() || (*hits)[0].score != 0.0f) report("search does not find " + some_id + " at distance 0");
+    }
+  }
+}
+
 TEST(LmdbStorageTest, KillNineLosesNoAcknowledgedWrite) {
   TempDir tmp;
   const std::string dir = tmp.path();
   const unsigned seed = std::random_device{}();
   SCOPED_TRACE("seed " + std::to_string(seed));
   std::mt19937 rng(seed);
-  constexpr int kRounds = 40;
+  const int kRounds = EnvInt("RUVECTOR_KILL_ROUNDS", 40, 1, 1000000);
+  const int kReaders = EnvInt("RUVECTOR_KILL_READERS", 1, 0, 16);
+  int reader_errors[2];
+  ASSERT_EQ(::pipe(reader_errors), 0);
+  ASSERT_EQ(::fcntl(reader_errors[0], F_SETFL, O_NONBLOCK), 0);
+  std::size_t readers_started = 0;
   std::map<std::string, std::pair<int, int>> acked;  // id -> (round, i)
   std::vector<int> last_acked(kRounds, -1);
   const auto started = std::chrono::steady_clock::now();
@@ -1011,10 +1052,24 @@ TEST(LmdbStorageTest, KillNineLosesNoAcknowledgedWrite) {
     int fds[2];
     ASSERT_EQ(::pipe(fds), 0);
     std::fflush(nullptr);
+    std::vector<pid_t> readers;
+    for (int r = 0; r < kReaders; ++r) {
+      const pid_t reader = ::fork();
+      ASSERT_GE(reader, 0);
+      if (reader == 0) {
+        ::close(fds[0]);
+        ::close(fds[1]);
+        ::close(reader_errors[0]);
+        KillReader(dir, reader_errors[1]);
+      }
+      readers.push_back(reader);
+      ++readers_started;
+    }
     const pid_t pid = ::fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
       ::close(fds[0]);
+      ::close(reader_errors[0]);
       KillChild(dir, round, fds[1]);
     }
     ::close(fds[1]);
@@ -1044,6 +1099,19 @@ TEST(LmdbStorageTest, KillNineLosesNoAcknowledgedWrite) {
       read_some(static_cast<int>(std::max<long long>(left, 0)));
     }
     ::kill(pid, SIGKILL);
+    // The readers die a moment later, most likely inside a read transaction.
+    if (!readers.empty()) ::usleep(static_cast<useconds_t>(rng() % 3000));
+    for (pid_t reader : readers) ::kill(reader, SIGKILL);
+    for (pid_t reader : readers) {
+      int reader_status = 0;
+      ASSERT_EQ(::waitpid(reader, &reader_status, 0), reader);
+      EXPECT_TRUE(WIFSIGNALED(reader_status)) << "round " << round << ": a reader stopped by itself";
+    }
+    {
+      char err[4096];
+      const ssize_t n = ::read(reader_errors[0], err, sizeof err - 1);
+      ASSERT_LE(n, 0) << "round " << round << ": " << std::string(err, static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
+    }
     int status = 0;
     ASSERT_EQ(::waitpid(pid, &status, 0), pid);
     ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
@@ -1118,8 +1186,11 @@ TEST(LmdbStorageTest, KillNineLosesNoAcknowledgedWrite) {
     }
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::printf("kill test: %d rounds, %zu acknowledged writes, %zu rounds killed before the first ack, %.1f s\n",
-              kRounds, acked.size(), killed_during_open, seconds);
+  ::close(reader_errors[0]);
+  ::close(reader_errors[1]);
+  std::printf("kill test: %d rounds, %zu acknowledged writes, %zu rounds killed before the first ack, %zu reader "
+              "processes killed, %.1f s\n",
+              kRounds, acked.size(), killed_during_open, readers_started, seconds);
   EXPECT_GE(acked.size(), static_cast<std::size_t>(kRounds - kRounds / 4));  // >= 1 per round that waited for one
 }
 
