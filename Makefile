@@ -38,7 +38,7 @@ define apt_ensure
 	fi
 endef
 
-.PHONY: setup setup-test setup-bench build demo test test-unit asan tsan wasm-check simd-check fuzz node-test wasm-test ruvector-test compat-test redis-test bench bench-scale-out clean packages bundler-test arm64-test soak
+.PHONY: setup setup-test setup-bench build demo test test-unit asan tsan wasm-check simd-check fuzz node-test wasm-test ruvector-test compat-test redis-test bench bench-scale-out clean packages bundler-test arm64-test soak hostile-test
 
 setup:
 	$(call apt_ensure,$(APT_CORE))
@@ -59,7 +59,7 @@ demo: build
 # Every test: the unit suite (Release), then the sanitizer runs, the em++ build check
 # and the fuzzers. A summary line closes the run.
 test: setup-test
-	$(MAKE) --no-print-directory test-unit redis-test asan tsan simd-check fuzz node-test wasm-test packages ruvector-test compat-test bundler-test arm64-test
+	$(MAKE) --no-print-directory test-unit redis-test asan tsan simd-check fuzz node-test wasm-test packages ruvector-test hostile-test compat-test bundler-test arm64-test
 	echo "make test: all test stages passed"
 
 test-unit: build
@@ -110,6 +110,11 @@ wasm-test: setup-test
 # tarballs of `make packages` installed offline into an empty app.
 ruvector-test: setup-test packages
 	RUVECTOR_PACKAGES_DIR=$(PACKAGES) scripts/test-ruvector.sh
+
+# Hostile calls from JS: fast-check sequences against the facade on both backends and
+# the wasm out-of-memory check (tests/hostile; about 1 minute).
+hostile-test: setup-test
+	scripts/test-hostile.sh
 
 # The browser packages bundled for production by Vite and webpack from the tarballs
 # (no bundler configuration), run in Chromium: wasm, worker, IndexedDB, the facade.

@@ -21,14 +21,7 @@ cd "$ROOT"
 
 source scripts/js-prereqs.sh
 
-mkdir -p npm/ruvector/node_modules/@ruvector
-for p in core wasm; do
-  link=npm/ruvector/node_modules/@ruvector/$p
-  if [ "$(readlink "$link" 2>/dev/null)" != "../../../$p" ]; then
-    rm -rf "$link"
-    ln -s "../../../$p" "$link"
-  fi
-done
+scripts/facade-links.sh
 
 scripts/npm-ci.sh npm/wasm  # typescript, playwright-core
 
