@@ -77,9 +77,8 @@ asan: setup-test
 tsan: setup-test
 	cmake -S . -B build-tsan $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUVECTOR_SANITIZE=thread \
 	  -DRUVECTOR_BUILD_EXAMPLES=OFF -DRUVECTOR_BUILD_CLI=OFF
-	cmake --build build-tsan -j $(JOBS) --target concurrency_test memory_storage_test store_path_test
-	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure \
-	  -R 'Concurrency|MemoryStorage|StorePath\.(Concurrent|HandlesOn|ContradictingOptions)'
+	cmake --build build-tsan -j $(JOBS) --target concurrency_test memory_storage_test
+	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -R 'Concurrency|MemoryStorage'
 
 # The engine compiled by em++ in the memory-only configuration, with and without
 # simd128: catches code that is not portable to the wasm build. `make test` gets the
