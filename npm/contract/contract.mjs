@@ -552,10 +552,6 @@ function resultClasses() {
   return g[RESULT_CLASSES];
 }
 
-/** The class of search hits (the vector is read on first access). */
-export const SearchHit = resultClasses().SearchHit;
-/** The class of search hits fetched with includeVector: true. */
-export const SearchHitWithVector = resultClasses().SearchHitWithVector;
 
 /**
  * Result objects from a face's raw hits: ids (string[]), scores (numbers), metadata (parsed
@@ -564,6 +560,7 @@ export const SearchHitWithVector = resultClasses().SearchHitWithVector;
  * come sorted by ascending score; those scoring above `threshold` are dropped.
  */
 export function buildHits(ids, scores, metadata, vectors, readVector, metaAsString, threshold = Infinity) {
+  const { SearchHit, SearchHitWithVector } = resultClasses();
   let n = ids.length;
   if (threshold !== Infinity) while (n > 0 && scores[n - 1] > threshold) n--;
   const out = new Array(n);
