@@ -36,6 +36,10 @@ std::unique_ptr<Database> build(const Dataset& base, Metric metric, Quantization
   o.metric = metric;
   o.quantization = q;
   o.rescore = rescore;
+  // One build thread: the graph (levels from a hash of the id, inserts in order) is then the
+  // same in every run and every build (Release, ASan, TSan), so the recall bounds below judge
+  // one reproducible outcome instead of a thread interleaving.
+  o.threads = 1;
   auto db = Database::open(o);
   EXPECT_TRUE(db.ok()) << db.status().ToString();
   auto ids = (*db)->insert_batch(entries_of(base));
