@@ -72,11 +72,20 @@ test('bench-report.py: one page, one plot per dataset, ratios from the inputs', 
     assert.match(md, /\| faiss \| failed: not built \|/);
     assert.match(md, /\| ours \/ hnswlib \| 2\.50x \| – \| 2\.00x \|/);
     assert.match(md, /voy-search 0\.6\.3, k-d tree \| 90 \(1\.000\)/);
-    // A missing input is reported with the command that produces it.
-    const r2 = spawnSync(PY, [path.join(repo, 'scripts/bench-report.py'), '--cxx', path.join(dir, 'none.json'), '--node', path.join(dir, 'node.json'),
-      '--wasm', path.join(dir, 'wasm.md'), '--out', out, '--img', path.join(dir, 'docs', 'img')], { encoding: 'utf8', cwd: dir });
+    // A missing input: a face that was not rerun keeps its section of the previous page,
+    // marked as carried over (with the command that produces new results) ...
+    const report = (to) => spawnSync(PY, [path.join(repo, 'scripts/bench-report.py'), '--cxx', path.join(dir, 'none.json'), '--node', path.join(dir, 'node.json'),
+      '--wasm', path.join(dir, 'wasm.md'), '--out', to, '--img', path.join(dir, 'docs', 'img')], { encoding: 'utf8', cwd: dir });
+    const r2 = report(out);
     assert.equal(r2.status, 0, r2.stderr);
-    assert.match(fs.readFileSync(out, 'utf8'), /Not included: no results at `.*none\.json`; produce them with `build-bench\/bench\/ann_bench --json/);
+    const carried = fs.readFileSync(out, 'utf8');
+    assert.match(carried, /Carried over unchanged from the previous page \(no results at `.*none\.json`; produce them with `build-bench\/bench\/ann_bench --json/);
+    assert.match(carried, /\| C\+\+ \| fashion-mnist-784 \| 5,000 \| hnswlib: 2,000 \| 2\.50x \(previous run\) \|/);
+    // ... and without a previous page it is reported as not included.
+    const fresh = path.join(dir, 'docs', 'fresh.md');
+    const r3 = report(fresh);
+    assert.equal(r3.status, 0, r3.stderr);
+    assert.match(fs.readFileSync(fresh, 'utf8'), /Not included: no results at `.*none\.json`; produce them with `build-bench\/bench\/ann_bench --json/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
