@@ -608,9 +608,19 @@ export function noteMetadataMode(state, parts) {
   }
 }
 
-/** The same, for one entry. */
-export function noteEntryMetadataMode(state, entry) {
-  if (state.metadataAs === 'auto' && entry.meta !== null) state.metadataAs = entry.metaIsString ? 'string' : 'object';
+/** The driver's insertBatch columns of resolved entries: {ids, vectors, metas (null when none has metadata)}. */
+export function batchColumns(parts) {
+  const n = parts.length;
+  const ids = new Array(n);
+  const vectors = new Array(n);
+  let metas = null;
+  for (let i = 0; i < n; i++) {
+    const p = parts[i];
+    ids[i] = p.id;
+    vectors[i] = p.vector;
+    if (p.meta !== null) (metas || (metas = new Array(n).fill(null)))[i] = p.meta;
+  }
+  return { ids, vectors, metas };
 }
 
 /** True when results should carry metadata as JSON text. */
@@ -812,7 +822,7 @@ export function createVectorDbClass(driver) {
       } catch (err) {
         return fail(err);
       }
-      noteEntryMetadataMode(this.#state, e);
+      noteMetadataMode(this.#state, [e]);
       counters.inserts++;
       return this.#run((h) => driver.insert(h, e.id, e.vector, e.meta));
     }
@@ -828,16 +838,7 @@ export function createVectorDbClass(driver) {
       noteMetadataMode(this.#state, parts);
       counters.inserts += parts.length;
       return this.#run((h) => {
-        const n = parts.length;
-        const ids = new Array(n);
-        const vectors = new Array(n);
-        let metas = null;
-        for (let i = 0; i < n; i++) {
-          const p = parts[i];
-          ids[i] = p.id;
-          vectors[i] = p.vector;
-          if (p.meta !== null) (metas || (metas = new Array(n).fill(null)))[i] = p.meta;
-        }
+        const { ids, vectors, metas } = batchColumns(parts);
         return driver.insertBatch(h, ids, vectors, metas);
       });
     }

@@ -20,7 +20,7 @@ import { idbSave, idbLoad, idbList, idbDelete } from './idb.mjs';
 import {
   createVectorDbClass, makeError, errorFromEngine, rangeError, typeError, closedError, describeValue,
   resolveOpenOptions, resolveEntry, resolveEntries, resolveSearch, toId, buildHits, buildRecord, buildInfo,
-  noteEntryMetadataMode, noteMetadataMode, metadataAsString,
+  noteMetadataMode, batchColumns, metadataAsString,
 } from './contract.mjs';
 
 export const PACKAGE_VERSION = '0.1.0';
@@ -454,7 +454,7 @@ export function createApi(platform) {
     insert(...args) {
       const e = resolveEntry(args);
       const h = this.#handle();
-      noteEntryMetadataMode(this.#state, e);
+      noteMetadataMode(this.#state, [e]);
       return driver.insert(h, e.id, e.vector, e.meta);
     }
 
@@ -463,11 +463,8 @@ export function createApi(platform) {
       const parts = resolveEntries(entries);
       const h = this.#handle();
       noteMetadataMode(this.#state, parts);
-      let metas = null;
-      for (let i = 0; i < parts.length; i++) {
-        if (parts[i].meta !== null) (metas || (metas = new Array(parts.length).fill(null)))[i] = parts[i].meta;
-      }
-      return driver.insertBatch(h, parts.map((p) => p.id), parts.map((p) => p.vector), metas);
+      const { ids, vectors, metas } = batchColumns(parts);
+      return driver.insertBatch(h, ids, vectors, metas);
     }
 
     /** search(query, k = 10, filter?) | search({vector, k, ...}) -> hits. */
