@@ -5,9 +5,11 @@
 #      brute-force oracle, DEBUG RELOAD / RDB / AOF restarts, corrupt RESTORE payloads,
 #      replication digests, memory accounting (one server + one replica)
 #   3. bindings/redis/client-node/test/cluster.mjs: 3 masters + 3 replicas + a single-node
-#      reference through the Node cluster client (50k x 64-d over S = 3, 6, 12 keys,
-#      TRUTH fan-out = brute force, recall, kill -9 failover with WAIT, rejoin, slot
-#      migration under load); `--standalone-only` skips it
+#      reference through ruvector's cluster client (npm/ruvector/lib/redis-cluster.js; its
+#      `redis` dependency comes from bindings/redis/client-node via NODE_PATH): 50k x 64-d
+#      over S = 3, 6, 12 keys, TRUTH fan-out = brute force, recall, the VectorDb face, the
+#      `ruvector` CLI and the C++ client on redis:// indexes, kill -9 failover with WAIT,
+#      rejoin, slot migration under load; `--standalone-only` skips it
 # Servers listen on 127.0.0.1 only, on ports from RUVECTOR_REDIS_PORT (default 17300),
 # run in a temporary directory and are stopped at the end, pass or fail.
 # Usage: scripts/test-redis.sh [--standalone-only | --bench OUT.md] [BUILD_DIR]   (default: build)
@@ -65,15 +67,10 @@ fi
 
 if [ "$STANDALONE_ONLY" = 0 ]; then
   CLIENT="$ROOT/bindings/redis/client-node"
-  lock_hash="$(sha256sum "$CLIENT/package-lock.json" | cut -d' ' -f1)"
-  if [ ! -d "$CLIENT/node_modules" ] || [ "$(cat "$CLIENT/node_modules/.ruvector-lock-hash" 2>/dev/null)" != "$lock_hash" ]; then
-    echo "== npm ci (bindings/redis/client-node)"
-    (cd "$CLIENT" && npm ci --no-audit --no-fund)
-    echo "$lock_hash" > "$CLIENT/node_modules/.ruvector-lock-hash"
-  fi
+  "$ROOT/scripts/npm-ci.sh" "$CLIENT"
   echo "== cluster (ports $((PORT + 10))..$((PORT + 16)))"
   start=$SECONDS
-  node "$CLIENT/test/cluster.mjs" "$MODULE" "$WORK" $((PORT + 10)) ${BENCH_OUT:+--bench "$BENCH_OUT"}
+  NODE_PATH="$CLIENT/node_modules${NODE_PATH:+:$NODE_PATH}" node "$CLIENT/test/cluster.mjs" "$MODULE" "$WORK" $((PORT + 10)) ${BENCH_OUT:+--bench "$BENCH_OUT"}
   echo "cluster: $((SECONDS - start)) s"
 fi
 echo "test-redis.sh: all passed"

@@ -24,6 +24,7 @@ source scripts/js-prereqs.sh
 scripts/facade-links.sh
 
 scripts/npm-ci.sh npm/wasm  # typescript, playwright-core
+scripts/npm-ci.sh bindings/redis/client-node  # the redis client for test/redis-cluster.test.mjs
 
 if [[ "${RUVECTOR_SKIP_BROWSER:-0}" == 1 ]]; then
   echo "test-ruvector: browser tests SKIPPED (RUVECTOR_SKIP_BROWSER=1)"

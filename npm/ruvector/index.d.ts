@@ -9,6 +9,74 @@ import type { RuvectorError, VectorInput, DistanceMetric, IndexKind, Metadata, D
 import { VectorDb } from './lib/contract';
 export { VectorDb as VectorDB };
 
+/** Options of a logical index over a Redis Cluster running ruvector-redis.so (docs/scale-out.md). */
+export interface ClusterOptions {
+  redis: { nodes: Array<string | { host?: string; port: number }> };
+  /** The index name: shard keys rv:{index#i} and the metadata hash rv:{index}:meta. */
+  index: string;
+  /** Creates the index when it does not exist yet. */
+  dimensions?: number;
+  shards?: number;
+  m?: number;
+  efConstruction?: number;
+  efSearch?: number;
+  hnswConfig?: { m?: number; efConstruction?: number; efSearch?: number };
+  quantization?: 'none' | 'int8' | 'scalar' | 'binary';
+  metric?: 'cosine';
+  /** Per shard search timeout (default 2000). */
+  timeoutMs?: number;
+  /** How long commands retry through cluster transitions (default 30000). */
+  retryMs?: number;
+}
+
+export interface ClusterQuery {
+  vector: VectorInput;
+  k?: number;
+  efSearch?: number;
+  /** A vector-sets FILTER expression, e.g. '.year > 1990 and .genre == "jazz"'. */
+  filter?: string;
+  filterEf?: number;
+  /** Exact scan on every shard (the merged answer is exactly brute force). */
+  truth?: boolean;
+  threshold?: number;
+  includeMetadata?: boolean;
+  includeVector?: boolean;
+  timeoutMs?: number;
+  retryMs?: number;
+}
+
+export interface ClusterHit {
+  id: string;
+  /** Cosine distance 1 - cos (lower is better); the same number as `distance`. */
+  score: number;
+  distance: number;
+  metadata?: Metadata;
+  vector?: Float32Array;
+}
+
+/** One logical index over S shard keys of a Redis Cluster; `new VectorDb({redis, index})` returns one. */
+export class ClusterVectorDb {
+  constructor(options: ClusterOptions);
+  static open(options: ClusterOptions): Promise<ClusterVectorDb>;
+  readonly ready: Promise<ClusterVectorDb>;
+  readonly dimensions: number | undefined;
+  insert(entry: { id?: string; vector: VectorInput; metadata?: Metadata }): Promise<string>;
+  insertBatch(entries: Array<{ id?: string; vector: VectorInput; metadata?: Metadata }>): Promise<string[]>;
+  /** Rejects with code UNAVAILABLE (and `.hits`, `.failedShards`) when a shard did not answer. */
+  search(query: ClusterQuery): Promise<ClusterHit[]>;
+  searchWithStatus(query: ClusterQuery): Promise<{ hits: ClusterHit[]; partial: boolean; failedShards: Array<{ shard: number; key: string; error: string }> }>;
+  searchBatch(queries: ClusterQuery[]): Promise<ClusterHit[][]>;
+  get(id: string): Promise<{ id: string; vector: Float32Array; metadata?: Metadata } | null>;
+  delete(id: string): Promise<boolean>;
+  len(): Promise<number>;
+  count(): Promise<number>;
+  isEmpty(): Promise<boolean>;
+  info(): Promise<Record<string, unknown>>;
+  /** WAIT on the master of every shard key; the smallest acknowledgement count. */
+  waitReplicas(numReplicas?: number, timeoutMs?: number): Promise<number>;
+  close(): Promise<void>;
+}
+
 export interface NoBackendError extends RuvectorError {
   code: 'UNSUPPORTED';
   /** What was tried, in order, and why each failed. */
@@ -147,6 +215,7 @@ export declare class VectorIndex {
 declare const ruvector: {
   VectorDb: typeof VectorDb;
   VectorDB: typeof VectorDb;
+  ClusterVectorDb: typeof ClusterVectorDb;
   getBackend: typeof getBackend;
   ready: typeof ready;
   version: typeof version;

@@ -10,6 +10,7 @@
 const { selectBackend, unsupportedError } = require('./lib/backend.js');
 const { Utils, createBackendInfo, createVectorIndexClass } = loadCompat();
 const snapshotFiles = require('./lib/snapshot-file.js');
+const { ClusterVectorDb, isClusterOptions } = require('./lib/redis-cluster.js');
 
 // lib/compat.cjs is generated from lib/compat.mjs (scripts/build-cjs.mjs, run by npm
 // pack); a checkout without it loads the ES module directly (Node >= 20.19 / 22.12).
@@ -55,6 +56,22 @@ async function ready() {
   return getBackend();
 }
 
+/**
+ * The backend's VectorDb, plus one more form: `new VectorDb({redis: {nodes}, index, ...})`
+ * (and `VectorDb.open` of the same options) is a ClusterVectorDb, one logical index over a
+ * Redis Cluster running ruvector-redis.so (lib/redis-cluster.js, docs/scale-out.md).
+ */
+const VectorDb = new Proxy(m.VectorDb, {
+  construct(target, args, newTarget) {
+    if (isClusterOptions(args[0])) return new ClusterVectorDb(args[0]);
+    return Reflect.construct(target, args, newTarget === VectorDb ? target : newTarget);
+  },
+  get(target, prop, receiver) {
+    if (prop === 'open') return (...args) => (isClusterOptions(args[0]) ? ClusterVectorDb.open(args[0]) : target.open(...args));
+    return Reflect.get(target, prop, receiver);
+  },
+});
+
 const native = backend.name === 'native';
 /** What this backend offers: durable storagePath (native), IndexedDB (browsers), engine threads (native). */
 const capabilities = Object.freeze({
@@ -73,8 +90,9 @@ const info = createBackendInfo({
 });
 
 module.exports = {
-  VectorDb: m.VectorDb,
-  VectorDB: m.VectorDb,
+  VectorDb,
+  VectorDB: VectorDb,
+  ClusterVectorDb,
   /** The engine version, e.g. "0.1.0". */
   version: () => m.version(),
   /** The active distance kernels: 'avx512' | 'avx2' | 'scalar' | 'neon' (native), 'simd128' | 'scalar' (wasm). */

@@ -6,7 +6,7 @@ const require = createRequire(import.meta.url);
 const rv = require('./index.js');
 
 export const {
-  VectorDb, VectorDB, version, simdLevel, getBackend, ready, capabilities,
+  VectorDb, VectorDB, ClusterVectorDb, version, simdLevel, getBackend, ready, capabilities,
   getImplementationType, isNative, isWasm, isRvf, isNativeAvailable, getVersion, getBackendInfo,
   Utils, VectorIndex,
 } = rv;

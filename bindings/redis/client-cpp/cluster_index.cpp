@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <map>
 #include <optional>
 #include <thread>
 
@@ -87,6 +88,8 @@ Endpoint parse_endpoint(std::string_view text) {
 }  // namespace
 
 struct ClusterIndex::Impl {
+  std::mutex write_mu;                  // serialises writes and WAIT (the pooled connections)
+  std::map<std::string, std::unique_ptr<Connection>> write_conns;  // "host:port" -> connection
   std::mutex mu;
   std::vector<Endpoint> nodes;          // every node ever seen
   std::array<int, 16384> owner{};       // slot -> index into nodes, -1 unknown
@@ -136,18 +139,30 @@ struct ClusterIndex::Impl {
     return nodes[static_cast<std::size_t>(i)];
   }
 
-  // Runs `args` (whose key is `key`) until a final reply or the deadline.
-  Result<Reply> run(const std::string& key, const std::vector<std::string>& args, Clock::time_point deadline) {
+  // The persistent write connection to `ep` (caller holds write_mu); reconnects when broken.
+  Connection& write_connection(const Endpoint& ep) {
+    auto& slot = write_conns[ep.host + ":" + std::to_string(ep.port)];
+    if (!slot || !slot->ok()) slot = std::make_unique<Connection>(ep, connect_timeout_ms);
+    return *slot;
+  }
+
+  // Runs `args` (whose key is `key`) until a final reply or the deadline. `write`: on the
+  // owner's persistent write connection (caller holds write_mu), else on a new one.
+  Result<Reply> run(const std::string& key, const std::vector<std::string>& args, Clock::time_point deadline,
+                    bool write = false) {
     const std::uint16_t slot = key_slot(key);
     int backoff_ms = 20;
     std::string last = "no node owns the slot";
     for (;;) {
       std::optional<Endpoint> ep = owner_of(slot);
       if (ep) {
-        Connection c(*ep, connect_timeout_ms);
+        std::optional<Connection> fresh;
+        if (!write) fresh.emplace(*ep, connect_timeout_ms);
+        Connection& c = write ? write_connection(*ep) : *fresh;
         Reply r = c.command(args);
         if (!r) {
           last = c.error();
+          if (write) write_conns.erase(ep->host + ":" + std::to_string(ep->port));
           refresh();
         } else if (starts_with(r.get(), "MOVED")) {
           refresh();
@@ -206,6 +221,7 @@ Result<std::unique_ptr<ClusterIndex>> ClusterIndex::open(const std::vector<Endpo
     if (field == "dimensions") out->dimensions_ = static_cast<std::uint32_t>(v);
     if (field == "m") out->m_ = static_cast<std::uint32_t>(v);
     if (field == "efConstruction") out->ef_construction_ = static_cast<std::uint32_t>(v);
+    if (field == "quantization") out->quantization_.assign(r->element[i + 1]->str, r->element[i + 1]->len);
   }
   if (out->shards_ == 0 || out->dimensions_ == 0) return Status::Corruption("index metadata incomplete");
   return out;
@@ -219,14 +235,68 @@ Status ClusterIndex::insert(std::string_view id, std::span<const float> vector, 
   const std::string key = shard_key(fnv1a32(id) % shards_);
   std::vector<std::string> args{"VADD", key, "FP32",
                                 std::string(reinterpret_cast<const char*>(vector.data()), vector.size_bytes()),
-                                std::string(id), "M", std::to_string(m_), "EF", std::to_string(ef_construction_)};
+                                std::string(id), quantization_, "M", std::to_string(m_), "EF",
+                                std::to_string(ef_construction_)};
   if (!attributes_json.empty()) {
     args.push_back("SETATTR");
     args.emplace_back(attributes_json);
   }
-  RUVECTOR_ASSIGN_OR_RETURN(Reply r, impl_->run(key, args, Clock::now() + std::chrono::seconds(30)));
+  std::lock_guard<std::mutex> lock(impl_->write_mu);
+  RUVECTOR_ASSIGN_OR_RETURN(Reply r, impl_->run(key, args, Clock::now() + std::chrono::seconds(30), true));
   if (r->type == REDIS_REPLY_ERROR) return Status::InvalidArgument(r->str);
   return Status::Ok();
+}
+
+Result<std::optional<Element>> ClusterIndex::get(std::string_view id) {
+  if (id.empty()) return Status::InvalidArgument("id must not be empty");
+  const std::string key = shard_key(fnv1a32(id) % shards_);
+  const auto deadline = Clock::now() + std::chrono::seconds(30);
+  RUVECTOR_ASSIGN_OR_RETURN(Reply emb, impl_->run(key, {"VEMB", key, std::string(id)}, deadline));
+  if (emb->type == REDIS_REPLY_NIL) return std::optional<Element>();
+  if (emb->type != REDIS_REPLY_ARRAY) return Status::IoError(emb->type == REDIS_REPLY_ERROR ? emb->str : "bad reply to VEMB");
+  Element e;
+  e.id = std::string(id);
+  for (std::size_t i = 0; i < emb->elements; ++i) {
+    const redisReply* v = emb->element[i];
+    // RESP2 sends the doubles as bulk strings.
+    if (v->type != REDIS_REPLY_STRING) return Status::IoError("bad reply to VEMB");
+    e.vector.push_back(static_cast<float>(std::strtod(v->str, nullptr)));
+  }
+  RUVECTOR_ASSIGN_OR_RETURN(Reply attrs, impl_->run(key, {"VGETATTR", key, std::string(id)}, deadline));
+  if (attrs->type == REDIS_REPLY_STRING) e.attributes_json.assign(attrs->str, attrs->len);
+  else if (attrs->type == REDIS_REPLY_ERROR) return Status::IoError(attrs->str);
+  return std::optional<Element>(std::move(e));
+}
+
+Result<bool> ClusterIndex::remove(std::string_view id) {
+  if (id.empty()) return Status::InvalidArgument("id must not be empty");
+  const std::string key = shard_key(fnv1a32(id) % shards_);
+  std::lock_guard<std::mutex> lock(impl_->write_mu);
+  RUVECTOR_ASSIGN_OR_RETURN(Reply r, impl_->run(key, {"VREM", key, std::string(id)},
+                                                 Clock::now() + std::chrono::seconds(30), true));
+  if (r->type != REDIS_REPLY_INTEGER) return Status::IoError(r->type == REDIS_REPLY_ERROR ? r->str : "bad reply to VREM");
+  return r->integer == 1;
+}
+
+Result<int> ClusterIndex::wait_replicas(int num_replicas, int timeout_ms) {
+  if (num_replicas < 0 || timeout_ms < 0) return Status::InvalidArgument("num_replicas and timeout_ms must be >= 0");
+  std::lock_guard<std::mutex> lock(impl_->write_mu);
+  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms) + std::chrono::seconds(30);
+  const std::vector<std::string> args{"WAIT", std::to_string(num_replicas), std::to_string(timeout_ms)};
+  int least = -1;
+  std::vector<std::string> done;  // masters already asked (WAIT is per connection, not per key)
+  for (std::uint32_t s = 0; s < shards_; ++s) {
+    const std::string key = shard_key(s);
+    std::optional<Endpoint> ep = impl_->owner_of(key_slot(key));
+    const std::string name = ep ? ep->host + ":" + std::to_string(ep->port) : std::string();
+    if (ep && std::find(done.begin(), done.end(), name) != done.end()) continue;
+    RUVECTOR_ASSIGN_OR_RETURN(Reply r, impl_->run(key, args, deadline, true));
+    if (r->type != REDIS_REPLY_INTEGER) return Status::IoError(r->type == REDIS_REPLY_ERROR ? r->str : "bad reply to WAIT");
+    const int acks = static_cast<int>(r->integer);
+    least = least < 0 ? acks : std::min(least, acks);
+    if (ep) done.push_back(name);
+  }
+  return least < 0 ? 0 : least;
 }
 
 Result<std::uint64_t> ClusterIndex::size() {

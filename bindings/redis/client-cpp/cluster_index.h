@@ -9,13 +9,18 @@
 // target), and retries connection errors, CLUSTERDOWN, TRYAGAIN and LOADING with
 // backoff until the call's deadline.
 //
-// Threads: one ClusterIndex may be used from several threads; search() runs one
-// thread per shard key (at most 16 at a time), each on its own connection.
+// Connections: writes (insert, remove) go over one persistent connection per master,
+// which is also where wait_replicas() sends WAIT, so WAIT covers the writes made through
+// this ClusterIndex; reads (size, get, search) use short-lived connections.
+// Threads: one ClusterIndex may be used from several threads (writes are serialised by
+// a mutex); search() runs one thread per shard key (at most 16 at a time), each on its
+// own connection.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -43,6 +48,12 @@ struct SearchParams {
   int timeout_ms = 2000;  // per shard, including retries
 };
 
+struct Element {
+  std::string id;
+  std::vector<float> vector;    // the stored float32 vector (VEMB)
+  std::string attributes_json;  // empty when the element has no attributes
+};
+
 struct SearchOutcome {
   std::vector<Hit> hits;
   std::vector<std::string> failed_shards;  // "shard 3: <error>"; non-empty = partial answer
@@ -68,6 +79,15 @@ class ClusterIndex {
 
   // VADD on the element's shard key. DIMENSION_MISMATCH, INVALID_ARGUMENT, IO_ERROR.
   Status insert(std::string_view id, std::span<const float> vector, std::string_view attributes_json = {});
+  // VEMB + VGETATTR on the element's shard key; nullopt when absent.
+  Result<std::optional<Element>> get(std::string_view id);
+  // VREM: true when the element existed and was removed.
+  Result<bool> remove(std::string_view id);
+  // WAIT num_replicas timeout_ms on the write connection of every master that owns a shard
+  // key -> the smallest acknowledgement count: every write made through this ClusterIndex
+  // before the call reached at least that many replicas. Replication stays asynchronous:
+  // an acknowledged write can still be lost in rare failovers (docs/scale-out.md).
+  Result<int> wait_replicas(int num_replicas, int timeout_ms);
   // Sum of VCARD over the shard keys.
   Result<std::uint64_t> size();
   Result<SearchOutcome> search(std::span<const float> query, const SearchParams& params);
@@ -82,6 +102,7 @@ class ClusterIndex {
   std::uint32_t dimensions_ = 0;
   std::uint32_t m_ = 16;
   std::uint32_t ef_construction_ = 200;
+  std::string quantization_ = "NOQUANT";  // NOQUANT | Q8 | BIN, from the metadata hash
 };
 
 }  // namespace ruvector::redis_cluster

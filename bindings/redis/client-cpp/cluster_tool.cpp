@@ -4,6 +4,11 @@
 //                          [--filter EXPR] [--timeout-ms 2000] < queries.f32
 //       queries: little-endian float32, `dimensions` per query; one output line per
 //       query: "id score id score ..."; failed shards go to stderr as "partial: ..."
+//   ruvector-redis-cluster --nodes ... --index NAME insert ID --vector 1,2,3 [--attributes JSON] [--wait N]
+//   ruvector-redis-cluster --nodes ... --index NAME get ID     -> "ID<TAB>v1,v2,...<TAB>attributes"
+//   ruvector-redis-cluster --nodes ... --index NAME delete ID... [--wait N]  -> "ID 1|0" per id
+//       --wait N: after the writes, WAIT for N replicas (--timeout-ms, default 2000) on every
+//       master and print "acknowledged by R replicas"; exit 1 when R < N
 //   ruvector-redis-cluster keyslot KEY...   (the slot of each key, as CLUSTER KEYSLOT)
 // Exit status: 0 ok, 1 error, 2 usage.
 #include <cstdio>
@@ -21,6 +26,9 @@ namespace {
 int usage() {
   std::cerr << "usage: ruvector-redis-cluster --nodes H:P[,H:P..] --index NAME (size | search [--k N] [--ef N] "
                "[--truth] [--filter EXPR] [--timeout-ms N] < queries.f32)\n"
+               "       ruvector-redis-cluster --nodes ... --index NAME insert ID --vector V1,V2,.. [--attributes JSON] "
+               "[--wait N]\n"
+               "       ruvector-redis-cluster --nodes ... --index NAME get ID | delete ID... [--wait N]\n"
                "       ruvector-redis-cluster keyslot KEY...\n";
   return 2;
 }
@@ -47,7 +55,9 @@ int main(int argc, char** argv) {
     for (std::size_t i = 1; i < args.size(); ++i) std::cout << key_slot(args[i]) << "\n";
     return 0;
   }
-  std::string nodes, index, command, filter;
+  std::string nodes, index, command, filter, vector_text, attributes;
+  std::vector<std::string> ids;
+  int wait_for = -1;
   SearchParams params;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -59,10 +69,17 @@ int main(int argc, char** argv) {
     else if (a == "--timeout-ms" && has_value) params.timeout_ms = std::atoi(args[++i].c_str());
     else if (a == "--filter" && has_value) params.filter = args[++i];
     else if (a == "--truth") params.truth = true;
-    else if ((a == "size" || a == "search") && command.empty()) command = a;
+    else if (a == "--vector" && has_value) vector_text = args[++i];
+    else if (a == "--attributes" && has_value) attributes = args[++i];
+    else if (a == "--wait" && has_value) wait_for = std::atoi(args[++i].c_str());
+    else if ((a == "size" || a == "search" || a == "insert" || a == "get" || a == "delete") && command.empty()) command = a;
+    else if (!command.empty() && command != "size" && command != "search" && a.rfind("--", 0) != 0) ids.push_back(a);
     else return usage();
   }
   if (nodes.empty() || index.empty() || command.empty()) return usage();
+  if ((command == "insert" || command == "get") && ids.size() != 1) return usage();
+  if (command == "delete" && ids.empty()) return usage();
+  if (command == "insert" && vector_text.empty()) return usage();
   auto opened = ClusterIndex::open(parse_nodes(nodes), index);
   if (!opened.ok()) {
     std::cerr << "error: " << opened.status().ToString() << "\n";
@@ -77,6 +94,55 @@ int main(int argc, char** argv) {
     }
     std::cout << *n << "\n";
     return 0;
+  }
+  const auto fail = [](const ruvector::Status& st) {
+    std::cerr << "error: " << st.ToString() << "\n";
+    return 1;
+  };
+  const auto wait = [&]() {
+    if (wait_for < 0) return 0;
+    auto acks = db.wait_replicas(wait_for, params.timeout_ms);
+    if (!acks.ok()) return fail(acks.status());
+    std::cout << "acknowledged by " << *acks << " replicas\n";
+    return *acks >= wait_for ? 0 : 1;
+  };
+  if (command == "insert") {
+    std::vector<float> v;
+    for (std::size_t start = 0; start < vector_text.size();) {
+      std::size_t end = vector_text.find(',', start);
+      if (end == std::string::npos) end = vector_text.size();
+      char* stop = nullptr;
+      const std::string item = vector_text.substr(start, end - start);
+      v.push_back(std::strtof(item.c_str(), &stop));
+      if (item.empty() || *stop != '\0') return fail(ruvector::Status::InvalidArgument("bad number '" + item + "' in --vector"));
+      start = end + 1;
+    }
+    const ruvector::Status st = db.insert(ids[0], v, attributes);
+    if (!st.ok()) return fail(st);
+    std::cout << ids[0] << "\n";
+    return wait();
+  }
+  if (command == "get") {
+    auto e = db.get(ids[0]);
+    if (!e.ok()) return fail(e.status());
+    if (!*e) return fail(ruvector::Status::NotFound("no element '" + ids[0] + "'"));
+    std::string line = (*e)->id + "\t";
+    char num[64];
+    for (std::size_t i = 0; i < (*e)->vector.size(); ++i) {
+      std::snprintf(num, sizeof num, "%.9g", static_cast<double>((*e)->vector[i]));
+      if (i) line += ',';
+      line += num;
+    }
+    std::cout << line << "\t" << (*e)->attributes_json << "\n";
+    return 0;
+  }
+  if (command == "delete") {
+    for (const std::string& id : ids) {
+      auto removed = db.remove(id);
+      if (!removed.ok()) return fail(removed.status());
+      std::cout << id << " " << (*removed ? 1 : 0) << "\n";
+    }
+    return wait();
   }
   std::vector<float> q(db.dimensions());
   while (std::fread(q.data(), sizeof(float), q.size(), stdin) == q.size()) {

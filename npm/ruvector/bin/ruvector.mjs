@@ -32,6 +32,7 @@ const COMMANDS = {
       'ef-construction': { value: 'E', help: 'HNSW build candidate list, 1..65535 (default 40)' },
       'ef-search': { value: 'S', help: 'HNSW default search candidate list, 1..65535 (default 100)' },
       'from-snapshot': { value: 'FILE', help: 'Fill the new database from a snapshot file; settings come from it' },
+      shards: { value: 'S', help: 'redis:// index only: shard keys, fixed at creation (default 6; docs/scale-out.md)' },
     },
     run: cmd.create,
   },
@@ -103,7 +104,9 @@ const COMMANDS = {
 const FOOTER = `Exit codes: 0 ok, 1 usage error, 2 bad input (INVALID_ARGUMENT, DIMENSION_MISMATCH, ALREADY_EXISTS),
 3 not found (NOT_FOUND: missing database or id), 4 database error (CORRUPTION, IO_ERROR, UNSUPPORTED,
 RESOURCE_EXHAUSTED; also no usable backend), 5 LOCKED. Errors go to stderr as "ruvector: CODE: message".
-A database is a directory (durable; needs the native backend) or a snapshot file named *.rvs (any backend).
+A database is a directory (durable; needs the native backend), a snapshot file named *.rvs (any backend),
+or redis://HOST:PORT[,HOST:PORT...]/INDEX: an index over a Redis Cluster running ruvector-redis.so
+(needs the redis npm package; --filter then takes a vector-sets FILTER expression).
 RUVECTOR_BACKEND=native|wasm (or --backend) forces a backend.`;
 
 function optionLines(options) {
@@ -174,7 +177,8 @@ async function main(argv) {
     if (command === 'doctor') {
       doc = await cmd.doctor(out, backendLib, loadError, rv);
     } else {
-      if (!rv) throw loadError;
+      // A redis:// index lives in the servers: it needs no local backend.
+      if (!rv && !/^redis:\/\//.test(String(positional[0]))) throw loadError;
       doc = await spec.run(rv, out, args, options);
     }
     if (json && doc !== null && doc !== undefined) printJson(doc);

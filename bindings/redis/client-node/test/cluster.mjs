@@ -9,7 +9,12 @@
 //   5. the killed node rejoins as a replica with equal digests
 //   6. a shard key's slot migrates under query load: no failed query, same digest
 //   7. the C++ client (ruvector-redis-cluster, hiredis) on S = 6: key slots equal
-//      CLUSTER KEYSLOT, size = N, TRUTH fan-out equals brute force
+//      CLUSTER KEYSLOT, size = N, TRUTH fan-out equals brute force; get/delete/WAIT
+//   8. the VectorDb face (ruvector's ClusterVectorDb) and the `ruvector` CLI on a
+//      redis:// index: insert/get/delete/metadata/FILTER/includeVector, create/insert/
+//      import/search/get/delete/info, errors with their codes
+// The client under test is npm/ruvector/lib/redis-cluster.js (what `new VectorDb({redis})`
+// returns); this folder only provides its `redis` dependency (NODE_PATH, test-redis.sh).
 // Usage: node cluster.mjs MODULE_SO WORKDIR BASE_PORT [--bench OUT.md]
 // --bench also writes the scale-out benchmark table (build rate, search latency and QPS,
 // recall, memory per vector; single key vs fan-out) to OUT.md.
@@ -18,7 +23,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
-const { RedisVectorDb } = require('../index.js');
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../..');
+const { ClusterVectorDb, keySlot } = require(path.join(ROOT, 'npm/ruvector/lib/redis-cluster.js'));
 const { createClient } = require('redis');
 const calculateSlot = require('cluster-key-slot');
 
@@ -147,7 +153,7 @@ async function main() {
   const nodes = ports.slice(0, 3).map((p) => `127.0.0.1:${p}`);
   const dbs = {};
   for (const S of [3, 6, 12]) {
-    const db = await new RedisVectorDb({ redis: { nodes }, index: `docs${S}`, dimensions: DIM, shards: S, efConstruction: EF_BUILD }).connect();
+    const db = await ClusterVectorDb.open({ redis: { nodes }, index: `docs${S}`, dimensions: DIM, shards: S, efConstruction: EF_BUILD });
     dbs[S] = db;
     start = Date.now();
     const entries = ids.map((id, i) => ({ id, vector: row(data, i) }));
@@ -155,17 +161,19 @@ async function main() {
     const buildS = (Date.now() - start) / 1000;
     log(`S=${S}: loaded ${N} in ${buildS.toFixed(1)} s`);
     check(await db.len() === N, `S=${S}: sum of VCARD = ${N}`);
+    check(db.shardKeys().every((k) => keySlot(k) === calculateSlot(k)), `S=${S}: keySlot() equals cluster-key-slot`);
     const owners = new Set(db.shardKeys().map((k) => db.cluster.slots[calculateSlot(k)].master.port));
     log(`S=${S}: shard keys on ${owners.size} masters`);
     let exact = 0, hits = 0;
     const lat = [];
     for (let q = 0; q < NQ; q++) {
       const v = Array.from(row(queries, q));
-      const t = await db.search({ vector: v, k: K, truth: true });
-      const same = !t.partial && t.hits.length === K && t.hits.every((h, i) => h.id === truth[q][i][0] && Math.abs(h.score - truth[q][i][1]) < 1e-9);
+      const t = await db.searchWithStatus({ vector: v, k: K, truth: true });
+      // The servers' similarity (1 + cos) / 2 becomes the distance 1 - cos = 2 - 2 * similarity.
+      const same = !t.partial && t.hits.length === K && t.hits.every((h, i) => h.id === truth[q][i][0] && Math.abs(h.distance - (2 - 2 * truth[q][i][1])) < 2e-9);
       if (same) exact++;
       const s = performance.now();
-      const a = await db.search({ vector: v, k: K, efSearch: EF_SEARCH });
+      const a = await db.searchWithStatus({ vector: v, k: K, efSearch: EF_SEARCH, includeMetadata: false });
       lat.push(performance.now() - s);
       check(!a.partial, `S=${S}: no partial answer`);
       const want = new Set(truth[q].map((x) => x[0]));
@@ -184,7 +192,7 @@ async function main() {
 
   // ---- the C++ client on the same index
   const tool = path.join(path.dirname(MODULE), 'ruvector-redis-cluster');
-  const runTool = (args, input) => execFileSync(tool, args, { input, encoding: 'utf8', timeout: 120000 });
+  const runTool = (args, input) => execFileSync(tool, args, { input, encoding: 'utf8', timeout: 120000, stdio: ['pipe', 'pipe', 'pipe'] });
   const slotKeys = ['foo', 'rv:{docs6#0}', 'rv:{docs6#5}', '{user1000}.following', 'a{}b', '{}x', 'x{y'];
   const slots = runTool(['keyslot', ...slotKeys]).trim().split('\n').map(Number);
   check(slotKeys.every((k, i) => slots[i] === Number(cli(ports[0], 'CLUSTER', 'KEYSLOT', k))), `C++ key_slot equals CLUSTER KEYSLOT (${slots})`);
@@ -200,6 +208,31 @@ async function main() {
   }
   check(cppExact === cq, `C++ client: TRUTH fan-out equals brute force for ${cppExact}/${cq} queries`);
   log(`C++ client: TRUTH fan-out exact for ${cppExact}/${cq} queries`);
+
+  // C++ get / delete / WAIT: an insert acknowledged by WAIT 1 is on the owner's replica.
+  const elemId = 'cpp-wait-1', elemVec = [0.25, -1.5, 3, ...Array.from({ length: DIM - 3 }, (_, i) => i / 7)];
+  const ins = runTool([...nodeArg, 'insert', elemId, '--vector', elemVec.join(','), '--attributes', '{"src":"cpp"}', '--wait', '1']);
+  check(/acknowledged by [1-9]/.test(ins), `C++ insert acknowledged by WAIT 1 (${ins.trim().replace(/\n/g, ' | ')})`);
+  const elemKey = dbs[6].shardKey(dbs[6].shardOf(elemId));
+  const ownerPort = dbs[6].cluster.slots[calculateSlot(elemKey)].master.port;
+  const replicaPort = ports.find((p) => p !== ownerPort && cli(p, 'INFO', 'replication').includes(`master_port:${ownerPort}`));
+  const onReplica = execFileSync('redis-cli', ['-p', String(replicaPort)], { input: `READONLY\nVEMB ${elemKey} ${elemId}\n`, encoding: 'utf8' });
+  check(onReplica.trim().split('\n').slice(1).map(Number).every((x, i) => Math.abs(x - Math.fround(elemVec[i])) < 1e-6) &&
+        onReplica.trim().split('\n').length === DIM + 1, `the WAIT-acknowledged element is on replica ${replicaPort} right away`);
+  const got = runTool([...nodeArg, 'get', elemId]).trim().split('\t');
+  check(got[0] === elemId && got[1].split(',').map(Number).every((x, i) => Math.abs(x - Math.fround(elemVec[i])) < 1e-6) &&
+        got[2] === '{"src":"cpp"}', `C++ get returns the vector and attributes (${got.join(' | ').slice(0, 80)})`);
+  const nodeGot = await dbs[6].get(elemId);
+  check(nodeGot && nodeGot.metadata.src === 'cpp', 'the Node client reads what the C++ client wrote');
+  check(runTool([...nodeArg, 'delete', elemId, 'no-such-id', '--wait', '1']).startsWith(`${elemId} 1\nno-such-id 0\nacknowledged by`),
+        'C++ delete reports removed / absent ids and WAITs');
+  let getMissing = 0;
+  try { runTool([...nodeArg, 'get', elemId]); } catch (e) { getMissing = e.status; }
+  check(getMissing === 1 && (await dbs[6].get(elemId)) === null, 'after the C++ delete the element is gone');
+  log('C++ client: get / delete / WAIT checked');
+
+  await vectorDbFace(dbs[6], nodes);
+  cliOnCluster(nodes);
 
   // ---- failover under a write load with WAIT 1
   const db = dbs[6];
@@ -269,7 +302,7 @@ async function main() {
     let q = 0;
     while (!stop) {
       try {
-        const r = await db.search({ vector: Array.from(row(queries, q++ % NQ)), k: K, retryMs: 10000 });
+        const r = await db.searchWithStatus({ vector: Array.from(row(queries, q++ % NQ)), k: K, retryMs: 10000 });
         if (r.partial) queriesFailed++;
       } catch { queriesFailed++; }
       queriesRun++;
@@ -292,6 +325,98 @@ async function main() {
   await db.close();
   await ref.quit();
   if (BENCH_OUT) writeBench();
+}
+
+// The VectorDb face of the cluster (what `new VectorDb({redis, index})` returns).
+async function vectorDbFace(db, nodes) {
+  const genres = ['jazz', 'rock', 'folk'];
+  const tagged = Array.from({ length: 60 }, (_, i) => ({
+    id: `tag${i}`, vector: Array.from(row(queries, i % NQ), (x) => x + 0.01 * i), metadata: { genre: genres[i % 3], year: 1990 + i },
+  }));
+  const ids = await db.insertBatch(tagged);
+  check(ids.length === 60 && ids[59] === 'tag59', 'insertBatch returns the ids in order');
+  const q = Array.from(row(queries, 5));
+  const jazz = await db.search({ vector: q, k: 5, filter: '.genre == "jazz" and .year >= 2000', truth: true });
+  const want = tagged.filter((e) => e.metadata.genre === 'jazz' && e.metadata.year >= 2000).map((e) => {
+    let dot = 0, a = 0, b = 0;
+    for (let j = 0; j < DIM; j++) { const x = Math.fround(e.vector[j]); dot += q[j] * x; a += q[j] * q[j]; b += x * x; }
+    return [e.id, 1 - dot / Math.sqrt(a * b)];
+  }).sort((x, y) => x[1] - y[1]).slice(0, 5);
+  check(jazz.length === 5 && jazz.every((h, i) => h.id === want[i][0] && Math.abs(h.distance - want[i][1]) < 1e-6 &&
+        h.score === h.distance && h.metadata.genre === 'jazz' && h.metadata.year >= 2000),
+        `FILTER + TRUTH through the VectorDb face equals a JS brute force over the matching elements (${jazz.map((h) => h.id)})`);
+  const withVec = await db.search({ vector: q, k: 3, includeVector: true, includeMetadata: false });
+  const rec = await db.get(withVec[0].id);
+  check(withVec.every((h) => h.vector instanceof Float32Array && h.vector.length === DIM && h.metadata === undefined) &&
+        rec.vector.every((x, i) => x === withVec[0].vector[i]), 'includeVector returns the stored vectors, includeMetadata: false none');
+  check((await db.get('tag7')).metadata.year === 1997, 'get returns the metadata');
+  await db.insert({ id: 'tag7', vector: tagged[7].vector, metadata: { genre: 'pop' } });
+  check((await db.get('tag7')).metadata.genre === 'pop', 'insert of an existing id replaces it');
+  const before = await db.len();
+  check(await db.delete('tag8') === true && await db.delete('tag8') === false && await db.len() === before - 1, 'delete: true, then false; len follows');
+  const codeOf = async (fn) => { try { await fn(); return 'no error'; } catch (e) { return e.code; } };
+  check(await codeOf(() => db.search({ vector: [1, 2, 3] })) === 'DIMENSION_MISMATCH', 'a short query vector is DIMENSION_MISMATCH');
+  check(await codeOf(() => db.search({ vector: q, filter: { genre: 'jazz' } })) === 'INVALID_ARGUMENT', 'a JSON filter object is INVALID_ARGUMENT (FILTER expressions only)');
+  check(await codeOf(() => db.search({ vector: q, filter: '.genre ==' })) === 'INVALID_ARGUMENT', 'a FILTER syntax error is INVALID_ARGUMENT');
+  check(await codeOf(() => db.insert({ id: 'x', vector: q.map(() => NaN) })) === 'INVALID_ARGUMENT', 'NaN is INVALID_ARGUMENT');
+  check(await codeOf(() => ClusterVectorDb.open({ redis: { nodes }, index: 'docs6', dimensions: 32 })) === 'INVALID_ARGUMENT', 'contradicting dimensions are INVALID_ARGUMENT');
+  check(await codeOf(() => ClusterVectorDb.open({ redis: { nodes }, index: 'no-such-index' })) === 'NOT_FOUND', 'a missing index is NOT_FOUND');
+  check(await codeOf(() => ClusterVectorDb.open({ redis: { nodes }, index: 'docs6', metric: 'euclidean' })) === 'UNSUPPORTED', 'metric other than cosine is UNSUPPORTED');
+  const info = await db.info();
+  check(info.count === await db.len() && info.cluster.shards === 6 && info.cluster.keys.length === 6 && info.dimensions === DIM &&
+        info.cluster.keys.every((k) => k.master && k.slot === calculateSlot(k.key)) && info.memoryBytes > 0, 'info() describes the shard keys');
+  const other = await ClusterVectorDb.open({ redis: { nodes: [nodes[2]] }, index: 'docs6' });
+  check(other.dimensions === DIM && (await other.get('tag9')).metadata.genre === 'jazz', 'a second client opens the index from its metadata hash');
+  await other.close();
+  check(await codeOf(() => other.len()) === 'INVALID_ARGUMENT', 'a closed client rejects calls');
+  for (const e of tagged) await db.delete(e.id);
+  log('VectorDb face: filters, metadata, vectors, errors checked');
+}
+
+// The `ruvector` CLI on a redis:// index (no local backend needed).
+function cliOnCluster(nodes) {
+  const url = `redis://${nodes.join(',')}/clitest`;
+  const bin = path.join(ROOT, 'npm/ruvector/bin/ruvector.mjs');
+  const run = (...args) => {
+    try {
+      return { code: 0, out: execFileSync('node', [bin, ...args], { encoding: 'utf8', timeout: 60000, stdio: ['ignore', 'pipe', 'pipe'] }) };
+    } catch (e) {
+      return { code: e.status, out: String(e.stdout), err: String(e.stderr) };
+    }
+  };
+  const created = run('create', url, '--dimensions', '8', '--shards', '4', '--m', '12', '--json');
+  check(created.code === 0 && JSON.parse(created.out).shards === 4, `CLI create ${url} (${created.err || ''})`);
+  check(run('create', url, '--dimensions', '8').code === 2, 'CLI create of an existing index exits 2 (ALREADY_EXISTS)');
+  const r = rng(11);
+  const rowsIn = Array.from({ length: 300 }, (_, i) => ({ id: `c${i}`, vector: Array.from({ length: 8 }, () => Math.round(r.normal() * 1e4) / 1e4), metadata: { n: i } }));
+  const file = path.join(WORK, 'cli.jsonl');
+  fs.writeFileSync(file, rowsIn.map((x) => JSON.stringify(x)).join('\n') + '\n');
+  const imp = run('import', url, file, '--json');
+  check(imp.code === 0 && JSON.parse(imp.out).count === 300, `CLI import of 300 rows (${imp.err || ''})`);
+  check(run('insert', url, '--vector', '1,0,0,0,0,0,0,0', '--id', 'one', '--metadata', '{"n":-1}').code === 0, 'CLI insert');
+  const qv = rowsIn[17].vector;
+  const srch = run('search', url, '--vector', qv.join(','), '-k', '5', '--json');
+  const hits = srch.code === 0 ? JSON.parse(srch.out).hits : [];
+  const brute = [...rowsIn, { id: 'one', vector: [1, 0, 0, 0, 0, 0, 0, 0] }].map((e) => {
+    let dot = 0, a = 0, b = 0;
+    for (let j = 0; j < 8; j++) { const x = Math.fround(e.vector[j]), y = Math.fround(qv[j]); dot += x * y; a += y * y; b += x * x; }
+    return [e.id, 1 - dot / Math.sqrt(a * b)];
+  }).sort((x, y) => x[1] - y[1]).slice(0, 5);
+  check(hits.length === 5 && hits.every((h, i) => h.id === brute[i][0] && Math.abs(h.score - brute[i][1]) < 1e-6) && hits[0].metadata.n === 17,
+        `CLI search equals brute force (${hits.map((h) => h.id)} vs ${brute.map((b) => b[0])})`);
+  const filtered = run('search', url, '--vector', qv.join(','), '-k', '3', '--filter', '.n >= 290', '--json');
+  check(filtered.code === 0 && JSON.parse(filtered.out).hits.every((h) => h.metadata.n >= 290), 'CLI search --filter takes a FILTER expression');
+  const got = run('get', url, 'c5', '--json');
+  check(got.code === 0 && JSON.parse(got.out).metadata.n === 5, 'CLI get');
+  const del = run('delete', url, 'c5', 'nope', '--json');
+  check(del.code === 0 && JSON.parse(del.out).count === 300, 'CLI delete');
+  check(run('get', url, 'c5').code === 3, 'CLI get of a deleted id exits 3');
+  const inf = run('info', url, '--json');
+  const doc = inf.code === 0 ? JSON.parse(inf.out) : {};
+  check(doc.count === 300 && doc.dimensions === 8 && doc.hnsw && doc.hnsw.m === 12 && doc.cluster.keys.length === 4, `CLI info (${inf.out.slice(0, 120)})`);
+  check(run('info', `redis://${nodes[0]}/no-such`).code === 3, 'CLI on a missing index exits 3 (NOT_FOUND)');
+  check(run('search', url, '--vector', '1,2', '--json').code === 2, 'CLI search with a wrong dimension exits 2');
+  log('CLI on a redis:// index: create / import / insert / search / get / delete / info checked');
 }
 
 function writeBench() {

@@ -10,7 +10,7 @@ import {
 import { Progress } from './progress.mjs';
 import { readSnapshot } from './snapshot.mjs';
 import {
-  kindOf, openDatabase, requireDurable, lockFile, writeAtomically, withContext, directoryBytes,
+  kindOf, openDatabase, requireDurable, lockFile, writeAtomically, withContext, directoryBytes, clusterTarget, openCluster,
 } from './store.mjs';
 import { UsageError, intOption } from './args.mjs';
 
@@ -132,6 +132,8 @@ export async function create(rv, out, a, o) {
   if (o['ef-construction'] !== undefined) hnsw.efConstruction = intOption(o, 'ef-construction', 40, 1, 65535);
   if (o['ef-search'] !== undefined) hnsw.efSearch = intOption(o, 'ef-search', 100, 1, 65535);
   if (Object.keys(hnsw).length) options.hnswConfig = hnsw;
+  if (clusterTarget(dir)) return createCluster(out, dir, options, o);
+  if (o.shards !== undefined) throw new UsageError('--shards applies to a redis:// index only');
 
   let snapshotBytes = null;
   if (fromSnapshot) snapshotBytes = readInput(fromSnapshot);
@@ -205,6 +207,28 @@ export async function create(rv, out, a, o) {
   out.say(`created ${dir}: ${info.dimensions} dimensions, ${info.metric}, ${hnswText(info)}` +
     (fromSnapshot ? `, ${info.count} vectors from ${fromSnapshot}` : ''));
   return { ...settingsDoc(info), path: dir, created: true, count: info.count, storage: kind };
+}
+
+// A logical index over a Redis Cluster: the metadata hash is written by the first open
+// with dimensions; an existing index is ALREADY_EXISTS, as for a directory.
+async function createCluster(out, target, options, o) {
+  if (o['from-snapshot'] !== undefined) throw new UsageError('--from-snapshot does not apply to a redis:// index; create it, then: ruvector import URL FILE.rvs');
+  if (o.rescore !== undefined) throw new UsageError('--rescore does not apply to a redis:// index (the servers re-rank every candidate exactly)');
+  if (o.index !== undefined && o.index !== 'hnsw') throw new UsageError('a redis:// index is an HNSW index (--index hnsw)');
+  try {
+    const existing = await openCluster(target);
+    const i = await existing.info();
+    await existing.close();
+    throw new CliError('ALREADY_EXISTS', `'${target}' already holds an index (${i.count} vectors, ${i.dimensions} dimensions, ${i.cluster.shards} shard keys)`);
+  } catch (e) {
+    if (e.code !== 'NOT_FOUND') throw e;
+  }
+  if (o.shards !== undefined) options.shards = intOption(o, 'shards', 6, 1, 4096);
+  const db = await openCluster(target, options);
+  const info = await db.info();
+  await db.close();
+  out.say(`created ${target}: ${info.dimensions} dimensions, cosine, ${hnswText(info)}, ${info.cluster.shards} shard keys`);
+  return { ...settingsDoc(info), path: target, created: true, count: info.count, storage: 'redis-cluster', shards: info.cluster.shards };
 }
 
 // ---------------------------------------------------------------------------
@@ -369,7 +393,8 @@ export async function search(rv, out, a, o) {
   if ((o.vector === undefined) === (o['vector-file'] === undefined)) throw new UsageError('give exactly one of --vector and --vector-file');
   const k = intOption(o, 'k', 10, 1, 2 ** 30);
   const ef = o.ef !== undefined ? intOption(o, 'ef', 0, 1, 65535) : undefined;
-  const filter = o.filter !== undefined ? parseJsonOption(o.filter, '--filter') : undefined;
+  // A redis:// index takes the servers' FILTER expression text as it is.
+  const filter = o.filter === undefined ? undefined : clusterTarget(a.path) ? o.filter : parseJsonOption(o.filter, '--filter');
   const h = await openDatabase(rv, a.path);
   try {
     const info = await h.db.info();
@@ -404,6 +429,21 @@ export async function search(rv, out, a, o) {
   } finally {
     await h.close();
   }
+}
+
+function clusterInfo(out, target, i) {
+  const row = (key, v) => out.print(`${key.padEnd(14)}${v}`);
+  row('path', target);
+  row('vectors', String(i.count));
+  row('dimensions', String(i.dimensions));
+  row('metric', i.metric);
+  row('index', hnswText(i));
+  row('quantization', i.quantization);
+  row('memory', `${humanBytes(i.memoryBytes)} (MEMORY USAGE over the shard keys)`);
+  row('storage', `Redis Cluster index '${i.cluster.index}', ${i.cluster.shards} shard keys`);
+  for (const k of i.cluster.keys) row('', `${k.key}  slot ${k.slot}  on ${k.master}  ${k.count} vectors  ${humanBytes(k.memoryBytes)}`);
+  return { ...settingsDoc(i), path: target, count: i.count, memory_bytes: i.memoryBytes, storage: 'redis-cluster', quantization: i.quantization,
+    cluster: i.cluster };
 }
 
 // ---------------------------------------------------------------------------
@@ -452,6 +492,7 @@ export async function info(rv, out, a) {
   const h = await openDatabase(rv, a.path);
   try {
     const i = await h.db.info();
+    if (h.kind === 'redis') return clusterInfo(out, a.path, i);
     const disk = h.kind === 'directory' ? directoryBytes(a.path) : fs.statSync(a.path).size;
     const b = rv.getBackend();
     const row = (key, v) => out.print(`${key.padEnd(14)}${v}`);

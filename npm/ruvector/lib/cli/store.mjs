@@ -5,13 +5,31 @@
 //     loaded into memory, and a writing command saves it back atomically (a temporary
 //     file renamed into place) only when the whole command succeeded, under a lock
 //     file (<file>.lock) so that two writers cannot lose each other's changes.
+//   * redis://host:port[,host:port...]/INDEX: a logical index over a Redis Cluster
+//     running ruvector-redis.so (lib/redis-cluster.js, docs/scale-out.md); writes go to
+//     the servers as they happen, nothing is saved locally.
 // A directory on the wasm backend is UNSUPPORTED, with the reason and the fix.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { CliError } from './importers.mjs';
 
-const PKG_VERSION = createRequire(import.meta.url)('../../package.json').version;
+const require = createRequire(import.meta.url);
+const PKG_VERSION = require('../../package.json').version;
+const { ClusterVectorDb, parseClusterUrl } = require('../redis-cluster.js');
+
+/** {nodes, index} when `p` is a redis://host:port[,...]/INDEX database argument, else null. */
+export const clusterTarget = (p) => parseClusterUrl(p);
+
+/** Opens (options.dimensions: creates) the cluster index named by a redis:// argument. */
+export async function openCluster(p, options = {}) {
+  const c = parseClusterUrl(p);
+  try {
+    return await ClusterVectorDb.open({ ...options, redis: { nodes: c.nodes }, index: c.index });
+  } catch (e) {
+    throw withContext(e, `cannot open '${p}'`);
+  }
+}
 
 export const isSnapshotName = (p) => /\.rvs$/i.test(p);
 
@@ -110,6 +128,10 @@ export function writeAtomically(p, bytes) {
  * snapshot file (a directory is already durable: save() checkpoints its index image).
  */
 export async function openDatabase(rv, p, { write = false } = {}) {
+  if (clusterTarget(p)) {
+    const db = await openCluster(p);
+    return { db, kind: 'redis', path: p, save: async () => {}, close: () => db.close() };
+  }
   const kind = kindOf(p);
   if (kind === null) throw missing(p, `no database at '${p}'`);
   if (kind === 'directory') {
