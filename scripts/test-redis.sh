@@ -4,7 +4,11 @@
 #   2. tests/redis/test_standalone.py: every command (RESP2 + RESP3), FILTER vs a
 #      brute-force oracle, DEBUG RELOAD / RDB / AOF restarts, corrupt RESTORE payloads,
 #      replication digests, memory accounting (one server + one replica)
-#   3. bindings/redis/client-node/test/cluster.mjs: 3 masters + 3 replicas + a single-node
+#   3. tests/redis/test_persistence_faults.py: RDB files truncated or bit-flipped inside the
+#      module's payload are refused (the server exits with the reason logged, no crash),
+#      diskless replicas (swapdb, on-empty-db) answer like their master, a corrupted
+#      replication stream from a fake master is rejected
+#   4. bindings/redis/client-node/test/cluster.mjs: 3 masters + 3 replicas + a single-node
 #      reference through ruvector's cluster client (npm/ruvector/lib/redis-cluster.js; its
 #      `redis` dependency comes from bindings/redis/client-node via NODE_PATH): 50k x 64-d
 #      over S = 3, 6, 12 keys, TRUTH fan-out = brute force, recall, the VectorDb face, the
@@ -36,9 +40,12 @@ done
 
 WORK="$(mktemp -d /tmp/ruvector-redis-test.XXXXXX)"
 cleanup() {
-  # Stop every server this run started (their pid files live in $WORK only).
-  for pidfile in "$WORK"/*/redis.pid; do
-    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+  # Stop every server this run started (their pid files live in $WORK only; a pid is
+  # signalled only while it still is a redis-server).
+  for pidfile in "$WORK"/*/redis.pid "$WORK"/*/*/redis.pid "$WORK"/*/*/*/redis.pid; do
+    [ -f "$pidfile" ] || continue
+    pid="$(cat "$pidfile")"
+    grep -q redis-server "/proc/$pid/cmdline" 2>/dev/null && kill "$pid" 2>/dev/null || true
   done
   rm -rf "$WORK"
 }
@@ -63,6 +70,11 @@ if [ -z "$BENCH_OUT" ]; then
   start=$SECONDS
   (cd "$ROOT/tests/redis" && "$PY" test_standalone.py "$MODULE" "$WORK" $((PORT + 1)))
   echo "standalone: $((SECONDS - start)) s"
+  echo "== persistence faults (ports $((PORT + 1))..$((PORT + 3)))"
+  start=$SECONDS
+  mkdir -p "$WORK/faults"
+  (cd "$ROOT/tests/redis" && "$PY" test_persistence_faults.py "$MODULE" "$WORK/faults" $((PORT + 1)))
+  echo "persistence faults: $((SECONDS - start)) s"
 fi
 
 if [ "$STANDALONE_ONLY" = 0 ]; then

@@ -45,7 +45,11 @@ int load(RedisModuleCtx* ctx, RedisModuleString** argv, int argc) {
       return REDISMODULE_ERR;
     }
   }
-  RedisModule_SetModuleOptions(ctx, REDISMODULE_OPTIONS_HANDLE_IO_ERRORS);
+  // HANDLE_IO_ERRORS: rdb_load checks every read and rejects damaged payloads, so Redis may
+  // load RDB streams straight from a socket (diskless replica load). HANDLE_REPL_ASYNC_LOAD:
+  // the module keeps no global per-key state, so a replica may load a new data set beside
+  // the old one while serving it (repl-diskless-load swapdb).
+  RedisModule_SetModuleOptions(ctx, REDISMODULE_OPTIONS_HANDLE_IO_ERRORS | REDISMODULE_OPTIONS_HANDLE_REPL_ASYNC_LOAD);
   if (register_vector_set_type(ctx) != REDISMODULE_OK) {
     RedisModule_Log(ctx, "warning", "ruvector: could not register the data type '%s'", kTypeName);
     return REDISMODULE_ERR;

@@ -140,3 +140,30 @@ class Resp3:
 
     def close(self):
         self.sock.close()
+
+
+def _crc64_table():
+    poly = 0x95AC9329AC4BC9B5  # Redis's CRC-64 (Jones polynomial, reflected)
+    table = []
+    for i in range(256):
+        c = i
+        for _ in range(8):
+            c = (c >> 1) ^ poly if c & 1 else c >> 1
+        table.append(c)
+    return table
+
+
+_CRC_TABLE = _crc64_table()
+
+
+def crc64(data):
+    """Redis's CRC-64 (the checksum that ends DUMP payloads and RDB files)."""
+    c = 0
+    for b in data:
+        c = _CRC_TABLE[(c ^ b) & 0xFF] ^ (c >> 8)
+    return c
+
+
+def with_crc(body):
+    """`body` followed by its CRC-64, little-endian (what Redis verifies)."""
+    return body + crc64(body).to_bytes(8, "little")

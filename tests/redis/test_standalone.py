@@ -15,7 +15,7 @@ import time
 import numpy as np
 import redis
 
-from redis_harness import Resp3, Server, wait_until
+from redis_harness import Resp3, Server, crc64, wait_until, with_crc
 
 MODULE, WORKDIR, BASE_PORT = sys.argv[1], sys.argv[2], int(sys.argv[3])
 failures = []
@@ -361,31 +361,6 @@ def test_persistence(server, queries):
 
 
 # ---------------------------------------------------------------- corrupt RESTORE
-def crc64_table():
-    poly = 0x95AC9329AC4BC9B5  # Jones polynomial, reflected
-    table = []
-    for i in range(256):
-        c = i
-        for _ in range(8):
-            c = (c >> 1) ^ poly if c & 1 else c >> 1
-        table.append(c)
-    return table
-
-
-CRC_TABLE = crc64_table()
-
-
-def crc64(data):
-    c = 0
-    for b in data:
-        c = CRC_TABLE[(c ^ b) & 0xFF] ^ (c >> 8)
-    return c
-
-
-def with_crc(body):
-    return body + crc64(body).to_bytes(8, "little")
-
-
 def test_corrupt_restore(r):
     check(crc64(b"123456789") == 0xE9C6D914C4B8D9CA, "crc64 (Jones) test vector")
     r.flushall()
@@ -485,7 +460,8 @@ def test_replication(master, replica, queries):
     check(digests(r, keys) == digests(rep, keys), "replica digests equal the master's")
     same = all(snapshot_results(r, k, queries[:20]) == snapshot_results(rep, k, queries[:20]) for k in keys)
     check(same, "replica VSIM answers equal the master's (deterministic graph)")
-    # Full resync of a replica from the master's RDB (diskless and disk): equal digests.
+    # Full resync of a replica that holds data, diskless (swapdb: loaded beside the old data
+    # set from the socket): equal digests.
     rep.replicaof("no", "one")
     rep.config_set("repl-diskless-load", "swapdb")
     rep.replicaof("127.0.0.1", master.port)
