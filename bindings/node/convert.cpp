@@ -93,7 +93,7 @@ QueryArg ToQuery(const Napi::Value& vector, const Napi::Value& k, const Napi::Va
   q.query.filter = ToJson(filter, "filter");
   const std::uint32_t f = ToUint32(flags, "flags");
   q.query.include_vector = (f & 1) != 0;
-  q.query.include_metadata = (f & 2) != 0;
+  q.query.include_metadata_json = (f & 2) != 0;
   if (rescore.IsNumber() && rescore.As<Napi::Number>().DoubleValue() >= 0) q.query.rescore = ToUint32(rescore, "rescore");
   q.Bind();
   return q;
@@ -121,7 +121,10 @@ Napi::Array HitsToRaw(Napi::Env env, const std::vector<ruvector::SearchHit>& hit
     std::string text = "[";
     for (std::size_t i = 0; i < n; ++i) {
       if (i) text += ',';
-      text += hits[i].metadata.is_null() ? std::string("null") : hits[i].metadata.dump();
+      if (hits[i].metadata_json.empty())
+        text += "null";
+      else
+        text += hits[i].metadata_json;
     }
     text += ']';
     out.Set(2u, Napi::String::New(env, text));

@@ -256,7 +256,7 @@ Napi::Value NativeDb::Search(const Napi::CallbackInfo& info) {
     DbHandle& h = Live(env);
     QueryArg q = ToQuery(info[0], info[1], info[2], info[3], info[4], info[5]);
     const bool vec = q.query.include_vector;
-    const bool meta = q.query.include_metadata;
+    const bool meta = q.query.include_metadata_json;
     if (h.inflight == 0 && SmallSearch(h, q.query)) return HitsToRaw(env, Check(env, h.db->search(q.query)), vec, meta);
     auto state = std::make_shared<std::pair<QueryArg, std::vector<ruvector::SearchHit>>>(std::move(q),
                                                                                           std::vector<ruvector::SearchHit>{});
@@ -315,7 +315,7 @@ Napi::Value NativeDb::SearchBatch(const Napi::CallbackInfo& info) {
                   for (std::size_t i = 0; i < st->results.size(); ++i) {
                     const auto& q = st->queries[i];
                     out.Set(static_cast<std::uint32_t>(i),
-                            HitsToRaw(e2, st->results[i], q.include_vector, q.include_metadata));
+                            HitsToRaw(e2, st->results[i], q.include_vector, q.include_metadata_json));
                   }
                   return out;
                 }))

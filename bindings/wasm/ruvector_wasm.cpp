@@ -127,6 +127,15 @@ void add_meta(const Json& m, bool first) {
   }
 }
 
+// A hit's metadata, as the stored JSON text (empty = none).
+void add_meta_text(std::string_view text, bool first) {
+  if (!first) g_meta.push_back(',');
+  if (text.empty())
+    g_meta += "null";
+  else
+    g_meta += text;
+}
+
 bool parse_json(const char* p, std::int32_t len, const char* what, Json& out) {
   if (len < 0 || p == nullptr) {
     out = nullptr;
@@ -255,21 +264,21 @@ EMSCRIPTEN_KEEPALIVE std::uint32_t* rv_search(Database* db, const float* vec, st
     if (rescore >= 0) q.rescore = static_cast<std::uint32_t>(rescore);
     if (!parse_json(filter, filter_len, "filter", q.filter)) return nullptr;
     q.include_vector = (flags & 1) != 0;
-    q.include_metadata = (flags & 2) != 0;
+    q.include_metadata_json = (flags & 2) != 0;
     auto r = db->search(q);
     if (!r.ok()) return set_error(r.status()), nullptr;
     clear_out();
     const auto& hits = *r;
     g_scores.reserve(hits.size());
-    if (q.include_metadata) g_meta.push_back('[');
+    if (q.include_metadata_json) g_meta.push_back('[');
     for (std::size_t i = 0; i < hits.size(); ++i) {
       g_scores.push_back(hits[i].score);
       add_id(hits[i].id);
       if (q.include_vector) g_vectors.insert(g_vectors.end(), hits[i].vector.begin(), hits[i].vector.end());
-      if (q.include_metadata) add_meta(hits[i].metadata, i == 0);
+      if (q.include_metadata_json) add_meta_text(hits[i].metadata_json, i == 0);
     }
-    if (q.include_metadata) g_meta.push_back(']');
-    return publish(static_cast<std::uint32_t>(hits.size()), n, q.include_metadata, q.include_vector);
+    if (q.include_metadata_json) g_meta.push_back(']');
+    return publish(static_cast<std::uint32_t>(hits.size()), n, q.include_metadata_json, q.include_vector);
   });
 }
 

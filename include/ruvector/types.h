@@ -43,7 +43,8 @@ struct SearchQuery {
   // Mongo-style filter over metadata (SPEC §2); null = no filter.
   Json filter;
   bool include_vector = false;
-  bool include_metadata = false;
+  bool include_metadata = false;       // SearchHit::metadata, parsed (a copy of the stored tree)
+  bool include_metadata_json = false;  // SearchHit::metadata_json, the stored JSON text (cheaper)
 };
 
 struct SearchHit {
@@ -51,6 +52,9 @@ struct SearchHit {
   float score = 0;             // distance: lower is better
   std::vector<float> vector;   // empty unless include_vector
   Json metadata;               // null unless include_metadata (and present)
+  // The metadata's JSON text (an object) as stored; empty unless include_metadata_json
+  // and present.
+  std::string metadata_json;
 };
 
 }  // namespace ruvector

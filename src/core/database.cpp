@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "core/memory_estimate.h"
+#include "core/metadata_column.h"
 #include "core/uuid.h"
 #include "core/store_location.h"
 #include "core/validate.h"
@@ -42,11 +43,6 @@ constexpr const char* kImageKey = "index_image";
 // "quantization" and "rescore".
 constexpr int kSettingsFormat = 1;
 constexpr int kSettingsFormatQuantized = 2;
-
-std::string metadata_text(const Json& metadata) {
-  if (metadata.is_null()) return {};
-  return metadata.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
 
 Json settings_json(const DatabaseInfo& s) {
   const bool quantized = s.quantization != Quantization::kNone;
@@ -145,12 +141,13 @@ Status merge_options(const DatabaseOptions& o, DatabaseInfo& s) {
 // Adapts a compiled filter to the index's per-slot predicate.
 class MetadataPredicate final : public detail::SlotPredicate {
  public:
-  MetadataPredicate(const Filter& filter, const std::vector<Json>& metadata) : filter_(filter), metadata_(metadata) {}
-  bool accept(Slot slot) const noexcept override { return filter_.matches(metadata_[slot]); }
+  MetadataPredicate(const Filter& filter, const detail::MetadataColumn& metadata)
+      : filter_(filter), metadata_(metadata) {}
+  bool accept(Slot slot) const noexcept override { return filter_.matches(metadata_.value(slot)); }
 
  private:
   const Filter& filter_;
-  const std::vector<Json>& metadata_;
+  const detail::MetadataColumn& metadata_;
 };
 
 // A validated search, ready to run under the read lock.
@@ -177,7 +174,7 @@ struct Database::Impl {
   std::unique_ptr<Index> index;
   std::unordered_map<std::string, Slot> by_id;
   std::vector<std::string> ids;  // by slot; empty = free
-  std::vector<Json> metadata;    // by slot
+  detail::MetadataColumn metadata;  // by slot
   std::vector<Slot> free_slots;
   Slot next_slot = 0;
 
@@ -186,6 +183,7 @@ struct Database::Impl {
     std::string id;
     std::span<const float> vector;
     Json metadata;
+    std::string metadata_text;  // metadata as stored: its JSON text, empty when null
   };
 
   // How the index was obtained at open (DatabaseInfo::index_source).
@@ -250,7 +248,7 @@ struct Database::Impl {
     id_views.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
       ids[i] = std::move(ups[i].id);
-      metadata[i] = std::move(ups[i].metadata);
+      metadata.set(static_cast<Slot>(i), std::move(ups[i].metadata), std::move(ups[i].metadata_text));
       by_id.emplace(ids[i], static_cast<Slot>(i));
       id_views.push_back(ids[i]);
     }
@@ -331,7 +329,7 @@ struct Database::Impl {
     batch.upserts.reserve(ups.size());
     for (const Upsert& u : ups)
       batch.upserts.push_back(StoredRecord{u.id, std::vector<float>(u.vector.begin(), u.vector.end()),
-                                           metadata_text(u.metadata)});
+                                           u.metadata_text});
     batch.deletes = deletes;
     Status st = storage->write(batch);
     // Refused before anything was written (bad id, read-only): certain. Anything else
@@ -369,7 +367,7 @@ struct Database::Impl {
                          [&](std::size_t i, unsigned) { space.set(slots[i], ups[i].vector.data()); });
     std::vector<std::uint64_t> keys(ups.size());
     for (std::size_t i = 0; i < ups.size(); ++i) {
-      metadata[slots[i]] = std::move(ups[i].metadata);
+      metadata.set(slots[i], std::move(ups[i].metadata), std::move(ups[i].metadata_text));
       ids[slots[i]] = ups[i].id;
       keys[i] = detail::level_key(ups[i].id);
       by_id.emplace(std::move(ups[i].id), slots[i]);
@@ -390,7 +388,7 @@ struct Database::Impl {
     RV_ASSERT(s < ids.size() && !ids[s].empty(), "removing slot " + std::to_string(s) + ", which holds no entry");
     by_id.erase(ids[s]);
     ids[s].clear();
-    metadata[s] = nullptr;
+    metadata.clear(s);
     index->remove(s, threads);
     for (Slot r : index->take_released_slots()) free_slots.push_back(r);
   }
@@ -410,7 +408,7 @@ struct Database::Impl {
     for (std::size_t i = 0; i < entries.size(); ++i) last[out_ids[i]] = i;
     for (std::size_t i = 0; i < entries.size(); ++i) {
       if (last[out_ids[i]] != i) continue;
-      ups.push_back(Upsert{out_ids[i], entries[i].vector, entries[i].metadata});
+      ups.push_back(Upsert{out_ids[i], entries[i].vector, entries[i].metadata, detail::metadata_text(entries[i].metadata)});
     }
     return ups;
   }
@@ -480,7 +478,8 @@ struct Database::Impl {
         const float* v = space.vector(s);
         h.vector.assign(v, v + settings.dimensions);
       }
-      if (q.include_metadata) h.metadata = metadata[s];
+      if (q.include_metadata) h.metadata = metadata.value(s);
+      if (q.include_metadata_json) h.metadata_json = metadata.text(s);
     }
     return out;
   }
@@ -701,7 +700,7 @@ Result<std::unique_ptr<Database::Impl>> load_database(const DatabaseOptions& opt
     const auto slot = static_cast<Slot>(ups.size());
     impl->space.reserve(static_cast<std::size_t>(slot) + 1);
     impl->space.set(slot, r.vector.data());
-    ups.push_back(Impl::Upsert{std::string(r.id), {}, std::move(meta)});
+    ups.push_back(Impl::Upsert{std::string(r.id), {}, std::move(meta), std::string(r.metadata_json)});
     return Status::Ok();
   }));
   RUVECTOR_ASSIGN_OR_RETURN(std::optional<std::string> image, storage->get_value(kImageKey));
@@ -834,7 +833,7 @@ Result<Record> Database::get(std::string_view id) const {
     auto it = impl_->by_id.find(std::string(id));
     if (it == impl_->by_id.end()) return Status::NotFound("no entry with id '" + std::string(id) + "'");
     const float* v = impl_->space.vector(it->second);
-    return Record{it->first, std::vector<float>(v, v + impl_->settings.dimensions), impl_->metadata[it->second]};
+    return Record{it->first, std::vector<float>(v, v + impl_->settings.dimensions), impl_->metadata.value(it->second)};
   });
 }
 
@@ -867,11 +866,12 @@ Result<bool> Database::set_metadata(std::string_view id, const Json& metadata) {
     const Slot slot = *found;
     if (impl_->storage) {
       const float* v = impl_->space.vector(slot);
-      Impl::Upsert u{std::string(id), std::span<const float>(v, impl_->settings.dimensions), metadata};
+      Impl::Upsert u{std::string(id), std::span<const float>(v, impl_->settings.dimensions), metadata,
+                     detail::metadata_text(metadata)};
       RUVECTOR_RETURN_IF_ERROR(impl_->write_storage({u}, {}));
     }
     std::unique_lock<detail::WriterPriorityMutex> lock(impl_->mu);
-    impl_->metadata[slot] = metadata;
+    impl_->metadata.set(slot, metadata, detail::metadata_text(metadata));
     return true;
   });
 }
@@ -917,7 +917,7 @@ DatabaseInfo Database::info() const {
   i.memory.floats = impl_->space.float_bytes();
   i.memory.graph = impl_->index->memory_bytes();
   i.memory.ids = detail::id_table_bytes(impl_->by_id, impl_->ids);
-  i.memory.metadata = detail::metadata_bytes(impl_->metadata);
+  i.memory.metadata = impl_->metadata.heap_bytes();
   i.memory_bytes = i.memory.codes + i.memory.floats + i.memory.graph + i.memory.ids + i.memory.metadata;
   return i;
 }
@@ -930,7 +930,7 @@ Status Database::for_each(const std::function<Status(const Record&)>& visit) con
       r.id = id;
       const float* v = impl_->space.vector(slot);
       r.vector.assign(v, v + impl_->settings.dimensions);
-      r.metadata = impl_->metadata[slot];
+      r.metadata = impl_->metadata.value(slot);
       RUVECTOR_RETURN_IF_ERROR(visit(r));
     }
     return Status::Ok();
@@ -969,15 +969,13 @@ Status Database::serialize_to(const std::function<Status(std::string_view)>& sin
     const Impl& m = *impl_;
     const std::vector<Slot> order = m.slots_in_id_order();
     const std::string image = m.make_image(order, 0);
-    std::string meta_text;
     return detail::encode_snapshot_stream(
         m.settings.quantization == Quantization::kNone ? detail::kSnapshotVersionPlain
                                                        : detail::kSnapshotVersionQuantized,
         settings_json(m.settings).dump(), order.size(), m.settings.dimensions,
         [&](const std::function<void(const detail::SnapshotRecord&)>& emit) {
           for (Slot s : order) {
-            meta_text = metadata_text(m.metadata[s]);
-            emit({m.ids[s], std::span<const float>(m.space.vector(s), m.settings.dimensions), meta_text});
+            emit({m.ids[s], std::span<const float>(m.space.vector(s), m.settings.dimensions), m.metadata.text(s)});
           }
         },
         image, chunk_bytes, sink);
@@ -1040,7 +1038,7 @@ Result<std::unique_ptr<Database>> Database::load_decoded(detail::DecodedSnapshot
       if (i > 0 && !(snap.ids[i - 1] < snap.ids[i]))
         return Status::Corruption("snapshot: record ids are not unique and sorted");
       RUVECTOR_ASSIGN_OR_RETURN(Json meta, parse_metadata(snap.ids[i], snap.metadata_json[i]));
-      ups[i] = Impl::Upsert{std::string(snap.ids[i]), v, std::move(meta)};
+      ups[i] = Impl::Upsert{std::string(snap.ids[i]), v, std::move(meta), std::string(snap.metadata_json[i])};
     }
     RUVECTOR_ASSIGN_OR_RETURN(std::shared_ptr<Storage> storage, resolve_storage(options));
     if (storage) {

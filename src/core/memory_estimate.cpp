@@ -6,15 +6,14 @@
 #include "ruvector/database.h"
 
 namespace ruvector::detail {
-namespace {
 
-std::size_t json_heap(const Json& j) {
+std::size_t json_heap_bytes(const Json& j) {
   switch (j.type()) {
     case Json::value_t::object: {
       std::size_t b = malloc_block(sizeof(Json::object_t));
       for (const auto& [key, value] : j.items()) {
         // One red-black tree node: header (32) + key string + value.
-        b += malloc_block(32 + sizeof(std::string) + sizeof(Json)) + json_heap(value);
+        b += malloc_block(32 + sizeof(std::string) + sizeof(Json)) + json_heap_bytes(value);
         if (key.size() > 15) b += malloc_block(key.size() + 1);
       }
       return b;
@@ -23,15 +22,13 @@ std::size_t json_heap(const Json& j) {
       std::size_t b = malloc_block(sizeof(Json::array_t));
       const auto& arr = j.get_ref<const Json::array_t&>();
       if (arr.capacity() > 0) b += malloc_block(arr.capacity() * sizeof(Json));
-      for (const Json& v : arr) b += json_heap(v);
+      for (const Json& v : arr) b += json_heap_bytes(v);
       return b;
     }
     case Json::value_t::string: return malloc_block(sizeof(std::string)) + string_heap(j.get_ref<const std::string&>());
     default: return 0;
   }
 }
-
-}  // namespace
 
 std::size_t id_table_bytes(const std::unordered_map<std::string, std::uint32_t>& by_id,
                            const std::vector<std::string>& ids) {
@@ -40,12 +37,6 @@ std::size_t id_table_bytes(const std::unordered_map<std::string, std::uint32_t>&
   std::size_t b = by_id.bucket_count() * sizeof(void*) + ids.capacity() * sizeof(std::string);
   for (const auto& [id, slot] : by_id) b += malloc_block(kNode) + string_heap(id);
   for (const std::string& id : ids) b += string_heap(id);
-  return b;
-}
-
-std::size_t metadata_bytes(const std::vector<Json>& metadata) {
-  std::size_t b = metadata.capacity() * sizeof(Json);
-  for (const Json& m : metadata) b += json_heap(m);
   return b;
 }
 
@@ -81,8 +72,8 @@ std::size_t estimate_memory_bytes(const DatabaseOptions& options, std::uint64_t 
   constexpr std::size_t kNode = sizeof(void*) + sizeof(std::pair<const std::string, std::uint32_t>) + sizeof(std::size_t);
   const std::size_t id_heap = id_bytes > 15 ? malloc_block(id_bytes + 1) : 0;
   bytes += n * (malloc_block(kNode) + sizeof(void*) + sizeof(std::string) + 2 * id_heap);
-  // metadata: one (null) JSON value per slot.
-  bytes += n * sizeof(Json);
+  // metadata: one (null) cell pointer per slot.
+  bytes += n * sizeof(void*);
   return bytes;
 }
 

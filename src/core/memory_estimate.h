@@ -27,6 +27,7 @@ inline std::size_t string_heap(const std::string& s) noexcept {
 
 std::size_t id_table_bytes(const std::unordered_map<std::string, std::uint32_t>& by_id,
                            const std::vector<std::string>& ids);
-std::size_t metadata_bytes(const std::vector<Json>& metadata);
+// Heap bytes of a parsed JSON value's nodes (not the Json object itself).
+std::size_t json_heap_bytes(const Json& j);
 
 }  // namespace ruvector::detail

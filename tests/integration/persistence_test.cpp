@@ -40,9 +40,10 @@ std::string results_of(const Database& db, std::size_t dim, std::uint64_t seed =
     sq.vector = std::span<const float>(queries.row(q), dim);
     sq.k = 10;
     sq.include_metadata = true;
+    sq.include_metadata_json = true;
     auto hits = db.search(sq);
     EXPECT_TRUE(hits.ok());
-    for (const auto& h : *hits) out << h.id << ":" << h.score << ":" << h.metadata.dump() << " ";
+    for (const auto& h : *hits) out << h.id << ":" << h.score << ":" << h.metadata.dump() << ":" << h.metadata_json << " ";
     out << "\n";
   }
   return out.str();

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -193,6 +194,59 @@ TEST(DatabaseTest, KLargerThanCountReturnsAllAndIncludeFlagsWork) {
   EXPECT_EQ((*full)[0].id, "b");  // dot: -(1*3+2*4) = -11 beats -5
   EXPECT_EQ((*full)[0].vector, b);
   EXPECT_EQ((*full)[1].metadata, (Json{{"k", "A"}}));
+}
+
+// The metadata text a search hands out (include_metadata_json) is the JSON of the parsed
+// metadata get() returns, through inserts, metadata updates, upserts, removals and a
+// snapshot round trip.
+TEST(DatabaseTest, SearchMetadataTextFollowsEveryWrite) {
+  auto db = make_db(2, Metric::kEuclidean);
+  std::vector<float> a{0, 0}, b{1, 0}, c{2, 0};
+  ASSERT_TRUE(db->insert(entry("a", a, Json{{"k", "A"}, {"n", 1.5}, {"nested", {{"x", Json::array({1, "two"})}}}})).ok());
+  ASSERT_TRUE(db->insert(entry("b", b)).ok());
+  ASSERT_TRUE(db->insert(entry("c", c, Json{{"k", "C"}})).ok());
+  auto texts = [](Database& d) {
+    std::vector<float> q{0, 0};
+    SearchQuery sq;
+    sq.vector = std::span<const float>(q);
+    sq.k = 10;
+    sq.include_metadata_json = true;
+    auto hits = d.search(sq);
+    EXPECT_TRUE(hits.ok());
+    std::map<std::string, std::string> out;
+    for (const auto& h : *hits) {
+      EXPECT_TRUE(h.metadata.is_null());  // only the text was asked for
+      auto rec = d.get(h.id);
+      EXPECT_TRUE(rec.ok());
+      // The oracle: the parsed metadata get() returns, serialised independently.
+      EXPECT_EQ(h.metadata_json.empty(), rec->metadata.is_null()) << h.id;
+      if (!h.metadata_json.empty()) EXPECT_EQ(Json::parse(h.metadata_json), rec->metadata) << h.id;
+      out[h.id] = h.metadata_json;
+    }
+    return out;
+  };
+  auto t = texts(*db);
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_EQ(t["b"], "");
+  EXPECT_EQ(Json::parse(t["c"]), (Json{{"k", "C"}}));
+  ASSERT_TRUE(db->set_metadata("b", Json{{"k", "B"}}).ok());
+  ASSERT_TRUE(db->set_metadata("c", nullptr).ok());
+  ASSERT_TRUE(db->insert(entry("a", a, Json{{"k", "A2"}})).ok());  // upsert replaces the metadata
+  t = texts(*db);
+  EXPECT_EQ(Json::parse(t["b"]), (Json{{"k", "B"}}));
+  EXPECT_EQ(t["c"], "");
+  EXPECT_EQ(Json::parse(t["a"]), (Json{{"k", "A2"}}));
+  ASSERT_TRUE(db->remove("b").ok());
+  ASSERT_TRUE(db->insert(entry("d", b, Json{{"k", "D"}})).ok());  // reuses b's slot
+  t = texts(*db);
+  EXPECT_EQ(t.count("b"), 0u);
+  EXPECT_EQ(Json::parse(t["d"]), (Json{{"k", "D"}}));
+  auto bytes = db->serialize();
+  ASSERT_TRUE(bytes.ok());
+  DatabaseOptions o;
+  auto copy = Database::deserialize(*bytes, o);
+  ASSERT_TRUE(copy.ok()) << copy.status().ToString();
+  EXPECT_EQ(texts(**copy), t);
 }
 
 TEST(DatabaseTest, EmptyDatabaseSearchReturnsNothing) {
