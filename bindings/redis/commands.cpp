@@ -459,19 +459,76 @@ int vdim(RedisModuleCtx* ctx, RedisModuleString** argv, int argc) {
 }
 
 // ---- VEMB key element [RAW]
+// RAW: the vector-sets triple [quantization, blob, L2 norm]. The set keeps every vector
+// as exact float32 (quantized sets keep codes only to walk the graph), so the
+// representation is always "fp32": the unit vector v/|v| as little-endian float32 and |v|.
 int vemb(RedisModuleCtx* ctx, RedisModuleString** argv, int argc) {
   if (argc != 3 && argc != 4) return RedisModule_WrongArity(ctx);
-  if (argc == 4) {
-    if (!arg_is(argv[3], "RAW")) return reply_error(ctx, "ERR invalid option");
-    return reply_error(ctx, "ERR VEMB RAW is not supported by ruvector (vectors are stored as float32)");
-  }
+  const bool raw = argc == 4;
+  if (raw && !arg_is(argv[3], "RAW")) return reply_error(ctx, "ERR invalid option");
   OpenSet k(ctx, argv[1], REDISMODULE_READ);
   if (unusable(ctx, k)) return REDISMODULE_OK;
   if (k.set == nullptr) return RedisModule_ReplyWithNull(ctx);
   auto rec = k.set->db->get(arg(argv[2]));
   if (!rec.ok()) return RedisModule_ReplyWithNull(ctx);
+  if (raw) {
+    double norm = 0;
+    for (float v : rec->vector) norm += static_cast<double>(v) * v;
+    norm = std::sqrt(norm);
+    std::vector<float> unit(rec->vector.size());
+    for (std::size_t i = 0; i < unit.size(); ++i) unit[i] = static_cast<float>(rec->vector[i] / norm);
+    RedisModule_ReplyWithArray(ctx, 3);
+    RedisModule_ReplyWithSimpleString(ctx, "fp32");
+    RedisModule_ReplyWithStringBuffer(ctx, reinterpret_cast<const char*>(unit.data()), unit.size() * sizeof(float));
+    return RedisModule_ReplyWithDouble(ctx, norm);
+  }
   RedisModule_ReplyWithArray(ctx, static_cast<long>(rec->vector.size()));
   for (float v : rec->vector) RedisModule_ReplyWithDouble(ctx, v);
+  return REDISMODULE_OK;
+}
+
+// ---- VLINKS key element [WITHSCORES]
+// The element's HNSW neighbours, one array per graph layer from its top layer down to
+// layer 0; WITHSCORES adds the vector-sets similarity to the element (RESP2: flat
+// name, score pairs; RESP3: a map per layer). Missing key or element: null.
+int vlinks(RedisModuleCtx* ctx, RedisModuleString** argv, int argc) {
+  if (argc != 3 && argc != 4) return RedisModule_WrongArity(ctx);
+  const bool with_scores = argc == 4;
+  if (with_scores && !arg_is(argv[3], "WITHSCORES")) return reply_error(ctx, "ERR syntax error");
+  OpenSet k(ctx, argv[1], REDISMODULE_READ);
+  if (unusable(ctx, k)) return REDISMODULE_OK;
+  if (k.set == nullptr) return RedisModule_ReplyWithNull(ctx);
+  const std::string element(arg(argv[2]));
+  auto layers = k.set->db->graph_links(element);
+  if (!layers.ok()) {
+    if (layers.status().code() == StatusCode::kNotFound) return RedisModule_ReplyWithNull(ctx);
+    return reply_status(ctx, layers.status());
+  }
+  std::vector<float> self;
+  double self_norm = 0;
+  if (with_scores) {
+    auto rec = k.set->db->get(element);
+    if (!rec.ok()) return reply_status(ctx, rec.status());
+    self = std::move(rec->vector);
+    for (float v : self) self_norm += static_cast<double>(v) * v;
+    self_norm = std::sqrt(self_norm);
+  }
+  const bool resp3 = is_resp3(ctx);
+  RedisModule_ReplyWithArray(ctx, static_cast<long>(layers->size()));
+  for (const std::vector<std::string>& layer : *layers) {
+    if (!with_scores) {
+      RedisModule_ReplyWithArray(ctx, static_cast<long>(layer.size()));
+      for (const std::string& n : layer) RedisModule_ReplyWithStringBuffer(ctx, n.data(), n.size());
+      continue;
+    }
+    if (resp3) RedisModule_ReplyWithMap(ctx, static_cast<long>(layer.size()));
+    else RedisModule_ReplyWithArray(ctx, static_cast<long>(2 * layer.size()));
+    for (const std::string& n : layer) {
+      RedisModule_ReplyWithStringBuffer(ctx, n.data(), n.size());
+      auto other = k.set->db->get(n);
+      RedisModule_ReplyWithDouble(ctx, other.ok() ? cosine_score(self, self_norm, other->vector) : 0.0);
+    }
+  }
   return REDISMODULE_OK;
 }
 
@@ -657,6 +714,7 @@ int register_commands(RedisModuleCtx* ctx) {
       {"VSETATTR", guarded<vsetattr>, "write deny-oom"},
       {"VGETATTR", guarded<vgetattr>, "readonly fast"},
       {"VISMEMBER", guarded<vismember>, "readonly fast"},
+      {"VLINKS", guarded<vlinks>, "readonly fast"},
       {"VINFO", guarded<vinfo>, "readonly"},
       {"VRANDMEMBER", guarded<vrandmember>, "readonly"},
       {"RV.RESTORECHUNK", guarded<restore_chunk>, "write deny-oom"},

@@ -171,6 +171,12 @@ class Database {
   // for tests and for diagnosing a suspected bug.
   Status check_invariants() const;
 
+  // The HNSW neighbours of an entry: one list of ids per graph layer, from the entry's top
+  // layer down to layer 0 (removed entries not yet purged from the graph are left out).
+  // NOT_FOUND for an unknown id, UNSUPPORTED for a flat index. Takes the read lock. For
+  // inspecting the graph (the Redis module's VLINKS).
+  Result<std::vector<std::vector<std::string>>> graph_links(std::string_view id) const;
+
   // Writes the index image to durable storage now (also done on destruction of a
   // writable durable database), so the next open loads it instead of rebuilding.
   Status checkpoint();

@@ -956,6 +956,24 @@ Status Database::check_invariants() const {
   });
 }
 
+Result<std::vector<std::vector<std::string>>> Database::graph_links(std::string_view id) const {
+  return guarded([&]() -> Result<std::vector<std::vector<std::string>>> {
+    if (impl_->settings.index != IndexKind::kHnsw) return Status::Unsupported("a flat index has no graph links");
+    std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
+    auto it = impl_->by_id.find(std::string(id));
+    if (it == impl_->by_id.end()) return Status::NotFound("no entry with id '" + std::string(id) + "'");
+    std::vector<std::vector<std::string>> out;
+    for (const std::vector<Slot>& layer : impl_->index->links_of(it->second)) {
+      std::vector<std::string> names;
+      names.reserve(layer.size());
+      for (Slot t : layer)
+        if (!impl_->ids[t].empty()) names.push_back(impl_->ids[t]);
+      out.push_back(std::move(names));
+    }
+    return out;
+  });
+}
+
 Status Database::checkpoint() {
   return guarded([&]() -> Status {
     std::lock_guard<std::mutex> writer(impl_->write_mu);

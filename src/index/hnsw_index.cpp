@@ -583,6 +583,22 @@ class HnswIndex final : public Index {
     reconnect_unreachable();
   }
 
+  std::vector<std::vector<Slot>> links_of(Slot s) const override {
+    std::vector<std::vector<Slot>> out;
+    if (s >= capacity_ || level_[s] < 0) return out;
+    for (int l = level_[s]; l >= 0; --l) {
+      const std::uint32_t* ls = links(s, l);
+      const std::uint32_t n = load_count(ls, max_links(l));
+      std::vector<Slot> layer;
+      for (std::uint32_t i = 1; i <= n; ++i) {
+        const Slot t = load_link(ls + i);
+        if (!deleted_[t]) layer.push_back(t);
+      }
+      out.push_back(std::move(layer));
+    }
+    return out;
+  }
+
   Status check_invariants() const override {
     auto broken = [](const std::string& what) { return Status::Internal("HNSW graph invariant violated: " + what); };
     std::size_t live = 0;

@@ -75,6 +75,14 @@ class Index {
   // point on the top layer, the live count, and every live node reachable from the
   // entry point. INTERNAL naming the first violation. Not for concurrent use with writes.
   virtual Status check_invariants() const = 0;
+
+  // The graph neighbours of node `s`, one list per layer from its top layer down to
+  // layer 0, live nodes only; empty for a structure without a graph. For inspection (the
+  // Redis module's VLINKS). Safe beside searches, not beside writes.
+  virtual std::vector<std::vector<Slot>> links_of(Slot s) const {
+    (void)s;
+    return {};
+  }
 };
 
 // The level key of an element id: a 64-bit hash (FNV-1a, then a final mix) that

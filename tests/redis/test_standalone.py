@@ -309,6 +309,82 @@ def test_quantization(r, vecs, ids, queries):
         r.delete(key)
 
 
+# ---------------------------------------------------------------- VLINKS, VEMB RAW
+def vlinks(r, key, e):
+    return [[x.decode() for x in layer] for layer in r.execute_command("VLINKS", key, e)]
+
+
+def test_graph_inspection(r, port):
+    """VLINKS against the set's own vectors and graph sense; VEMB RAW against VEMB."""
+    r.delete("g")
+    rng = np.random.default_rng(12)
+    n, m = 500, 8
+    vecs = rng.normal(size=(n, 16)).astype(np.float32)
+    ids = ["g%d" % i for i in range(n)]
+    pipe = r.pipeline(transaction=False)
+    for i in range(n):
+        pipe.execute_command("VADD", "g", "FP32", blob(vecs[i]), ids[i], "M", m)
+    pipe.execute()
+    unit = vecs.astype(np.float64) / np.linalg.norm(vecs.astype(np.float64), axis=1)[:, None]
+    layers_of = {e: vlinks(r, "g", e) for e in ids}
+    check(all(len(v) >= 1 for v in layers_of.values()), "VLINKS: every element has at least layer 0")
+    check(any(len(v) >= 2 for v in layers_of.values()), "VLINKS: some element lives on an upper layer")
+    sizes_ok = all(len(layer) <= (2 * m if j == len(v) - 1 else m) for v in layers_of.values() for j, layer in enumerate(v))
+    check(sizes_ok, "VLINKS: at most 2M links on layer 0 (the last array) and M above")
+    check(all(e not in layer for e, v in layers_of.items() for layer in v), "VLINKS: no element links to itself")
+    members = set(ids)
+    check(all(set(layer) <= members for v in layers_of.values() for layer in v), "VLINKS: links name members")
+    # Upper layers hold fewer nodes: a node on layer L (counted from 0) links only to nodes
+    # that also reach layer L.
+    height = {e: len(v) for e, v in layers_of.items()}
+    check(all(height[t] >= len(v) - j for e, v in layers_of.items() for j, layer in enumerate(v) for t in layer),
+          "VLINKS: a link on layer L goes to a node that has layer L")
+    # Layer 0 is connected: a walk from any element reaches all of them.
+    seen, todo = {ids[0]}, [ids[0]]
+    while todo:
+        for t in layers_of[todo.pop()][-1]:
+            if t not in seen:
+                seen.add(t)
+                todo.append(t)
+    check(len(seen) == n, "VLINKS: layer 0 reaches all %d elements (%d reached)" % (n, len(seen)))
+    ws = r.execute_command("VLINKS", "g", "g7", "WITHSCORES")
+    flat_ok = len(ws) == len(layers_of["g7"])
+    for j, layer in enumerate(ws):
+        names = [layer[i].decode() for i in range(0, len(layer), 2)]
+        flat_ok &= names == layers_of["g7"][j]
+        for i in range(0, len(layer), 2):
+            t = ids.index(layer[i].decode())
+            want = (1 + float(unit[7] @ unit[t])) / 2
+            flat_ok &= abs(float(layer[i + 1]) - want) < 1e-9
+    check(flat_ok, "VLINKS WITHSCORES: same names, scores (1 + cos) / 2 of the two vectors")
+    check(r.execute_command("VLINKS", "g", "nope") is None, "VLINKS missing element -> nil")
+    check(r.execute_command("VLINKS", "nokey", "g1") is None, "VLINKS missing key -> nil")
+    expect_error(("VLINKS", "g", "g1", "WITHSCORE"), "ERR syntax error", "VLINKS bad option")
+    expect_error(("VLINKS", "g"), "ERR wrong number of arguments", "VLINKS arity")
+    c3 = Resp3(port)
+    m3 = c3.call("VLINKS", "g", "g7", "WITHSCORES")
+    check(m3[0] == "array" and all(x[0] == "map" and all(v[0] == "double" for _, v in x[1]) for x in m3[1]),
+          "RESP3 VLINKS WITHSCORES: an array of maps name -> double")
+    raw3 = c3.call("VEMB", "g", "g3", "RAW")
+    check(raw3[0] == "array" and raw3[1][0] == ("simple", "fp32") and raw3[1][1][0] == "bulk" and raw3[1][2][0] == "double",
+          "RESP3 VEMB RAW: simple string, bulk, double %r" % (raw3[0],))
+    c3.close()
+    # VEMB RAW: the unit vector as float32 and the norm; unit * norm is the vector VEMB returns.
+    raw = r.execute_command("VEMB", "g", "g3", "RAW")
+    emb = np.array([float(x) for x in r.execute_command("VEMB", "g", "g3")])
+    u = np.frombuffer(raw[1], dtype="<f4").astype(np.float64)
+    check(raw[0] == b"fp32" and len(raw) == 3 and len(raw[1]) == 4 * 16, "VEMB RAW: [fp32, 64-byte blob, norm]")
+    check(abs(float(raw[2]) - float(np.linalg.norm(vecs[3].astype(np.float64)))) < 1e-9, "VEMB RAW norm = |v|")
+    check(np.allclose(u * float(raw[2]), emb, rtol=1e-6, atol=1e-6) and abs(np.linalg.norm(u) - 1) < 1e-6,
+          "VEMB RAW: a unit vector that times the norm is VEMB's vector")
+    check(r.execute_command("VEMB", "g", "nope", "RAW") is None, "VEMB RAW missing -> nil")
+    expect_error(("VEMB", "g", "g3", "RAWX"), "ERR invalid option", "VEMB bad option")
+    # The graph is saved with the set: DEBUG RELOAD gives the same links (no rebuild).
+    r.execute_command("DEBUG", "RELOAD")
+    check(all(vlinks(r, "g", e) == layers_of[e] for e in ids[:100]), "VLINKS identical after DEBUG RELOAD")
+    r.delete("g")
+
+
 def snapshot_results(r, key, queries):
     return [r.execute_command("VSIM", key, "FP32", blob(q), "WITHSCORES", "COUNT", 10) for q in queries]
 
@@ -460,6 +536,9 @@ def test_replication(master, replica, queries):
     check(digests(r, keys) == digests(rep, keys), "replica digests equal the master's")
     same = all(snapshot_results(r, k, queries[:20]) == snapshot_results(rep, k, queries[:20]) for k in keys)
     check(same, "replica VSIM answers equal the master's (deterministic graph)")
+    live = [n for n in names if r.execute_command("VISMEMBER", "r1", n)][:40]
+    check(all(r.execute_command("VLINKS", "r1", n) == rep.execute_command("VLINKS", "r1", n) for n in live),
+          "replica VLINKS equal the master's (the same graph, link by link)")
     # Full resync of a replica that holds data, diskless (swapdb: loaded beside the old data
     # set from the socket): equal digests.
     rep.replicaof("no", "one")
@@ -510,6 +589,9 @@ def main():
         t0 = time.time()
         test_quantization(master.client(), vecs, ids, queries)
         print("quantization: %.1f s" % (time.time() - t0), flush=True)
+        t0 = time.time()
+        test_graph_inspection(master.client(), master.port)
+        print("VLINKS + VEMB RAW: %.1f s" % (time.time() - t0), flush=True)
         t0 = time.time()
         test_persistence(master, queries)
         print("persistence: %.1f s" % (time.time() - t0), flush=True)

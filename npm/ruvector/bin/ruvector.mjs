@@ -32,7 +32,7 @@ const COMMANDS = {
       'ef-construction': { value: 'E', help: 'HNSW build candidate list, 1..65535 (default 40)' },
       'ef-search': { value: 'S', help: 'HNSW default search candidate list, 1..65535 (default 100)' },
       'from-snapshot': { value: 'FILE', help: 'Fill the new database from a snapshot file; settings come from it' },
-      shards: { value: 'S', help: 'redis:// index only: shard keys, fixed at creation (default 6; docs/scale-out.md)' },
+      shards: { value: 'S', help: 'redis:// index only: the number of shard keys, fixed at creation; 6 when omitted (docs/scale-out.md)' },
     },
     run: cmd.create,
   },
