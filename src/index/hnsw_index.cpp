@@ -176,19 +176,119 @@ class HnswIndex final : public Index {
     w.u32(static_cast<std::uint32_t>(order.size()));
     w.u32(static_cast<std::uint32_t>(top));
     w.u32(entry);
+    // While a repair is pending, layer 0 is stored as the repair would leave it.
+    std::vector<std::vector<Slot>> layer0;
+    if (deleted_count_ > 0) layer0 = repaired_layer0(order, entry == kNoSlot ? kNoSlot : order[entry]);
     std::vector<std::uint32_t> kept;
+    std::vector<Neighbor> relinked;
     for (Slot s : order) {
       const int level = level_[s];
       w.u8(static_cast<std::uint8_t>(level));
       for (int l = 0; l <= level; ++l) {
         const std::uint32_t* ls = links(s, l);
         kept.clear();
-        for (std::uint32_t j = 1; j <= ls[0]; ++j)
-          if (node_of[ls[j]] != kNoSlot) kept.push_back(node_of[ls[j]]);
+        if (l == 0 && !layer0.empty()) {
+          for (Slot x : layer0[s]) kept.push_back(node_of[x]);
+        } else if (deleted_count_ > 0 && links_to_deleted(s, l)) {
+          relink_around_deleted(s, l, relinked);
+          for (const Neighbor& x : relinked)
+            if (node_of[x.slot] != kNoSlot) kept.push_back(node_of[x.slot]);
+        } else {
+          for (std::uint32_t j = 1; j <= ls[0]; ++j)
+            if (node_of[ls[j]] != kNoSlot) kept.push_back(node_of[ls[j]]);
+        }
         w.u32(static_cast<std::uint32_t>(kept.size()));
         for (std::uint32_t x : kept) w.u32(x);
       }
     }
+  }
+
+  // Layer 0 of the live nodes in `order` (by slot) as a repair would leave it: links to
+  // deleted nodes replaced (relink_around_deleted), and every node that searches reach
+  // now (walking through deleted nodes) still reachable from `entry` without them — a
+  // node whose ways in all went through deleted nodes is linked from its nearest live
+  // ancestor on such a way. Without that, an image taken between a delete and its
+  // repair could leave nodes unreachable after loading. Links only to nodes in `order`.
+  std::vector<std::vector<Slot>> repaired_layer0(const std::vector<Slot>& order, Slot entry) const {
+    std::vector<std::vector<Slot>> adj(capacity_);
+    std::vector<unsigned char> saved(capacity_, 0);
+    for (Slot s : order) saved[s] = 1;
+    std::vector<Neighbor> relinked;
+    for (Slot s : order) {
+      if (links_to_deleted(s, 0)) {
+        relink_around_deleted(s, 0, relinked);
+        for (const Neighbor& x : relinked)
+          if (saved[x.slot]) adj[s].push_back(x.slot);
+      } else {
+        const std::uint32_t* ls = links(s, 0);
+        for (std::uint32_t j = 1; j <= ls[0]; ++j)
+          if (saved[ls[j]]) adj[s].push_back(ls[j]);
+      }
+    }
+    if (entry == kNoSlot) return adj;
+    // How searches reach each node today: a walk from the entry point through every
+    // node, deleted ones included, remembering where each node was first reached from.
+    std::vector<Slot> parent(capacity_, kNoSlot);
+    std::vector<unsigned char> reached_now(capacity_, 0);
+    {
+      const Slot from = entry_ != kNoSlot ? entry_ : entry;
+      std::vector<Slot> queue{from};
+      reached_now[from] = 1;
+      for (std::size_t q = 0; q < queue.size(); ++q) {
+        const std::uint32_t* ls = links(queue[q], 0);
+        for (std::uint32_t j = 1; j <= ls[0]; ++j)
+          if (!reached_now[ls[j]]) {
+            reached_now[ls[j]] = 1;
+            parent[ls[j]] = queue[q];
+            queue.push_back(ls[j]);
+          }
+      }
+    }
+    auto vis = visited_.acquire(capacity_);
+    std::vector<Neighbor> found;
+    for (int round = 0; round < 4; ++round) {
+      std::vector<unsigned char> reached(capacity_, 0);
+      std::vector<Slot> stack{entry};
+      reached[entry] = 1;
+      while (!stack.empty()) {
+        const Slot x = stack.back();
+        stack.pop_back();
+        for (Slot y : adj[x])
+          if (!reached[y]) {
+            reached[y] = 1;
+            stack.push_back(y);
+          }
+      }
+      bool changed = false;
+      for (Slot u : order) {
+        if (reached[u] || !reached_now[u]) continue;
+        // From its nearest live node still reached, else from the nearest reached
+        // ancestor on the way searches reach it today.
+        Slot p = kNoSlot;
+        nearest_live_nodes(u, *vis, found);
+        for (const Neighbor& n : found)
+          if (saved[n.slot] && reached[n.slot]) {
+            p = n.slot;
+            break;
+          }
+        if (p == kNoSlot) p = parent[u];
+        while (p != kNoSlot && !(saved[p] && reached[p])) p = parent[p];
+        if (p == kNoSlot) continue;
+        std::vector<Slot>& l = adj[p];
+        if (std::find(l.begin(), l.end(), u) != l.end()) continue;
+        if (l.size() < max_links(0)) {
+          l.push_back(u);
+        } else {
+          auto far = std::max_element(l.begin(), l.end(), [&](Slot a, Slot b) {
+            return space_.distance(p, a) < space_.distance(p, b);
+          });
+          *far = u;
+        }
+        changed = true;
+      }
+      if (!changed) break;
+    }
+    return adj;
   }
 
   Status load_image(std::string_view image, std::size_t n) override {
@@ -509,54 +609,66 @@ class HnswIndex final : public Index {
     }
   }
 
+  // True when live node `s` links to a deleted node on layer `l`.
+  bool links_to_deleted(Slot s, int l) const noexcept {
+    const std::uint32_t* own = links(s, l);
+    for (std::uint32_t j = 1; j <= own[0]; ++j)
+      if (deleted_[own[j]]) return true;
+    return false;
+  }
+
+  // The layer-`l` links of live node `s` with the deleted nodes taken out, sorted by
+  // distance (what repair() writes, and what save_image() stores while a repair is
+  // pending). Live links are kept (re-pruning them would thin the graph at every pass);
+  // the freed places go to the deleted nodes' live links, chosen by the heuristic
+  // against what is kept, then topped up by distance so the degree does not shrink.
+  void relink_around_deleted(Slot s, int l, std::vector<Neighbor>& out) const {
+    const std::uint32_t* own = links(s, l);
+    std::vector<Neighbor> kept, cands;
+    const std::uint32_t before = own[0];
+    auto known = [&](Slot c) {
+      for (const Neighbor& x : kept)
+        if (x.slot == c) return true;
+      for (const Neighbor& x : cands)
+        if (x.slot == c) return true;
+      return false;
+    };
+    for (std::uint32_t j = 1; j <= own[0]; ++j)
+      if (!deleted_[own[j]]) kept.push_back({space_.distance(s, own[j]), own[j]});
+    for (std::uint32_t j = 1; j <= own[0]; ++j) {
+      const Slot c = own[j];
+      if (!deleted_[c] || level_[c] < l) continue;
+      const std::uint32_t* dl = links(c, l);
+      for (std::uint32_t t = 1; t <= dl[0]; ++t) {
+        const Slot x = dl[t];
+        if (x != s && !deleted_[x] && !known(x)) cands.push_back({space_.distance(s, x), x});
+      }
+    }
+    std::sort(cands.begin(), cands.end());
+    std::vector<Neighbor> skipped;
+    for (const Neighbor& c : cands) {
+      if (kept.size() >= before) break;
+      (is_diverse(c, kept) ? kept : skipped).push_back(c);
+    }
+    for (const Neighbor& c : skipped) {
+      if (kept.size() >= before) break;
+      kept.push_back(c);
+    }
+    std::sort(kept.begin(), kept.end());
+    out.swap(kept);
+  }
+
   // Relinks every live node that points at a deleted one, then frees deleted slots.
   void repair(unsigned threads) {
     for (int l = 0; l <= max_level_; ++l) {
       parallel_for(capacity_, threads, 256, [&](std::size_t i, unsigned) {
         const Slot s = static_cast<Slot>(i);
-        if (level_[s] < l || deleted_[s]) return;
-        std::uint32_t* own = links(s, l);
-        bool touched = false;
-        for (std::uint32_t j = 1; j <= own[0] && !touched; ++j) touched = deleted_[own[j]] != 0;
-        if (!touched) return;
+        if (level_[s] < l || deleted_[s] || !links_to_deleted(s, l)) return;
         // Only s's own block is written; deleted nodes' blocks are only read, so
-        // workers never race. Live links are kept (re-pruning them would thin the graph
-        // at every pass); the freed places go to the deleted nodes' live links, chosen by
-        // the heuristic against what is kept, then topped up by distance so the degree
-        // does not shrink.
-        std::vector<Neighbor> kept, cands;
-        const std::uint32_t before = own[0];
-        auto known = [&](Slot c) {
-          for (const Neighbor& x : kept)
-            if (x.slot == c) return true;
-          for (const Neighbor& x : cands)
-            if (x.slot == c) return true;
-          return false;
-        };
-        for (std::uint32_t j = 1; j <= own[0]; ++j)
-          if (!deleted_[own[j]]) kept.push_back({space_.distance(s, own[j]), own[j]});
-        for (std::uint32_t j = 1; j <= own[0]; ++j) {
-          const Slot c = own[j];
-          if (!deleted_[c] || level_[c] < l) continue;
-          const std::uint32_t* dl = links(c, l);
-          for (std::uint32_t t = 1; t <= dl[0]; ++t) {
-            const Slot x = dl[t];
-            if (x != s && !deleted_[x] && !known(x)) cands.push_back({space_.distance(s, x), x});
-          }
-        }
-        std::sort(cands.begin(), cands.end());
-        std::vector<Neighbor> skipped;
-        for (const Neighbor& c : cands) {
-          if (kept.size() >= before) break;
-          (is_diverse(c, kept) ? kept : skipped).push_back(c);
-        }
-        for (const Neighbor& c : skipped) {
-          if (kept.size() >= before) break;
-          kept.push_back(c);
-        }
-        std::sort(kept.begin(), kept.end());
-        cands.swap(kept);
-        write_links(own, cands);
+        // workers never race.
+        std::vector<Neighbor> relinked;
+        relink_around_deleted(s, l, relinked);
+        write_links(links(s, l), relinked);
       });
     }
     const bool entry_deleted = entry_ != kNoSlot && deleted_[entry_] != 0;
@@ -671,6 +783,20 @@ class HnswIndex final : public Index {
   // e.g. a tight cluster whose only way in went through a deleted node. Such a node
   // is found by a walk from the entry point and linked back in: from its nearest
   // reachable node, replacing that node's farthest link if its list is full.
+  // The live nodes nearest to node `u` (u excluded) that a construction-width search
+  // from the entry point finds, sorted ascending.
+  void nearest_live_nodes(Slot u, VisitedSet& vis, std::vector<Neighbor>& found) const {
+    const PreparedQuery q = space_.prepare(space_.vector(u));
+    const QueryDistance dist = space_.distance_to(q);
+    Slot ep = entry_;
+    float d = dist(ep);
+    for (int l = max_level_; l > 0; --l) greedy(dist, ep, d, l);
+    vis.reset(capacity_);
+    vis.test_and_set(u);
+    search_layer(dist, ep, d, 0, ef_construction_, AcceptLiveExcept{deleted_, u}, vis, found);
+    std::sort(found.begin(), found.end());
+  }
+
   void reconnect_unreachable() {
     auto vis = visited_.acquire(capacity_);
     for (int round = 0; round < 4; ++round) {
@@ -680,15 +806,7 @@ class HnswIndex final : public Index {
       for (Slot u : lost) is_lost[u] = 1;
       std::vector<Neighbor> found;
       for (Slot u : lost) {
-        const PreparedQuery q = space_.prepare(space_.vector(u));
-        const QueryDistance dist = space_.distance_to(q);
-        Slot ep = entry_;
-        float d = dist(ep);
-        for (int l = max_level_; l > 0; --l) greedy(dist, ep, d, l);
-        vis->reset(capacity_);
-        vis->test_and_set(u);
-        search_layer(dist, ep, d, 0, ef_construction_, AcceptLiveExcept{deleted_, u}, *vis, found);
-        std::sort(found.begin(), found.end());
+        nearest_live_nodes(u, *vis, found);
         const auto from = std::find_if(found.begin(), found.end(), [&](const Neighbor& n) { return !is_lost[n.slot]; });
         if (from == found.end()) continue;
         std::uint32_t* l = links(from->slot, 0);
