@@ -566,6 +566,15 @@ struct ImplCloser {
   }
 };
 
+// Makes `impl` the database every handle on the store at `identity` in this process
+// shares. Caller holds stores.mu.
+std::shared_ptr<Database::Impl> share_store(OpenStores& stores, const StoreIdentity& identity,
+                                            std::unique_ptr<Database::Impl> impl) {
+  std::shared_ptr<Database::Impl> shared(impl.release(), ImplCloser{identity});
+  stores.open.insert_or_assign(identity, OpenStores::Entry{shared, shared.get(), ::getpid()});
+  return shared;
+}
+
 Database::Database(std::unique_ptr<Impl> impl) : impl_(impl.release(), ImplCloser{}) {}
 Database::Database(std::shared_ptr<Impl> impl, bool read_only) : impl_(std::move(impl)), read_only_(read_only) {}
 Database::~Database() = default;
@@ -736,9 +745,7 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options)
     if (loc.kind == detail::StoreKind::kMissing) {
       RUVECTOR_ASSIGN_OR_RETURN(loc, detail::locate_store(options.storage_path));
     }
-    std::shared_ptr<Impl> shared(impl.release(), ImplCloser{loc.identity});
-    stores.open.insert_or_assign(loc.identity, OpenStores::Entry{shared, shared.get(), ::getpid()});
-    return std::unique_ptr<Database>(new Database(std::move(shared), options.read_only));
+    return std::unique_ptr<Database>(new Database(share_store(stores, loc.identity, std::move(impl)), options.read_only));
   });
 }
 
@@ -1058,6 +1065,19 @@ Result<std::unique_ptr<Database>> Database::load_decoded(detail::DecodedSnapshot
       RUVECTOR_ASSIGN_OR_RETURN(Json meta, parse_metadata(snap.ids[i], snap.metadata_json[i]));
       ups[i] = Impl::Upsert{std::string(snap.ids[i]), v, std::move(meta), std::string(snap.metadata_json[i])};
     }
+    // A path is registered like open()'s, so later opens of it in this process share
+    // this database; a path this process already has open holds a database.
+    const bool by_path = !options.storage && !options.storage_path.empty();
+    OpenStores& stores = open_stores();
+    std::unique_lock<std::mutex> stores_lock(stores.mu, std::defer_lock);
+    if (by_path) {
+      stores_lock.lock();
+      RUVECTOR_ASSIGN_OR_RETURN(detail::StoreLocation loc, detail::locate_store(options.storage_path));
+      if (loc.kind != detail::StoreKind::kMissing && stores.find(loc.identity))
+        return Status::AlreadyExists("'" + options.storage_path +
+                                     "' is open in this process and holds a database; load a snapshot into an empty "
+                                     "location");
+    }
     RUVECTOR_ASSIGN_OR_RETURN(std::shared_ptr<Storage> storage, resolve_storage(options));
     if (storage) {
       RUVECTOR_ASSIGN_OR_RETURN(std::optional<std::string> existing, storage->get_value(kSettingsKey));
@@ -1074,6 +1094,11 @@ Result<std::unique_ptr<Database>> Database::load_decoded(detail::DecodedSnapshot
     impl->bulk_load(ups, snap.index_image.empty() ? std::nullopt : std::optional<std::string_view>(snap.index_image),
                     std::nullopt);
     if (storage) impl->image_stale = true;
+    if (by_path) {
+      RUVECTOR_ASSIGN_OR_RETURN(detail::StoreLocation loc, detail::locate_store(options.storage_path));
+      return std::unique_ptr<Database>(
+          new Database(share_store(stores, loc.identity, std::move(impl)), options.read_only));
+    }
     return std::unique_ptr<Database>(new Database(std::move(impl)));
   }
 }

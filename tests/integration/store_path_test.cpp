@@ -229,6 +229,36 @@ TEST(StorePath, HandlesOnOnePathShareOneStore) {
   EXPECT_EQ(again->info().index_source, "image");  // the last handle stored the image
 }
 
+// A snapshot loaded into a path is that path's database in this process, as if opened:
+// later opens share it, and loading into a path open here is ALREADY_EXISTS.
+TEST(StorePath, ASnapshotLoadedIntoAPathIsSharedLikeAnOpenStore) {
+  TempDir tmp;
+  DatabaseOptions mem;
+  mem.dimensions = 4;
+  auto source = Database::open(mem);
+  ASSERT_TRUE(source.ok());
+  ASSERT_TRUE((*source)->insert(Entry{"s", Vec(1, 4), Json{{"from", "snapshot"}}}).ok());
+  auto bytes = (*source)->serialize();
+  ASSERT_TRUE(bytes.ok());
+  const std::string path = tmp.sub("loaded.db");
+  auto loaded = Database::deserialize(*bytes, PathOptions(path));
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  auto other = OpenOk(PathOptions(path));
+  ASSERT_TRUE(other);
+  ASSERT_TRUE(other->insert(Entry{"t", Vec(2, 4), nullptr}).ok());
+  EXPECT_EQ((*loaded)->size(), 2u);  // one database, two handles
+  auto again = Database::deserialize(*bytes, PathOptions(path));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists) << again.status().ToString();
+  EXPECT_EQ(other->size(), 2u);  // unchanged
+  loaded->reset();
+  other.reset();
+  auto reopened = OpenOk(PathOptions(path));
+  ASSERT_TRUE(reopened);
+  EXPECT_EQ(reopened->size(), 2u);
+  EXPECT_EQ(reopened->get("s")->metadata, (Json{{"from", "snapshot"}}));
+}
+
 TEST(StorePath, AWriterOnAStoreOpenReadOnlyHereIsLocked) {
   TempDir tmp;
   const std::string path = tmp.sub("ro.db");
