@@ -100,6 +100,7 @@ constexpr double kTargets[2] = {0.95, 0.99};
 
 struct Config {
   bool quick = false;
+  bool headline_only = false;  // only the default-parameter headline and reopen (clustered128)
   std::vector<std::string> datasets = {"fashion", "clustered128", "clustered768"};
   std::vector<std::string> systems;
   std::uint32_t m = 16;
@@ -149,6 +150,8 @@ void usage() {
   std::printf(
       "usage: ann_bench [options]\n"
       "  --quick                 small subsets (10k base, 200 queries) for a smoke test\n"
+      "  --headline-only         only ruvector's default-parameter batch insert and durable reopen\n"
+      "                          (clustered128; no peers, no sweep)\n"
       "  --datasets LIST         fashion,clustered128,clustered768 (default: all)\n"
       "  --systems LIST          ruvector,hnswlib,hnswlib-debian,usearch,faiss (default: all built in)\n"
       "  --m N                   HNSW M for every system (default 16)\n"
@@ -177,6 +180,10 @@ Config parse_args(int argc, char** argv) {
     if (a == "--help" || a == "-h") {
       usage();
       std::exit(0);
+    } else if (a == "--headline-only") {
+      c.headline_only = true;
+      c.datasets = {"clustered128"};
+      c.systems = {"ruvector"};
     } else if (a == "--quick") {
       c.quick = true;
     } else if (a == "--datasets") {
@@ -648,6 +655,13 @@ struct Headline {
   std::uint32_t m = 0, ef_construction = 0, ef_search = 0;
   unsigned threads_option = 0;
   double recall = 0, qps = 0;
+  // The same insert_batch into a durable (LMDB) database, closed, then opened again.
+  bool reopen_ran = false;
+  std::string reopen_error;
+  double durable_build_seconds = 0;  // open + insert_batch + close (which stores the index image)
+  double reopen_seconds = 0;         // open until searchable
+  std::string reopen_index_source;   // DatabaseInfo::index_source after the reopen
+  double reopen_recall = 0;          // recall@10 of the reopened database at default ef_search
 };
 
 template <class SearchFn>
@@ -759,6 +773,58 @@ SystemResult run_system(const std::string& name, const BenchData& d, const Confi
 }
 
 #if RUVECTOR_BENCH_ENGINE
+// Durable build (open + insert_batch + close) against reopen (open until searchable) of
+// the headline's data at default parameters, in a fresh directory under the temp dir.
+void measure_reopen(const BenchData& d, const Config& cfg, Headline& h) {
+  std::printf("  reopen: durable insert_batch, close, open again ...");
+  std::fflush(stdout);
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("ann_bench_reopen_" + std::to_string(::getpid()));
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  try {
+    auto entries = make_entries(d.base);
+    ruvector::DatabaseOptions opts;
+    opts.dimensions = static_cast<std::uint32_t>(d.base.dim);
+    opts.metric = d.metric;
+    opts.storage_path = dir.string();
+    auto t0 = Clock::now();
+    {
+      auto db = ruvector::Database::open(opts);
+      if (!db.ok()) throw std::runtime_error("open: " + db.status().ToString());
+      auto ids = (*db)->insert_batch(entries);
+      if (!ids.ok()) throw std::runtime_error("insert_batch: " + ids.status().ToString());
+    }  // the last handle closes: the index image is stored
+    h.durable_build_seconds = seconds_since(t0);
+    ruvector::DatabaseOptions again;  // an existing store: its settings come from it
+    again.storage_path = dir.string();
+    t0 = Clock::now();
+    auto db = ruvector::Database::open(again);
+    if (!db.ok()) throw std::runtime_error("reopen: " + db.status().ToString());
+    h.reopen_seconds = seconds_since(t0);
+    h.reopen_index_source = (*db)->info().index_source;
+    const auto& database = *db;
+    const SweepPoint p = timed_pass(d, cfg, 0, [&](std::size_t qi, unsigned, std::vector<std::uint32_t>& out) {
+      ruvector::SearchQuery q;
+      q.vector = std::span<const float>(d.queries.row(qi), d.queries.dim);
+      q.k = cfg.k;
+      auto hits = database->search(q);
+      if (!hits.ok()) throw std::runtime_error("search: " + hits.status().ToString());
+      out.clear();
+      for (const auto& hit : *hits) out.push_back(parse_row_id(hit.id));
+    });
+    h.reopen_recall = p.recall;
+    h.reopen_ran = true;
+    std::printf(" build %.2f s, reopen %.3f s (%.1fx, index %s), recall@10 %.4f\n", h.durable_build_seconds,
+                h.reopen_seconds, h.durable_build_seconds / h.reopen_seconds, h.reopen_index_source.c_str(),
+                h.reopen_recall);
+  } catch (const std::exception& e) {
+    h.reopen_error = e.what();
+    std::printf(" FAILED: %s\n", e.what());
+  }
+  fs::remove_all(dir, ec);
+}
+
 Headline run_headline(const BenchData& d, const Config& cfg) {
   Headline h;
   h.n = d.base.n;
@@ -802,6 +868,7 @@ Headline run_headline(const BenchData& d, const Config& cfg) {
     h.error = e.what();
     std::printf(" FAILED: %s\n", e.what());
   }
+  if (h.ran) measure_reopen(d, cfg, h);
   return h;
 }
 #endif
@@ -1125,6 +1192,14 @@ Json to_json(const Machine& m, const Config& cfg, const std::vector<DatasetResul
                        {"threads_option", headline->threads_option},
                        {"recall_at_10", headline->recall},
                        {"single_thread_qps", headline->qps}};
+    if (headline->reopen_ran)
+      j["headline"]["reopen"] = {{"durable_build_seconds", headline->durable_build_seconds},
+                                 {"reopen_seconds", headline->reopen_seconds},
+                                 {"build_over_reopen", headline->durable_build_seconds / headline->reopen_seconds},
+                                 {"index_source", headline->reopen_index_source},
+                                 {"recall_at_10", headline->reopen_recall}};
+    else if (headline->ran)
+      j["headline"]["reopen"] = {{"error", headline->reopen_error}};
     else
       j["headline"] = {{"error", headline->error}};
   }
@@ -1190,6 +1265,17 @@ std::string md_report(const Machine& m, const Config& cfg, const std::vector<Dat
       o << "| vectors/s | build s | recall@10 at default ef_search | single-thread QPS |\n|---:|---:|---:|---:|\n";
       o << "| " << fmt("%.0f", headline->build_vps) << " | " << fmt("%.2f", headline->build_seconds) << " | "
         << fmt("%.4f", headline->recall) << " | " << fmt("%.0f", headline->qps) << " |\n\n";
+      if (headline->reopen_ran) {
+        o << "Reopen: the same batch into a durable (LMDB) database, closed (which stores the index image), "
+             "then opened again (until searchable), same run:\n\n";
+        o << "| durable build s (open + insert_batch + close) | reopen s | build / reopen | index after reopen | "
+             "recall@10 after reopen |\n|---:|---:|---:|---|---:|\n";
+        o << "| " << fmt("%.2f", headline->durable_build_seconds) << " | " << fmt("%.3f", headline->reopen_seconds)
+          << " | " << fmt("%.1f", headline->durable_build_seconds / headline->reopen_seconds) << "x | "
+          << md_escape(headline->reopen_index_source) << " | " << fmt("%.4f", headline->reopen_recall) << " |\n\n";
+      } else {
+        o << "Reopen not measured: " << md_escape(headline->reopen_error) << "\n\n";
+      }
     } else {
       o << "Not measured: " << md_escape(headline->error) << "\n\n";
     }
@@ -1312,10 +1398,12 @@ int main(int argc, char** argv) {
     const BenchData& d = *data.back();
     DatasetResult dr;
     dr.data = &d;
-    for (const auto& s : cfg.systems) dr.systems.push_back(run_system(s, d, cfg));
+    if (!cfg.headline_only)
+      for (const auto& s : cfg.systems) dr.systems.push_back(run_system(s, d, cfg));
 #if RUVECTOR_BENCH_ENGINE
     if (engine_used && name == "clustered128") headline = run_headline(d, cfg);
 #endif
+    if (cfg.headline_only) continue;
     print_dataset(dr, cfg);
     results.push_back(std::move(dr));
   }
@@ -1329,6 +1417,14 @@ int main(int argc, char** argv) {
                   headline->ef_search, headline->recall, headline->qps);
     else
       std::printf("FAILED: %s\n", headline->error.c_str());
+    if (headline->reopen_ran)
+      std::printf("durable: build (open + insert_batch + close) %.2f s, reopen %.3f s = %.1fx faster than the build "
+                  "(index %s), recall@10 after reopen %.4f\n",
+                  headline->durable_build_seconds, headline->reopen_seconds,
+                  headline->durable_build_seconds / headline->reopen_seconds, headline->reopen_index_source.c_str(),
+                  headline->reopen_recall);
+    else if (headline->ran)
+      std::printf("durable reopen FAILED: %s\n", headline->reopen_error.c_str());
   }
 
   machine.load_end = load_average();
