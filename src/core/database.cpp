@@ -11,6 +11,7 @@
 #include <shared_mutex>
 #include <unordered_map>
 
+#include "core/id_table.h"
 #include "core/memory_estimate.h"
 #include "core/metadata_column.h"
 #include "core/uuid.h"
@@ -172,8 +173,7 @@ struct Database::Impl {
 
   detail::VectorSpace space;
   std::unique_ptr<Index> index;
-  std::unordered_map<std::string, Slot> by_id;
-  std::vector<std::string> ids;  // by slot; empty = free
+  detail::IdTable ids;  // id by slot ("" = free) and slot by id
   detail::MetadataColumn metadata;  // by slot
   std::vector<Slot> free_slots;
   Slot next_slot = 0;
@@ -207,8 +207,9 @@ struct Database::Impl {
   // order in which storage scans return records.
   std::vector<Slot> slots_in_id_order() const {
     std::vector<Slot> order;
-    order.reserve(by_id.size());
-    for (const auto& [id, slot] : by_id) order.push_back(slot);
+    order.reserve(ids.size());
+    for (std::size_t s = 0; s < ids.slot_count(); ++s)
+      if (!ids[static_cast<Slot>(s)].empty()) order.push_back(static_cast<Slot>(s));
     std::sort(order.begin(), order.end(), [&](Slot a, Slot b) { return ids[a] < ids[b]; });
     return order;
   }
@@ -238,7 +239,8 @@ struct Database::Impl {
     const std::size_t n = ups.size();
     next_slot = static_cast<Slot>(n);
     space.reserve(n);
-    ids.resize(std::max<std::size_t>(n, 1));
+    ids.grow_slots(std::max<std::size_t>(n, 1));
+    ids.reserve(n);
     metadata.resize(std::max<std::size_t>(n, 1));
     // Entries without a vector view were loaded into the space by the caller.
     detail::parallel_for(n, threads, 512, [&](std::size_t i, unsigned) {
@@ -247,10 +249,9 @@ struct Database::Impl {
     std::vector<std::string_view> id_views;
     id_views.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
-      ids[i] = std::move(ups[i].id);
+      ids.insert(static_cast<Slot>(i), std::move(ups[i].id));
       metadata.set(static_cast<Slot>(i), std::move(ups[i].metadata), std::move(ups[i].metadata_text));
-      by_id.emplace(ids[i], static_cast<Slot>(i));
-      id_views.push_back(ids[i]);
+      id_views.push_back(ids[static_cast<Slot>(i)]);
     }
     train_codes_if_due();
     std::string reason;
@@ -280,7 +281,7 @@ struct Database::Impl {
     std::vector<std::uint64_t> keys(n);
     for (std::size_t i = 0; i < n; ++i) {
       all[i] = static_cast<Slot>(i);
-      keys[i] = detail::level_key(ids[i]);
+      keys[i] = detail::level_key(ids[static_cast<Slot>(i)]);
     }
     index->add(all, keys, threads);
     index_source = n == 0 ? "new" : "rebuilt: " + reason;
@@ -293,9 +294,8 @@ struct Database::Impl {
     std::optional<Slot> slot;
     {
       std::shared_lock<detail::WriterPriorityMutex> lock(mu);
-      auto it = by_id.find(std::string(id));
-      if (it == by_id.end()) return slot;
-      slot = it->second;
+      slot = ids.find(id);
+      if (!slot) return slot;
     }
     if (storage && storage->read_only())
       return Status::Unsupported("the database is open read-only; writes are refused");
@@ -345,8 +345,7 @@ struct Database::Impl {
   // which also reconnects the nodes that linked to it.
   void apply_upserts(std::vector<Upsert>& ups) {
     for (const Upsert& u : ups) {
-      auto it = by_id.find(u.id);
-      if (it != by_id.end()) apply_remove(it->second);
+      if (const std::optional<Slot> old = ids.find(u.id)) apply_remove(*old);
     }
     std::vector<Slot> slots(ups.size());
     for (Slot& s : slots) {
@@ -358,9 +357,9 @@ struct Database::Impl {
       }
     }
     space.reserve(next_slot);
-    if (ids.size() < next_slot) {
-      const std::size_t cap = std::max<std::size_t>(next_slot, ids.size() + ids.size() / 2);
-      ids.resize(cap);
+    if (ids.slot_count() < next_slot) {
+      const std::size_t cap = std::max<std::size_t>(next_slot, ids.slot_count() + ids.slot_count() / 2);
+      ids.grow_slots(cap);
       metadata.resize(cap);
     }
     detail::parallel_for(ups.size(), threads, 512,
@@ -368,9 +367,8 @@ struct Database::Impl {
     std::vector<std::uint64_t> keys(ups.size());
     for (std::size_t i = 0; i < ups.size(); ++i) {
       metadata.set(slots[i], std::move(ups[i].metadata), std::move(ups[i].metadata_text));
-      ids[slots[i]] = ups[i].id;
       keys[i] = detail::level_key(ups[i].id);
-      by_id.emplace(std::move(ups[i].id), slots[i]);
+      ids.insert(slots[i], std::move(ups[i].id));
     }
     train_codes_if_due();
     index->add(slots, keys, threads);
@@ -385,9 +383,8 @@ struct Database::Impl {
   }
 
   void apply_remove(Slot s) {
-    RV_ASSERT(s < ids.size() && !ids[s].empty(), "removing slot " + std::to_string(s) + ", which holds no entry");
-    by_id.erase(ids[s]);
-    ids[s].clear();
+    RV_ASSERT(s < ids.slot_count() && !ids[s].empty(), "removing slot " + std::to_string(s) + ", which holds no entry");
+    ids.erase(s);
     metadata.clear(s);
     index->remove(s, threads);
     for (Slot r : index->take_released_slots()) free_slots.push_back(r);
@@ -444,14 +441,14 @@ struct Database::Impl {
     const std::size_t rescore = prepared.coded ? q.rescore.value_or(settings.rescore) : 1;
     // k and ef beyond the number of entries ask for nothing more (k = 2^32 - 1 means "all"):
     // cap them so no structure is sized by them.
-    const std::size_t count = std::max<std::size_t>(by_id.size(), 1);
+    const std::size_t count = std::max<std::size_t>(ids.size(), 1);
     const std::size_t k = std::min(q.k, count);
     const std::size_t want = std::min(k * std::max<std::size_t>(rescore, 1), count);
     thread_local std::vector<Neighbor> found;  // scratch reused by this thread's queries (search() clears it)
     index->search(prepared, want, std::min(std::max(p.ef, want), count), predicate, found);
     // Guarantee k results whenever k entries qualify: an approximate walk can come back
     // short with a selective filter or a disconnected region, so fall back to exact.
-    if (found.size() < k && found.size() < by_id.size()) index->search_exact(prepared, want, predicate, found);
+    if (found.size() < k && found.size() < ids.size()) index->search_exact(prepared, want, predicate, found);
     if (prepared.coded && rescore > 0) {
       if (found.size() > want) found.resize(want);
       const detail::PreparedQuery exact = space.prepare(q.vector.data());
@@ -837,10 +834,10 @@ Result<std::vector<std::string>> Database::insert_batch(std::span<const Entry> e
 Result<Record> Database::get(std::string_view id) const {
   return guarded([&]() -> Result<Record> {
     std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
-    auto it = impl_->by_id.find(std::string(id));
-    if (it == impl_->by_id.end()) return Status::NotFound("no entry with id '" + std::string(id) + "'");
-    const float* v = impl_->space.vector(it->second);
-    return Record{it->first, std::vector<float>(v, v + impl_->settings.dimensions), impl_->metadata.value(it->second)};
+    const std::optional<Slot> slot = impl_->ids.find(id);
+    if (!slot) return Status::NotFound("no entry with id '" + std::string(id) + "'");
+    const float* v = impl_->space.vector(*slot);
+    return Record{impl_->ids[*slot], std::vector<float>(v, v + impl_->settings.dimensions), impl_->metadata.value(*slot)};
   });
 }
 
@@ -885,7 +882,7 @@ Result<bool> Database::set_metadata(std::string_view id, const Json& metadata) {
 
 std::size_t Database::size() const {
   std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
-  return impl_->by_id.size();
+  return impl_->ids.size();
 }
 
 Result<std::vector<SearchHit>> Database::search(const SearchQuery& query) const {
@@ -916,14 +913,14 @@ Result<std::vector<std::vector<SearchHit>>> Database::search_batch(std::span<con
 DatabaseInfo Database::info() const {
   std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
   DatabaseInfo i = impl_->settings;
-  i.count = impl_->by_id.size();
+  i.count = impl_->ids.size();
   i.index_source = impl_->index_source;
   const detail::CodeStore* codes = impl_->space.codes();
   i.codes_trained_on = codes ? codes->trained_on() : 0;
   i.memory.codes = impl_->space.code_bytes();
   i.memory.floats = impl_->space.float_bytes();
   i.memory.graph = impl_->index->memory_bytes();
-  i.memory.ids = detail::id_table_bytes(impl_->by_id, impl_->ids);
+  i.memory.ids = impl_->ids.memory_bytes();
   i.memory.metadata = impl_->metadata.heap_bytes();
   i.memory_bytes = i.memory.codes + i.memory.floats + i.memory.graph + i.memory.ids + i.memory.metadata;
   return i;
@@ -933,8 +930,10 @@ Status Database::for_each(const std::function<Status(const Record&)>& visit) con
   return guarded([&]() -> Status {
     std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
     Record r;
-    for (const auto& [id, slot] : impl_->by_id) {
-      r.id = id;
+    for (std::size_t s = 0; s < impl_->ids.slot_count(); ++s) {
+      const auto slot = static_cast<Slot>(s);
+      if (impl_->ids[slot].empty()) continue;
+      r.id = impl_->ids[slot];
       const float* v = impl_->space.vector(slot);
       r.vector.assign(v, v + impl_->settings.dimensions);
       r.metadata = impl_->metadata.value(slot);
@@ -947,18 +946,7 @@ Status Database::for_each(const std::function<Status(const Record&)>& visit) con
 Status Database::check_invariants() const {
   return guarded([&]() -> Status {
     std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
-    std::size_t named = 0;
-    for (std::size_t s = 0; s < impl_->ids.size(); ++s) {
-      if (impl_->ids[s].empty()) continue;
-      ++named;
-      auto it = impl_->by_id.find(impl_->ids[s]);
-      if (it == impl_->by_id.end() || it->second != s)
-        return Status::Internal("invariant violated: slot " + std::to_string(s) + " holds id '" + impl_->ids[s] +
-                                "', which the id map does not send back to it");
-    }
-    if (named != impl_->by_id.size())
-      return Status::Internal("invariant violated: " + std::to_string(impl_->by_id.size()) + " ids map to slots, but " +
-                              std::to_string(named) + " slots hold an id");
+    RUVECTOR_RETURN_IF_ERROR(impl_->ids.check());
     return impl_->index->check_invariants();
   });
 }
@@ -967,10 +955,10 @@ Result<std::vector<std::vector<std::string>>> Database::graph_links(std::string_
   return guarded([&]() -> Result<std::vector<std::vector<std::string>>> {
     if (impl_->settings.index != IndexKind::kHnsw) return Status::Unsupported("a flat index has no graph links");
     std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
-    auto it = impl_->by_id.find(std::string(id));
-    if (it == impl_->by_id.end()) return Status::NotFound("no entry with id '" + std::string(id) + "'");
+    const std::optional<Slot> slot = impl_->ids.find(id);
+    if (!slot) return Status::NotFound("no entry with id '" + std::string(id) + "'");
     std::vector<std::vector<std::string>> out;
-    for (const std::vector<Slot>& layer : impl_->index->links_of(it->second)) {
+    for (const std::vector<Slot>& layer : impl_->index->links_of(*slot)) {
       std::vector<std::string> names;
       names.reserve(layer.size());
       for (Slot t : layer)

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include "core/id_table.h"
+
 #include "ruvector/database.h"
 
 namespace ruvector::detail {
@@ -28,16 +30,6 @@ std::size_t json_heap_bytes(const Json& j) {
     case Json::value_t::string: return malloc_block(sizeof(std::string)) + string_heap(j.get_ref<const std::string&>());
     default: return 0;
   }
-}
-
-std::size_t id_table_bytes(const std::unordered_map<std::string, std::uint32_t>& by_id,
-                           const std::vector<std::string>& ids) {
-  // Hash node: next pointer + pair<string, slot> + cached hash.
-  constexpr std::size_t kNode = sizeof(void*) + sizeof(std::pair<const std::string, std::uint32_t>) + sizeof(std::size_t);
-  std::size_t b = by_id.bucket_count() * sizeof(void*) + ids.capacity() * sizeof(std::string);
-  for (const auto& [id, slot] : by_id) b += malloc_block(kNode) + string_heap(id);
-  for (const std::string& id : ids) b += string_heap(id);
-  return b;
 }
 
 }  // namespace ruvector::detail
@@ -67,11 +59,10 @@ std::size_t estimate_memory_bytes(const DatabaseOptions& options, std::uint64_t 
   } else {
     bytes += n;
   }
-  // ids: a hash node and a bucket per id, the slot table's string, and the id's heap
-  // buffer twice (map key and table) when it outgrows the small-string buffer.
-  constexpr std::size_t kNode = sizeof(void*) + sizeof(std::pair<const std::string, std::uint32_t>) + sizeof(std::size_t);
+  // ids (detail::IdTable): the slot table's string, the id's heap buffer when it
+  // outgrows the small-string buffer, and the hash table of 4-byte slots (at most half full).
   const std::size_t id_heap = id_bytes > 15 ? malloc_block(id_bytes + 1) : 0;
-  bytes += n * (malloc_block(kNode) + sizeof(void*) + sizeof(std::string) + 2 * id_heap);
+  bytes += n * (sizeof(std::string) + id_heap) + 4 * detail::IdTable::table_entries_for(n);
   // metadata: one (null) cell pointer per slot.
   bytes += n * sizeof(void*);
   return bytes;

@@ -1,4 +1,4 @@
-// PRIVATE header. Heap bytes of the database's id and metadata tables, computed from
+// PRIVATE header. Heap bytes of the database's metadata table, computed from
 // what they hold (libstdc++ node and string layouts, malloc's 16-byte granularity);
 // used by Database::info(). The whole-database estimate formula is in
 // docs/quantization.md and ruvector::estimate_memory_bytes().
@@ -6,7 +6,6 @@
 
 #include <cstddef>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "ruvector/json.h"
@@ -25,8 +24,6 @@ inline std::size_t string_heap(const std::string& s) noexcept {
   return s.capacity() > 15 ? malloc_block(s.capacity() + 1) : 0;
 }
 
-std::size_t id_table_bytes(const std::unordered_map<std::string, std::uint32_t>& by_id,
-                           const std::vector<std::string>& ids);
 // Heap bytes of a parsed JSON value's nodes (not the Json object itself).
 std::size_t json_heap_bytes(const Json& j);
 
