@@ -37,6 +37,16 @@ constexpr int kMaxLevel = 30;
 constexpr std::size_t kStripes = 2048;
 constexpr std::size_t kMaxFanout = 2 * 256;  // layer-0 links per node at the largest m (HnswParams caps m)
 
+// With no deleted node (the common case) the walk needs no per-node deleted check.
+struct AcceptAll {
+  bool operator()(Slot) const noexcept { return true; }
+};
+
+struct AcceptExcept {
+  Slot self;
+  bool operator()(Slot s) const noexcept { return s != self; }
+};
+
 struct AcceptLive {
   const std::vector<unsigned char>& deleted;
   bool operator()(Slot s) const noexcept { return deleted[s] == 0; }
@@ -133,7 +143,9 @@ class HnswIndex final : public Index {
     float d = dist(ep);
     for (int l = max_level_; l > 0; --l) greedy(dist, ep, d, l);
     auto vis = visited_.acquire(capacity_);
-    if (filter == nullptr) {
+    if (filter == nullptr && deleted_count_ == 0) {
+      search_layer(dist, ep, d, 0, ef, AcceptAll{}, *vis, out);
+    } else if (filter == nullptr) {
       search_layer(dist, ep, d, 0, ef, AcceptLive{deleted_}, *vis, out);
     } else {
       search_layer(dist, ep, d, 0, ef, AcceptLiveFiltered{deleted_, *filter}, *vis, out);
@@ -571,7 +583,13 @@ class HnswIndex final : public Index {
     for (int l = std::min(level, top); l >= 0; --l) {
       vis.reset(capacity_);
       vis.test_and_set(s);
-      search_layer(dist, ep, d, l, ef_construction_, AcceptLiveExcept{deleted_, s}, vis, found);
+      // Removals (deleted_count_) happen under the Database's exclusive lock, never
+      // during an add().
+      if (deleted_count_ == 0) {
+        search_layer(dist, ep, d, l, ef_construction_, AcceptExcept{s}, vis, found);
+      } else {
+        search_layer(dist, ep, d, l, ef_construction_, AcceptLiveExcept{deleted_, s}, vis, found);
+      }
       std::sort(found.begin(), found.end());
       if (!found.empty()) {
         ep = found.front().slot;
