@@ -55,6 +55,22 @@ def at_recall(points, target):
     return min(with_ef, key=lambda p: p[2]) if with_ef else max(hits, key=lambda p: p[1])
 
 
+def cxx_headline(h):
+    """The batch-insert-at-defaults and durable-reopen sentence of ann_bench's headline, or None."""
+    if not h or "insert_batch_vectors_per_s" not in h:
+        return None
+    text = (f"Batch insert at default parameters ({h.get('vectors')} x {h.get('dim')}-d clustered, "
+            f"M = {h.get('m')}, efConstruction = {h.get('ef_construction')}, every core): "
+            f"{h['insert_batch_vectors_per_s']:,.0f} vectors/s, recall@10 {h.get('recall_at_10', 0):.4f} "
+            f"at the default ef_search {h.get('default_ef_search')}.")
+    r = h.get("reopen") or {}
+    if "build_over_reopen" in r:
+        text += (f" Durable: build (open + insert_batch + close) {r['durable_build_seconds']:.2f} s, reopen "
+                 f"{r['reopen_seconds']:.3f} s = {r['build_over_reopen']:.1f}x faster than the build "
+                 f"(index {r.get('index_source')}, recall@10 after reopen {r.get('recall_at_10', 0):.4f}).")
+    return text
+
+
 def load_cxx(path):
     d = json.load(open(path))
     m = d.get("machine", {})
@@ -70,6 +86,7 @@ def load_cxx(path):
                               for x in d.get("systems", [])) or
                     f"ruvector {m.get('ruvector_version', '?')} ({m.get('ruvector_simd', '?')}), hnswlib {m.get('hnswlib_package', '?')}, {m.get('faiss_version', 'faiss ?')}",
         "command": p.get("command_line", ""),
+        "headline": cxx_headline(d.get("headline")),
     }
     out = []
     for ds in d.get("datasets", []):
@@ -384,6 +401,8 @@ def main():
         md.append(f"Source: `{meta['source']}` ({meta['date']}). {meta['machine'].rstrip('.')}. Method: {meta['method']}.")
         if face == "C++" and meta.get("versions"):
             md.append(f"Builds: {meta['versions']}.")
+        if face == "C++" and meta.get("headline"):
+            md.append(meta["headline"])
         detail_doc = {"C++": args.cxx_report, "Node": "docs/bench-node.md", "wasm": "docs/bench-wasm.md"}[face]
         if os.path.exists(detail_doc):
             md.append(f"Full report: [{os.path.basename(detail_doc)}]({os.path.relpath(detail_doc, os.path.dirname(args.out) or '.')}).")
