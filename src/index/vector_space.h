@@ -49,7 +49,7 @@ struct PreparedQuery {
 // VectorSpace::distance(q, x).
 class QueryDistance {
  public:
-  float operator()(Slot x) const noexcept {
+  __attribute__((always_inline)) float operator()(Slot x) const noexcept {
     if (mode_ == Mode::kCoded) return codes_->distance(*query_codes_, x);
     const float r = fn_(q_, base_ + static_cast<std::size_t>(x) * dim_, dim_);
     switch (mode_) {
