@@ -773,6 +773,19 @@ SystemResult run_system(const std::string& name, const BenchData& d, const Confi
 }
 
 #if RUVECTOR_BENCH_ENGINE
+// One timed pass over the queries at the database's default ef_search.
+SweepPoint default_ef_pass(const BenchData& d, const Config& cfg, const ruvector::Database& database) {
+  return timed_pass(d, cfg, 0, [&](std::size_t qi, unsigned, std::vector<std::uint32_t>& out) {
+    ruvector::SearchQuery q;  // ef_search unset: the database default
+    q.vector = std::span<const float>(d.queries.row(qi), d.queries.dim);
+    q.k = cfg.k;
+    auto hits = database.search(q);
+    if (!hits.ok()) throw std::runtime_error("search: " + hits.status().ToString());
+    out.clear();
+    for (const auto& hit : *hits) out.push_back(parse_row_id(hit.id));
+  });
+}
+
 // Durable build (open + insert_batch + close) against reopen (open until searchable) of
 // the headline's data at default parameters, in a fresh directory under the temp dir.
 void measure_reopen(const BenchData& d, const Config& cfg, Headline& h) {
@@ -803,16 +816,7 @@ void measure_reopen(const BenchData& d, const Config& cfg, Headline& h) {
     if (!db.ok()) throw std::runtime_error("reopen: " + db.status().ToString());
     h.reopen_seconds = seconds_since(t0);
     h.reopen_index_source = (*db)->info().index_source;
-    const auto& database = *db;
-    const SweepPoint p = timed_pass(d, cfg, 0, [&](std::size_t qi, unsigned, std::vector<std::uint32_t>& out) {
-      ruvector::SearchQuery q;
-      q.vector = std::span<const float>(d.queries.row(qi), d.queries.dim);
-      q.k = cfg.k;
-      auto hits = database->search(q);
-      if (!hits.ok()) throw std::runtime_error("search: " + hits.status().ToString());
-      out.clear();
-      for (const auto& hit : *hits) out.push_back(parse_row_id(hit.id));
-    });
+    const SweepPoint p = default_ef_pass(d, cfg, **db);
     h.reopen_recall = p.recall;
     h.reopen_ran = true;
     std::printf(" build %.2f s, reopen %.3f s (%.1fx, index %s), recall@10 %.4f\n", h.durable_build_seconds,
@@ -850,16 +854,7 @@ Headline run_headline(const BenchData& d, const Config& cfg) {
     h.ef_construction = info.hnsw.ef_construction;
     h.ef_search = info.hnsw.ef_search;
     h.threads_option = opts.threads;
-    const auto& database = *db;
-    const SweepPoint p = timed_pass(d, cfg, 0, [&](std::size_t qi, unsigned, std::vector<std::uint32_t>& out) {
-      ruvector::SearchQuery q;  // ef_search unset: the database default
-      q.vector = std::span<const float>(d.queries.row(qi), d.queries.dim);
-      q.k = cfg.k;
-      auto hits = database->search(q);
-      if (!hits.ok()) throw std::runtime_error("search: " + hits.status().ToString());
-      out.clear();
-      for (const auto& hit : *hits) out.push_back(parse_row_id(hit.id));
-    });
+    const SweepPoint p = default_ef_pass(d, cfg, **db);
     h.recall = p.recall;
     h.qps = p.qps;
     h.ran = true;
