@@ -18,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-#include "importers.h"
+#include "ruvector/record_io.h"
 #include "progress.h"
 #include "ruvector/ruvector.h"
 
@@ -193,7 +193,7 @@ Result<std::unique_ptr<Database>> open_database(const std::string& dir, bool rea
 }
 
 // Maps "entry N: ..." from insert_batch back to the source row.
-Status locate_batch_error(const Status& s, const ImportedData& data, const std::string& source, std::size_t base) {
+Status locate_batch_error(const Status& s, const RecordRows& data, const std::string& source, std::size_t base) {
   const std::string& m = s.message();
   if (m.rfind("entry ", 0) == 0) {
     std::size_t i = 0;
@@ -223,18 +223,18 @@ Result<std::vector<float>> query_vector(const SearchOptions& o, std::uint32_t di
     return v;
   }
   RUVECTOR_ASSIGN_OR_RETURN(std::string bytes, read_file(o.vector_file));
-  auto format = import_format_from_path(o.vector_file);
+  auto format = record_format_from_path(o.vector_file);
   if (!format.ok()) {
     // No known extension: the file holds the vector as text ("[1, 2, 3]" or "1,2,3").
     auto v = parse_vector_text(bytes);
     if (!v.ok()) return v.status().WithContext(o.vector_file);
     return v;
   }
-  ImportOptions io;
+  RecordReadOptions io;
   io.source = o.vector_file;
   io.dimensions = dimensions;
   io.max_rows = o.row + 1;
-  RUVECTOR_ASSIGN_OR_RETURN(ImportedData data, parse_import(bytes, *format, io));
+  RUVECTOR_ASSIGN_OR_RETURN(RecordRows data, read_records(bytes, *format, io));
   if (o.row >= data.rows())
     return Status::InvalidArgument(o.vector_file + " has " + std::to_string(data.rows()) + " rows, --row " +
                                    std::to_string(o.row) + " does not exist");
@@ -394,82 +394,8 @@ Outcome run_insert(const GlobalOptions& g, const InsertOptions& o) {
 // ---------------------------------------------------------------------------
 // import
 
-namespace {
-
-bool is_snapshot_import(const ImportOptionsCli& o) {
-  if (!o.format.empty()) return o.format == "snapshot" || o.format == "rvs";
-  return o.file.size() > 4 && o.file.compare(o.file.size() - 4, 4, ".rvs") == 0;
-}
-
-// Imports every record of a snapshot (any face's serialize()) into an existing
-// database: loaded and checked in memory first, then one insert_batch.
-Outcome import_snapshot(const GlobalOptions& g, const ImportOptionsCli& o) {
-  auto opened = open_database(o.dir, false);
-  if (!opened.ok()) return Outcome::Error(opened.status());
-  Database& db = **opened;
-  const DatabaseInfo info = db.info();
-  const auto t0 = Clock::now();
-  std::error_code ec;
-  if (!fs::exists(o.file, ec))
-    return Outcome::Error(Status::InvalidArgument("cannot read '" + o.file + "': no such file"));
-  Progress progress("loading snapshot", 0, show_progress(g));
-  progress.start_ticker();
-  auto snap = Database::deserialize_file(o.file);
-  if (!snap.ok()) return Outcome::Error(snap.status().WithContext(o.file));
-  const DatabaseInfo sinfo = (*snap)->info();
-  if (sinfo.dimensions != info.dimensions)
-    return Outcome::Error(Status::DimensionMismatch(o.file + ": the snapshot's vectors have " +
-                                                    std::to_string(sinfo.dimensions) + " values, database expects " +
-                                                    std::to_string(info.dimensions)));
-  std::vector<Record> records;
-  records.reserve(sinfo.count);
-  Status st = (*snap)->for_each([&](const Record& r) -> Status {
-    records.push_back(r);
-    return Status::Ok();
-  });
-  if (!st.ok()) return Outcome::Error(st);
-  snap->reset();
-  std::vector<Entry> entries(records.size());
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    entries[i].id = records[i].id;
-    entries[i].vector = records[i].vector;
-    entries[i].metadata = records[i].metadata;
-  }
-  progress.restart("inserting " + std::to_string(entries.size()) + " vectors", 0);
-  progress.start_ticker();
-  auto ids = db.insert_batch(entries);
-  if (!ids.ok()) {
-    Status e = ids.status();
-    const std::string& m = e.message();
-    std::size_t i = 0;
-    auto r = std::from_chars(m.data() + std::min<std::size_t>(6, m.size()), m.data() + m.size(), i);
-    if (m.rfind("entry ", 0) == 0 && r.ec == std::errc() && i < records.size())
-      e = Status(e.code(), o.file + ": record '" + records[i].id + "'" + m.substr(static_cast<std::size_t>(r.ptr - m.data())));
-    else
-      e = e.WithContext(o.file);
-    return Outcome::Error(e);
-  }
-  progress.restart("saving index", 0);
-  progress.start_ticker();
-  Status cp = db.checkpoint();
-  progress.finish();
-  if (!cp.ok()) warn("the vectors are stored, but the index image was not saved (" + cp.ToString() + ")");
-  const double total = seconds_since(t0);
-  say(g, "imported " + std::to_string(entries.size()) + " vectors from " + o.file + " (snapshot) in " +
-             fixed(total, 2) + " s; " + o.dir + " now holds " + std::to_string(db.size()) + " vectors");
-  return Outcome::Ok(Json{{"imported", entries.size()},
-                          {"file", o.file},
-                          {"format", "snapshot"},
-                          {"batches", 1},
-                          {"seconds", rounded(total, 3)},
-                          {"count", db.size()}});
-}
-
-}  // namespace
-
 Outcome run_import(const GlobalOptions& g, const ImportOptionsCli& o) {
-  if (is_snapshot_import(o)) return import_snapshot(g, o);
-  auto format = o.format.empty() ? import_format_from_path(o.file) : parse_import_format(o.format);
+  auto format = o.format.empty() ? record_format_from_path(o.file) : parse_record_format(o.format);
   if (!format.ok()) return Outcome::Usage(format.status().WithContext(o.format.empty() ? o.file : "--format"));
   auto opened = open_database(o.dir, false);
   if (!opened.ok()) return Outcome::Error(opened.status());
@@ -483,16 +409,16 @@ Outcome run_import(const GlobalOptions& g, const ImportOptionsCli& o) {
   auto bytes = read_file(o.file);
   if (!bytes.ok()) return Outcome::Error(bytes.status());
   progress.restart("parsing", bytes->size(), Progress::Unit::kBytes);
-  ImportOptions io;
+  RecordReadOptions io;
   io.source = o.file;
   io.dimensions = info.dimensions;
   io.id_prefix = o.id_prefix;
   io.progress = [&](std::uint64_t done, std::uint64_t) { progress.set(done); };
-  auto parsed = parse_import(*bytes, *format, io);
+  auto parsed = read_records(*bytes, *format, io);
   bytes->clear();
   bytes->shrink_to_fit();
   if (!parsed.ok()) return Outcome::Error(parsed.status());
-  const ImportedData& data = *parsed;
+  const RecordRows& data = *parsed;
   const double parse_seconds = seconds_since(t0);
 
   // 2. Insert: one all-or-nothing transaction, or --batch sized ones.
@@ -534,11 +460,13 @@ Outcome run_import(const GlobalOptions& g, const ImportOptionsCli& o) {
 
   const double total = seconds_since(t0);
   const double rate = insert_seconds > 0 ? static_cast<double>(data.rows()) / insert_seconds : 0;
-  say(g, "imported " + std::to_string(data.rows()) + " vectors from " + o.file + " in " + fixed(total, 2) + " s (" +
+  const bool snapshot = *format == RecordFormat::kSnapshot;
+  say(g, "imported " + std::to_string(data.rows()) + " vectors from " + o.file + (snapshot ? " (snapshot)" : "") +
+             " in " + fixed(total, 2) + " s (" +
              fixed(rate, 0) + " vectors/s); " + o.dir + " now holds " + std::to_string(db.size()) + " vectors");
   return Outcome::Ok(Json{{"imported", data.rows()},
                           {"file", o.file},
-                          {"format", import_format_name(*format)},
+                          {"format", record_format_name(*format)},
                           {"batches", batches},
                           {"parse_seconds", rounded(parse_seconds, 3)},
                           {"insert_seconds", rounded(insert_seconds, 3)},
@@ -709,15 +637,15 @@ Outcome run_bench(const GlobalOptions& g, const BenchOptions& o) {
   std::string query_source;
   Progress progress("loading", 0, show_progress(g));
   if (!o.queries.empty()) {
-    auto format = import_format_from_path(o.queries);
+    auto format = record_format_from_path(o.queries);
     if (!format.ok()) return Outcome::Usage(format.status().WithContext("--queries"));
     auto bytes = read_file(o.queries);
     if (!bytes.ok()) return Outcome::Error(bytes.status());
-    ImportOptions io;
+    RecordReadOptions io;
     io.source = o.queries;
     io.dimensions = info.dimensions;
     io.max_rows = o.sample;
-    auto data = parse_import(*bytes, *format, io);
+    auto data = read_records(*bytes, *format, io);
     if (!data.ok()) return Outcome::Error(data.status());
     if (data->rows() == 0) return Outcome::Error(Status::InvalidArgument(o.queries + " holds no queries"));
     queries = std::move(data->values);
@@ -908,16 +836,8 @@ Outcome run_export(const GlobalOptions& g, const ExportOptions& o) {
   std::string line;
   std::size_t written = 0;
   Status st = db.for_each([&](const Record& r) -> Status {
-    line = "{\"id\":" + dump(Json(r.id)) + ",\"vector\":[";
-    char buf[48];
-    for (std::size_t i = 0; i < r.vector.size(); ++i) {
-      if (i) line.push_back(',');
-      auto res = std::to_chars(buf, buf + sizeof buf, r.vector[i]);
-      line.append(buf, res.ptr);
-    }
-    line += "]";
-    if (!r.metadata.is_null()) line += ",\"metadata\":" + dump(r.metadata);
-    line += "}\n";
+    line.clear();
+    append_jsonl_record(r, line);
     if (std::fwrite(line.data(), 1, line.size(), f) != line.size())
       return Status::IoError("error writing '" + (to_stdout ? std::string("stdout") : tmp) + "': " +
                              std::strerror(errno));

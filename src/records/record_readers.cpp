@@ -1,10 +1,12 @@
-#include "importers.h"
+#include "ruvector/record_io.h"
 
 #include <algorithm>
 #include <bit>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -12,9 +14,10 @@
 #include <system_error>
 #include <utility>
 
+#include "format/snapshot.h"
 #include "ruvector/types.h"
 
-namespace ruvector::cli {
+namespace ruvector {
 namespace {
 
 constexpr std::uint64_t kProgressStep = 1u << 20;  // report progress every MiB
@@ -50,6 +53,11 @@ Status with_place(const Status& s, const std::string& place) { return s.WithCont
 
 // ---- numbers ----
 
+// The smallest magnitude that rounds to infinity as float32: 2^128 - 2^103 (halfway
+// between FLT_MAX and 2^128, which rounds to even, i.e. up). Anything below rounds to
+// a finite float; the shortest text of FLT_MAX itself, 3.4028235e38, is above FLT_MAX.
+constexpr double kFloatOverflow = 0x1.ffffffp127;
+
 // Converts a parsed double to float32, rejecting what the engine would reject.
 // `what` names the value in messages, e.g. "vector[3]".
 Status to_float(double d, const std::string& what, float* out) {
@@ -57,10 +65,55 @@ Status to_float(double d, const std::string& what, float* out) {
   if (std::isinf(d))
     return Status::InvalidArgument(what + ": " + (d > 0 ? "Infinity" : "-Infinity") +
                                    " is not allowed; every value must be a finite number");
-  if (std::fabs(d) > static_cast<double>(std::numeric_limits<float>::max()))
+  if (std::fabs(d) >= kFloatOverflow)
     return Status::InvalidArgument(what + ": " + std::to_string(d) + " is out of float32 range");
   *out = static_cast<float>(d);
   return Status::Ok();
+}
+
+// Reads the decimal number spelled by all of [first, last) (no leading '+'; "inf",
+// "infinity" and "nan" in any case are read so that to_float can name them).
+// kRange: the magnitude does not fit a double. std::from_chars where the standard
+// library has it for floating point (libstdc++); otherwise (the libc++ of em++ 3.1.6)
+// the same grammar is checked here and strtod converts, which is exact too and sees
+// only the "C" locale in WebAssembly.
+enum class NumberScan { kOk, kBad, kRange };
+NumberScan scan_double(const char* first, const char* last, double* out) {
+#if defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L
+  auto [ptr, ec] = std::from_chars(first, last, *out, std::chars_format::general);
+  if (ptr != last) return NumberScan::kBad;
+  if (ec == std::errc::result_out_of_range) return NumberScan::kRange;
+  return ec == std::errc() ? NumberScan::kOk : NumberScan::kBad;
+#else
+  const std::string_view t(first, static_cast<std::size_t>(last - first));
+  std::string_view body = t;
+  if (!body.empty() && body.front() == '-') body.remove_prefix(1);
+  const std::string word = lower(body);
+  if (word == "inf" || word == "infinity" || word == "nan") {
+    *out = word == "nan" ? std::numeric_limits<double>::quiet_NaN()
+                         : (t.front() == '-' ? -1.0 : 1.0) * std::numeric_limits<double>::infinity();
+    return NumberScan::kOk;
+  }
+  std::size_t i = 0, digits = 0;
+  const auto digit = [&](std::size_t k) { return k < body.size() && body[k] >= '0' && body[k] <= '9'; };
+  while (digit(i)) ++i, ++digits;
+  if (i < body.size() && body[i] == '.') {
+    ++i;
+    while (digit(i)) ++i, ++digits;
+  }
+  if (digits == 0) return NumberScan::kBad;
+  if (i < body.size() && (body[i] == 'e' || body[i] == 'E')) {
+    ++i;
+    if (i < body.size() && (body[i] == '+' || body[i] == '-')) ++i;
+    if (!digit(i)) return NumberScan::kBad;
+    while (digit(i)) ++i;
+  }
+  if (i != body.size()) return NumberScan::kBad;
+  const std::string copy(t);
+  errno = 0;
+  *out = std::strtod(copy.c_str(), nullptr);
+  return errno == ERANGE && std::isinf(*out) ? NumberScan::kRange : NumberScan::kOk;
+#endif
 }
 
 // Parses one numeric token (already trimmed): decimal, optional sign and exponent.
@@ -70,19 +123,16 @@ Status parse_number(std::string_view token, const std::string& what, float* out)
   std::string_view t = token;
   if (t.front() == '+') t.remove_prefix(1);
   double d = 0;
-  const char* first = t.data();
-  const char* last = t.data() + t.size();
-  auto [ptr, ec] = std::from_chars(first, last, d, std::chars_format::general);
-  if (ec == std::errc::result_out_of_range && ptr == last) {
+  NumberScan scan = t.empty() || t.front() == '+' ? NumberScan::kBad : scan_double(t.data(), t.data() + t.size(), &d);
+  if (scan == NumberScan::kRange) {
     // Overflow or underflow: decide which with strtod on a terminated copy.
     const std::string copy(t);
     d = std::strtod(copy.c_str(), nullptr);
-    if (std::isinf(d) || std::fabs(d) > static_cast<double>(std::numeric_limits<float>::max()))
+    if (std::isinf(d) || std::fabs(d) >= kFloatOverflow)
       return Status::InvalidArgument(what + ": " + excerpt(token) + " is out of float32 range");
-    ec = std::errc();
+    scan = NumberScan::kOk;
   }
-  if (ec != std::errc() || ptr != last || t.empty() || t.front() == '+')
-    return Status::InvalidArgument(what + ": '" + excerpt(token) + "' is not a number");
+  if (scan != NumberScan::kOk) return Status::InvalidArgument(what + ": '" + excerpt(token) + "' is not a number");
   return to_float(d, what, out);
 }
 
@@ -90,7 +140,7 @@ Status parse_number(std::string_view token, const std::string& what, float* out)
 
 class Builder {
  public:
-  Builder(const ImportOptions& options, bool line_numbers) : options_(options) {
+  Builder(const RecordReadOptions& options, bool line_numbers) : options_(options) {
     data_.line_numbers = line_numbers;
     data_.dimensions = options.dimensions;
   }
@@ -159,21 +209,21 @@ class Builder {
     }
   }
 
-  ImportedData finish(std::uint64_t total) {
+  RecordRows finish(std::uint64_t total) {
     if (options_.progress) options_.progress(total, total);
     data_.values.shrink_to_fit();
     return std::move(data_);
   }
 
  private:
-  const ImportOptions& options_;
-  ImportedData data_;
+  const RecordReadOptions& options_;
+  RecordRows data_;
   std::string label_;
   std::uint64_t first_line_ = 0;
   std::uint64_t last_progress_ = 0;
 };
 
-Status empty_input(const ImportOptions& options) {
+Status empty_input(const RecordReadOptions& options) {
   return Status::InvalidArgument(options.source + ": the file is empty");
 }
 
@@ -644,42 +694,44 @@ double npy_value(const unsigned char* p, NpyType t) {
 
 // ---- public ----
 
-const char* import_format_name(ImportFormat format) noexcept {
+const char* record_format_name(RecordFormat format) noexcept {
   switch (format) {
-    case ImportFormat::kJson: return "json";
-    case ImportFormat::kJsonl: return "jsonl";
-    case ImportFormat::kCsv: return "csv";
-    case ImportFormat::kNpy: return "npy";
-    case ImportFormat::kFvecs: return "fvecs";
+    case RecordFormat::kJson: return "json";
+    case RecordFormat::kJsonl: return "jsonl";
+    case RecordFormat::kCsv: return "csv";
+    case RecordFormat::kNpy: return "npy";
+    case RecordFormat::kFvecs: return "fvecs";
+    case RecordFormat::kSnapshot: return "snapshot";
   }
   return "unknown";
 }
 
-Result<ImportFormat> parse_import_format(std::string_view name) {
+Result<RecordFormat> parse_record_format(std::string_view name) {
   const std::string n = lower(trim(name));
-  if (n == "json") return ImportFormat::kJson;
-  if (n == "jsonl" || n == "ndjson" || n == "jsonlines") return ImportFormat::kJsonl;
-  if (n == "csv") return ImportFormat::kCsv;
-  if (n == "npy") return ImportFormat::kNpy;
-  if (n == "fvecs") return ImportFormat::kFvecs;
-  return Status::InvalidArgument("unknown format '" + excerpt(name) + "'; expected json, jsonl, csv, npy or fvecs");
+  if (n == "json") return RecordFormat::kJson;
+  if (n == "jsonl" || n == "ndjson" || n == "jsonlines") return RecordFormat::kJsonl;
+  if (n == "csv") return RecordFormat::kCsv;
+  if (n == "npy") return RecordFormat::kNpy;
+  if (n == "fvecs") return RecordFormat::kFvecs;
+  if (n == "snapshot" || n == "rvs") return RecordFormat::kSnapshot;
+  return Status::InvalidArgument("unknown format '" + excerpt(name) + "'; expected json, jsonl, csv, npy, fvecs or snapshot");
 }
 
-Result<ImportFormat> import_format_from_path(std::string_view path) {
+Result<RecordFormat> record_format_from_path(std::string_view path) {
   const std::size_t slash = path.find_last_of('/');
   const std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
   const std::size_t dot = base.find_last_of('.');
   if (dot == std::string_view::npos || dot == 0)
     return Status::InvalidArgument("cannot tell the format of '" + std::string(path) +
-                                   "' from its name; give --format json|jsonl|csv|npy|fvecs");
-  auto f = parse_import_format(base.substr(dot + 1));
+                                   "' from its name; give --format json|jsonl|csv|npy|fvecs|snapshot");
+  auto f = parse_record_format(base.substr(dot + 1));
   if (!f.ok())
     return Status::InvalidArgument("unknown file extension '" + std::string(base.substr(dot)) + "' of '" +
-                                   std::string(path) + "'; give --format json|jsonl|csv|npy|fvecs");
+                                   std::string(path) + "'; give --format json|jsonl|csv|npy|fvecs|snapshot");
   return f;
 }
 
-std::string ImportedData::where(const std::string& source, std::size_t i) const {
+std::string RecordRows::where(const std::string& source, std::size_t i) const {
   if (i >= lines.size()) return source;
   return line_numbers ? source + ":" + std::to_string(lines[i]) : source + ": row " + std::to_string(lines[i]);
 }
@@ -712,6 +764,7 @@ Result<std::vector<float>> parse_vector_text(std::string_view text) {
 
 double float_for_json(float value) {
   if (!std::isfinite(value)) return static_cast<double>(value);
+#if defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L
   char buf[64];
   auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value);
   if (ec != std::errc()) return static_cast<double>(value);
@@ -719,9 +772,18 @@ double float_for_json(float value) {
   auto r = std::from_chars(buf, end, d);
   if (r.ec != std::errc()) return static_cast<double>(value);
   return d;
+#else
+  // Shortest "%.*g" that reads back as the same float (9 digits always do).
+  char buf[64];
+  for (int digits = 1; digits <= 9; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, static_cast<double>(value));
+    if (std::strtof(buf, nullptr) == value) return std::strtod(buf, nullptr);
+  }
+  return static_cast<double>(value);
+#endif
 }
 
-Result<ImportedData> parse_json(std::string_view bytes, const ImportOptions& options) {
+Result<RecordRows> read_json_records(std::string_view bytes, const RecordReadOptions& options) {
   const std::string_view text = strip_bom(bytes);
   if (all_space(text)) return empty_input(options);
   if (options.progress) options.progress(0, bytes.size());
@@ -775,7 +837,7 @@ Result<ImportedData> parse_json(std::string_view bytes, const ImportOptions& opt
   return b.finish(bytes.size());
 }
 
-Result<ImportedData> parse_jsonl(std::string_view bytes, const ImportOptions& options) {
+Result<RecordRows> read_jsonl_records(std::string_view bytes, const RecordReadOptions& options) {
   const std::string_view text = strip_bom(bytes);
   if (all_space(text)) return empty_input(options);
   Builder b(options, true);
@@ -801,7 +863,7 @@ Result<ImportedData> parse_jsonl(std::string_view bytes, const ImportOptions& op
   return b.finish(bytes.size());
 }
 
-Result<ImportedData> parse_csv(std::string_view bytes, const ImportOptions& options) {
+Result<RecordRows> read_csv_records(std::string_view bytes, const RecordReadOptions& options) {
   const std::string_view text = strip_bom(bytes);
   if (all_space(text)) return empty_input(options);
   CsvReader reader(text);
@@ -888,7 +950,7 @@ Result<ImportedData> parse_csv(std::string_view bytes, const ImportOptions& opti
   return b.finish(bytes.size());
 }
 
-Result<ImportedData> parse_npy(std::string_view bytes, const ImportOptions& options) {
+Result<RecordRows> read_npy_records(std::string_view bytes, const RecordReadOptions& options) {
   const std::string& src = options.source;
   if (bytes.empty()) return empty_input(options);
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
@@ -976,7 +1038,7 @@ Result<ImportedData> parse_npy(std::string_view bytes, const ImportOptions& opti
   return b.finish(n);
 }
 
-Result<ImportedData> parse_fvecs(std::string_view bytes, const ImportOptions& options) {
+Result<RecordRows> read_fvecs_records(std::string_view bytes, const RecordReadOptions& options) {
   const std::string& src = options.source;
   if (bytes.empty()) return empty_input(options);
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
@@ -1023,14 +1085,42 @@ Result<ImportedData> parse_fvecs(std::string_view bytes, const ImportOptions& op
   return b.finish(n);
 }
 
-Result<ImportedData> parse_import(std::string_view bytes, ImportFormat format, const ImportOptions& options) {
+Result<RecordRows> read_snapshot_records(std::string_view bytes, const RecordReadOptions& options) {
+  const std::string& src = options.source;
+  if (bytes.empty()) return empty_input(options);
+  auto decoded = detail::decode_snapshot(bytes);
+  if (!decoded.ok()) return decoded.status().WithContext(src);
+  const detail::DecodedSnapshot& snap = *decoded;
+  const std::size_t count = snap.ids.size();
+  if (count > 0 && options.dimensions != 0 && snap.dimensions != options.dimensions)
+    return Status::DimensionMismatch(src + ": the snapshot's vectors have " + std::to_string(snap.dimensions) +
+                                     " values, database expects " + std::to_string(options.dimensions));
+  Builder b(options, false);
+  const std::size_t rows = options.max_rows != 0 ? std::min(count, options.max_rows) : count;
+  b.reserve(rows);
+  for (std::size_t i = 0; i < rows; ++i) {
+    Json metadata;
+    if (!snap.metadata_json[i].empty()) {
+      metadata = Json::parse(snap.metadata_json[i], nullptr, false);
+      if (metadata.is_discarded())
+        return Status::Corruption(src + ": record " + std::to_string(i) + ": metadata is not valid JSON");
+    }
+    const std::span<const float> v(snap.vectors.data() + i * snap.dimensions, snap.dimensions);
+    RUVECTOR_RETURN_IF_ERROR(b.add(v, std::string(snap.ids[i]), std::move(metadata), i));
+    b.progress(i, rows);
+  }
+  return b.finish(rows);
+}
+
+Result<RecordRows> read_records(std::string_view bytes, RecordFormat format, const RecordReadOptions& options) {
   try {
     switch (format) {
-      case ImportFormat::kJson: return parse_json(bytes, options);
-      case ImportFormat::kJsonl: return parse_jsonl(bytes, options);
-      case ImportFormat::kCsv: return parse_csv(bytes, options);
-      case ImportFormat::kNpy: return parse_npy(bytes, options);
-      case ImportFormat::kFvecs: return parse_fvecs(bytes, options);
+      case RecordFormat::kJson: return read_json_records(bytes, options);
+      case RecordFormat::kJsonl: return read_jsonl_records(bytes, options);
+      case RecordFormat::kCsv: return read_csv_records(bytes, options);
+      case RecordFormat::kNpy: return read_npy_records(bytes, options);
+      case RecordFormat::kFvecs: return read_fvecs_records(bytes, options);
+      case RecordFormat::kSnapshot: return read_snapshot_records(bytes, options);
     }
   } catch (const std::bad_alloc&) {
     return Status::ResourceExhausted(options.source + ": out of memory while parsing");
@@ -1040,4 +1130,4 @@ Result<ImportedData> parse_import(std::string_view bytes, ImportFormat format, c
   return Status::InvalidArgument("unknown import format");
 }
 
-}  // namespace ruvector::cli
+}  // namespace ruvector

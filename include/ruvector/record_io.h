@@ -1,13 +1,18 @@
-// Import-file parsers of the `ruvector` command line tool: JSON, JSON Lines, CSV,
-// NumPy .npy and .fvecs. Pure functions from bytes to rows; they never touch a
-// database, never throw, and allocate no more than the input's size justifies
-// (declared sizes are checked against the byte count first), so they can be unit
-// tested and fuzzed (tests/unit/importers_test.cpp, tests/fuzz/importers_fuzz.cpp).
+// The import/export record formats every face shares: readers for JSON, JSON Lines,
+// CSV, NumPy .npy, .fvecs and portable snapshots, and the JSON Lines writer. Both
+// command line tools (tools/cli and npm/ruvector/bin, through the Node addon or the
+// wasm module) use these and nothing else, so a file reads the same everywhere.
+//
+// Readers are pure functions from bytes to rows; they never touch a database, never
+// throw, and allocate no more than the input's size justifies (declared sizes are
+// checked against the byte count first), so they can be unit tested and fuzzed
+// (tests/unit/record_readers_test.cpp, tests/fuzz/record_readers_fuzz.cpp).
+// Thread safety: every function is reentrant.
 //
 // Every error names its place: "<source>:<line>: ..." for text formats (the line a
 // row starts on, 1-based) and "<source>: row <n>: ..." for binary ones (0-based, as
-// numpy counts). Wrong vector lengths are DIMENSION_MISMATCH, everything else is
-// INVALID_ARGUMENT. The formats are specified in docs/cli.md ("Import formats").
+// numpy counts). Wrong vector lengths are DIMENSION_MISMATCH, a damaged snapshot is
+// CORRUPTION, everything else is INVALID_ARGUMENT. The formats are specified in docs/cli.md ("Import formats").
 #pragma once
 
 #include <cstddef>
@@ -21,20 +26,21 @@
 
 #include "ruvector/json.h"
 #include "ruvector/result.h"
+#include "ruvector/types.h"
 
-namespace ruvector::cli {
+namespace ruvector {
 
-enum class ImportFormat { kJson, kJsonl, kCsv, kNpy, kFvecs };
+enum class RecordFormat { kJson, kJsonl, kCsv, kNpy, kFvecs, kSnapshot };
 
-// "json", "jsonl", "csv", "npy", "fvecs".
-const char* import_format_name(ImportFormat format) noexcept;
+// "json", "jsonl", "csv", "npy", "fvecs", "snapshot".
+const char* record_format_name(RecordFormat format) noexcept;
 // Case-insensitive name; also "ndjson" for JSON Lines. INVALID_ARGUMENT otherwise.
-Result<ImportFormat> parse_import_format(std::string_view name);
+Result<RecordFormat> parse_record_format(std::string_view name);
 // From the file name's extension (.json .jsonl .ndjson .csv .npy .fvecs).
 // INVALID_ARGUMENT (asking for --format) when there is none or it is unknown.
-Result<ImportFormat> import_format_from_path(std::string_view path);
+Result<RecordFormat> record_format_from_path(std::string_view path);
 
-struct ImportOptions {
+struct RecordReadOptions {
   // Name used in messages, usually the file name as the user typed it.
   std::string source = "input";
   // Expected vector length (the database's); 0 = take it from the first row and
@@ -51,7 +57,7 @@ struct ImportOptions {
 };
 
 // Parsed rows, columnar. Every row has `dimensions` finite values.
-struct ImportedData {
+struct RecordRows {
   std::uint32_t dimensions = 0;
   std::vector<float> values;           // rows() * dimensions, row-major
   std::vector<std::string> ids;        // per row; "" = let the engine generate one
@@ -70,13 +76,17 @@ struct ImportedData {
 // Parses a whole input in the given format. An empty input (no bytes, or only
 // whitespace for text formats) is INVALID_ARGUMENT; a well-formed input with no
 // rows (`[]`, a CSV header alone, an npy of shape (0, d)) is fine.
-Result<ImportedData> parse_import(std::string_view bytes, ImportFormat format, const ImportOptions& options);
+Result<RecordRows> read_records(std::string_view bytes, RecordFormat format, const RecordReadOptions& options);
 
-Result<ImportedData> parse_json(std::string_view bytes, const ImportOptions& options);
-Result<ImportedData> parse_jsonl(std::string_view bytes, const ImportOptions& options);
-Result<ImportedData> parse_csv(std::string_view bytes, const ImportOptions& options);
-Result<ImportedData> parse_npy(std::string_view bytes, const ImportOptions& options);
-Result<ImportedData> parse_fvecs(std::string_view bytes, const ImportOptions& options);
+Result<RecordRows> read_json_records(std::string_view bytes, const RecordReadOptions& options);
+Result<RecordRows> read_jsonl_records(std::string_view bytes, const RecordReadOptions& options);
+Result<RecordRows> read_csv_records(std::string_view bytes, const RecordReadOptions& options);
+Result<RecordRows> read_npy_records(std::string_view bytes, const RecordReadOptions& options);
+Result<RecordRows> read_fvecs_records(std::string_view bytes, const RecordReadOptions& options);
+// The records of a portable snapshot (any face's serialize()), checksums verified; ids
+// and metadata as stored, `lines` = record index. `dimensions` set and different from
+// the snapshot's: DIMENSION_MISMATCH. Settings and the index image are not used.
+Result<RecordRows> read_snapshot_records(std::string_view bytes, const RecordReadOptions& options);
 
 // A vector typed on the command line: a JSON array "[1, 2.5, -3e-2]" or bare
 // comma-separated numbers "1,2.5,-3e-2" (whitespace allowed around values).
@@ -87,4 +97,15 @@ Result<std::vector<float>> parse_vector_text(std::string_view text);
 // JSON output shows 0.1 rather than 0.10000000149011612.
 double float_for_json(float value);
 
-}  // namespace ruvector::cli
+// ---- writers ----
+
+// Appends one JSON Lines row, {"id":"..","vector":[..],"metadata":{..}}\n (no
+// "metadata" key when it is null), floats in their shortest exact form, so reading
+// it back gives bit-identical vectors.
+void append_jsonl_record(const Record& record, std::string& out);
+
+// Every record of a snapshot as JSON Lines, in the snapshot's order. Errors as
+// read_snapshot_records.
+Result<std::string> snapshot_to_jsonl(std::string_view snapshot_bytes, const std::string& source = "snapshot");
+
+}  // namespace ruvector
