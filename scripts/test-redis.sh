@@ -80,6 +80,16 @@ fi
 if [ "$STANDALONE_ONLY" = 0 ]; then
   CLIENT="$ROOT/bindings/redis/client-node"
   "$ROOT/scripts/npm-ci.sh" "$CLIENT"
+  # cluster.mjs also runs the `ruvector` CLI on a redis:// index: the servers hold the
+  # index, but files and typed vectors are parsed by the engine's record readers,
+  # through a local backend. Link the facade's backends; build @ruvector/wasm when
+  # neither backend is built yet (a no-op after make packages / wasm-test).
+  (cd "$ROOT" && scripts/facade-links.sh &&
+    if ! { [ -f npm/wasm/dist/ruvector-simd.wasm ] && [ -f npm/wasm/dist/index.cjs ]; } &&
+       ! compgen -G "npm/core/prebuilds/*/*.node" >/dev/null; then
+      echo "== no JS backend built yet: scripts/build-wasm.sh (for the CLI part)"
+      scripts/build-wasm.sh
+    fi)
   echo "== cluster (ports $((PORT + 10))..$((PORT + 16)))"
   start=$SECONDS
   NODE_PATH="$CLIENT/node_modules${NODE_PATH:+:$NODE_PATH}" node "$CLIENT/test/cluster.mjs" "$MODULE" "$WORK" $((PORT + 10)) ${BENCH_OUT:+--bench "$BENCH_OUT"}

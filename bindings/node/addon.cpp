@@ -2,12 +2,14 @@
 //
 // Exports: NativeDb (the wrapped database class; constructed only through open and
 // deserialize), open(optionsJson), deserialize(bytes, optionsJson), version(), simdLevel(),
-// setErrorFactory(fn): the JS contract's error constructor, used for every error.
+// setErrorFactory(fn): the JS contract's error constructor, used for every error;
+// readRecords, recordFormat, parseVectorText, snapshotToJsonl: the record formats (records.h).
 // The JS class VectorDb in npm/core/index.js builds the public API on these.
 #include <napi.h>
 
 #include "convert.h"
 #include "database_wrap.h"
+#include "records.h"
 #include "ruvector/simd.h"
 #include "ruvector/version.h"
 
@@ -40,6 +42,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setErrorFactory", Napi::Function::New<SetErrorFactory>(env, "setErrorFactory"));
   exports.Set("version", Napi::Function::New<Version>(env, "version"));
   exports.Set("simdLevel", Napi::Function::New<SimdLevel>(env, "simdLevel"));
+  exports.Set("readRecords", Napi::Function::New<ReadRecords>(env, "readRecords"));
+  exports.Set("recordFormat", Napi::Function::New<RecordFormatName>(env, "recordFormat"));
+  exports.Set("parseVectorText", Napi::Function::New<ParseVectorText>(env, "parseVectorText"));
+  exports.Set("snapshotToJsonl", Napi::Function::New<SnapshotToJsonl>(env, "snapshotToJsonl"));
   return exports;
 }
 

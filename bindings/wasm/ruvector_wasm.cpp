@@ -27,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ruvector/record_io.h"
 #include "ruvector/ruvector.h"
 
 using ruvector::Database;
@@ -79,6 +80,8 @@ std::string g_ids;
 std::string g_meta;
 std::vector<float> g_vectors;
 std::string g_bytes;  // serialize() output, or a single returned string
+std::vector<double> g_positions;  // rv_read_records: line or row of each row
+int g_line_numbers = 0;           // rv_read_records: 1 = positions are lines
 
 template <class T>
 std::uint32_t addr(const T* p) {
@@ -329,6 +332,7 @@ EMSCRIPTEN_KEEPALIVE void rv_release() {
   trim(g_ids);
   trim(g_meta);
   trim(g_vectors);
+  std::vector<double>().swap(g_positions);
 }
 
 // options: canonical options JSON that the snapshot's settings must agree with.
@@ -340,6 +344,75 @@ EMSCRIPTEN_KEEPALIVE Database* rv_deserialize(const char* bytes, std::uint32_t l
     auto r = Database::deserialize(std::string_view(bytes, len), o);
     if (!r.ok()) return set_error(r.status()), nullptr;
     return std::move(r).value().release();
+  });
+}
+
+// ---- record formats (include/ruvector/record_io.h), for the `ruvector` CLI ----
+
+// bytes: the file; format: its name (json, jsonl, csv, npy, fvecs, snapshot);
+// options: JSON {source, dimensions, idPrefix, maxRows} or opt_len < 0. Returns the
+// header (count rows, dims, id_offsets, id_bytes ("" = none), meta_json = JSON array,
+// vectors) or 0; rv_record_positions() / rv_record_line_numbers() describe the rows.
+EMSCRIPTEN_KEEPALIVE std::uint32_t* rv_read_records(const char* bytes, std::uint32_t len, const char* format,
+                                                    std::uint32_t format_len, const char* options,
+                                                    std::int32_t opt_len) {
+  return Guard<std::uint32_t*>(nullptr, [&]() -> std::uint32_t* {
+    auto f = ruvector::parse_record_format(std::string_view(format, format_len));
+    if (!f.ok()) return set_error(f.status()), nullptr;
+    Json j;
+    if (!parse_json(options, opt_len, "options", j)) return nullptr;
+    const ruvector::RecordReadOptions o = ruvector::record_read_options_from_json(j);
+    auto r = ruvector::read_records(std::string_view(bytes, len), *f, o);
+    if (!r.ok()) return set_error(r.status()), nullptr;
+    clear_out();
+    ruvector::RecordRows& d = *r;
+    g_positions.assign(d.lines.begin(), d.lines.end());
+    g_line_numbers = d.line_numbers ? 1 : 0;
+    g_meta.push_back('[');
+    for (std::size_t i = 0; i < d.rows(); ++i) {
+      add_id(d.ids[i]);
+      add_meta(d.metadata[i], i == 0);
+    }
+    g_meta.push_back(']');
+    g_vectors = std::move(d.values);
+    return publish(static_cast<std::uint32_t>(d.rows()), d.dimensions, true, true);
+  });
+}
+EMSCRIPTEN_KEEPALIVE const double* rv_record_positions() { return g_positions.data(); }
+EMSCRIPTEN_KEEPALIVE int rv_record_line_numbers() { return g_line_numbers; }
+
+// The canonical name (NUL-terminated) of a format name (is_path 0) or of a file
+// name's extension (is_path 1), or 0.
+EMSCRIPTEN_KEEPALIVE const char* rv_record_format(const char* text, std::uint32_t len, int is_path) {
+  return Guard<const char*>(nullptr, [&]() -> const char* {
+    const std::string_view t(text, len);
+    auto f = is_path ? ruvector::record_format_from_path(t) : ruvector::parse_record_format(t);
+    if (!f.ok()) return set_error(f.status()), nullptr;
+    return ruvector::record_format_name(*f);
+  });
+}
+
+// A vector typed on the command line. Returns the header (count 1, dims = length,
+// vectors) or 0.
+EMSCRIPTEN_KEEPALIVE std::uint32_t* rv_parse_vector_text(const char* text, std::uint32_t len) {
+  return Guard<std::uint32_t*>(nullptr, [&]() -> std::uint32_t* {
+    auto v = ruvector::parse_vector_text(std::string_view(text, len));
+    if (!v.ok()) return set_error(v.status()), nullptr;
+    clear_out();
+    g_vectors = std::move(v).value();
+    return publish(1, static_cast<std::uint32_t>(g_vectors.size()), false, true);
+  });
+}
+
+// The records of a snapshot as JSON Lines: a pointer to the text (length from
+// rv_bytes_len), valid until rv_release() or the next call that returns bytes; 0 on error.
+EMSCRIPTEN_KEEPALIVE const char* rv_snapshot_to_jsonl(const char* bytes, std::uint32_t len, const char* source,
+                                                      std::uint32_t source_len) {
+  return Guard<const char*>(nullptr, [&]() -> const char* {
+    auto r = ruvector::snapshot_to_jsonl(std::string_view(bytes, len), std::string(source, source_len));
+    if (!r.ok()) return set_error(r.status()), nullptr;
+    g_bytes = std::move(r).value();
+    return g_bytes.data();
   });
 }
 

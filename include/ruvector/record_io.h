@@ -56,6 +56,11 @@ struct RecordReadOptions {
   std::function<void(std::uint64_t, std::uint64_t)> progress;
 };
 
+// The options as the Node addon and the wasm module receive them from JS: a JSON object
+// {source, dimensions, idPrefix, maxRows}, every key optional; keys of another type or
+// unknown keys are ignored (defaults above).
+RecordReadOptions record_read_options_from_json(const Json& options);
+
 // Parsed rows, columnar. Every row has `dimensions` finite values.
 struct RecordRows {
   std::uint32_t dimensions = 0;

@@ -76,6 +76,23 @@ function getMetrics() {
   return lines.join('\n') + '\n';
 }
 
+// The engine's record readers and JSON Lines writer (include/ruvector/record_io.h), for
+// the `ruvector` CLI (npm/ruvector/lib/cli); not public API. The same shape as
+// @ruvector/wasm's.
+const records = {
+  /** -> {dimensions, vectors: Float32Array, ids ('' = none), metadata[], positions, lineNumbers}. */
+  read(bytes, format, options = {}) {
+    const r = binding.readRecords(bytes, String(format), JSON.stringify(options));
+    return { dimensions: r[0], vectors: r[1], ids: r[2], metadata: JSON.parse(r[3]), positions: r[4], lineNumbers: r[5] };
+  },
+  /** Canonical format name of a name (any case, aliases) or, when isPath, of a file's extension. */
+  format: (text, isPath = false) => binding.recordFormat(String(text), !!isPath),
+  /** A vector typed on the command line ("[1, 2]" or "1,2") -> Float32Array. */
+  parseVectorText: (text) => binding.parseVectorText(String(text)),
+  /** Every record of snapshot bytes as JSON Lines (Uint8Array). */
+  snapshotToJsonl: (bytes, source = 'snapshot') => binding.snapshotToJsonl(bytes, String(source)),
+};
+
 module.exports = {
   VectorDb,
   VectorDB: VectorDb,
@@ -92,3 +109,4 @@ module.exports = {
     return require('node-gyp-build').path(__dirname);
   },
 };
+Object.defineProperty(module.exports, 'records', { value: records, enumerable: false });

@@ -106,3 +106,6 @@ module.exports = {
   /** The reference system's index class; save(path)/load(path) use snapshot files. */
   VectorIndex: createVectorIndexClass({ VectorDb: m.VectorDb, store: snapshotFiles }),
 };
+// The engine's record formats (import/export files) of the backend in use, for the
+// `ruvector` command (lib/cli); not public API. Synchronous; after ready().
+Object.defineProperty(module.exports, 'records', { value: m.records, enumerable: false });

@@ -731,6 +731,24 @@ Result<RecordFormat> record_format_from_path(std::string_view path) {
   return f;
 }
 
+RecordReadOptions record_read_options_from_json(const Json& j) {
+  RecordReadOptions o;
+  if (!j.is_object()) return o;
+  // A whole number in [0, max], else nullopt.
+  const auto whole = [&](const char* key, std::uint64_t max) -> std::optional<std::uint64_t> {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_number_integer() || (it->is_number_unsigned() ? false : it->get<std::int64_t>() < 0))
+      return std::nullopt;
+    const auto v = it->get<std::uint64_t>();
+    return v <= max ? std::optional<std::uint64_t>(v) : std::nullopt;
+  };
+  if (j.contains("source") && j["source"].is_string()) o.source = j["source"].get<std::string>();
+  if (auto d = whole("dimensions", kMaxDimensions)) o.dimensions = static_cast<std::uint32_t>(*d);
+  if (j.contains("idPrefix") && j["idPrefix"].is_string()) o.id_prefix = j["idPrefix"].get<std::string>();
+  if (auto m = whole("maxRows", std::numeric_limits<std::size_t>::max())) o.max_rows = static_cast<std::size_t>(*m);
+  return o;
+}
+
 std::string RecordRows::where(const std::string& source, std::size_t i) const {
   if (i >= lines.size()) return source;
   return line_numbers ? source + ":" + std::to_string(lines[i]) : source + ": row " + std::to_string(lines[i]);

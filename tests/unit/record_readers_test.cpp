@@ -614,6 +614,21 @@ TEST(JsonlWriter, RoundTripsBitIdentical) {
   expect_error(snapshot_to_jsonl("junk", "db"), StatusCode::kCorruption, {"db"});
 }
 
+TEST(RecordFormats, OptionsFromJson) {
+  auto o = record_read_options_from_json(Json{{"source", "f.csv"}, {"dimensions", 3}, {"idPrefix", "p-"}, {"maxRows", 5}});
+  EXPECT_EQ(o.source, "f.csv");
+  EXPECT_EQ(o.dimensions, 3u);
+  EXPECT_EQ(o.id_prefix, std::optional<std::string>("p-"));
+  EXPECT_EQ(o.max_rows, 5u);
+  // Wrong types, out-of-range values and other keys fall back to the defaults.
+  auto d = record_read_options_from_json(Json{{"source", 1}, {"dimensions", -1}, {"idPrefix", nullptr}, {"x", 1}});
+  EXPECT_EQ(d.source, "input");
+  EXPECT_EQ(d.dimensions, 0u);
+  EXPECT_FALSE(d.id_prefix.has_value());
+  EXPECT_EQ(record_read_options_from_json(Json{{"dimensions", 70000}}).dimensions, 0u);
+  EXPECT_EQ(record_read_options_from_json(Json()).source, "input");
+}
+
 TEST(RecordFormats, NamesAndExtensions) {
   for (auto f : {RecordFormat::kJson, RecordFormat::kJsonl, RecordFormat::kCsv, RecordFormat::kNpy,
                  RecordFormat::kFvecs, RecordFormat::kSnapshot}) {

@@ -179,6 +179,7 @@ async function main(argv) {
     } else {
       // A redis:// index lives in the servers: it needs no local backend.
       if (!rv && !/^redis:\/\//.test(String(positional[0]))) throw loadError;
+      if (rv) await rv.ready();  // the wasm module loads here; the record formats need it
       doc = await spec.run(rv, out, args, options);
     }
     if (json && doc !== null && doc !== undefined) printJson(doc);

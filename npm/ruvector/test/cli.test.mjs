@@ -50,6 +50,17 @@ const write = (name, text) => {
   return name;
 };
 
+// A .npy file: magic, version 1.0, the header dict padded to 64 bytes, then dataBytes zero bytes.
+function npy(dict, dataBytes) {
+  let h = dict;
+  while ((10 + h.length + 1) % 64 !== 0) h += ' ';
+  h += '\n';
+  const head = Buffer.alloc(10);
+  Buffer.from('\x93NUMPY\x01\x00', 'latin1').copy(head);
+  head.writeUInt16LE(h.length, 8);
+  return Buffer.concat([head, Buffer.from(h, 'latin1'), Buffer.alloc(dataBytes)]);
+}
+
 const VECTORS = Array.from({ length: 300 }, (_, i) => Array.from({ length: 8 }, (_, j) => Math.round(Math.sin(i * 8 + j) * 1000) / 1000));
 
 function fixtures() {
@@ -184,6 +195,12 @@ describe('ruvector bin', { timeout: 600_000 }, () => {
       ['bad8.csv', 'id,x,y,z\na,1,2,3\n"b\nc",0,NaN,0\n', 'INVALID_ARGUMENT', /^bad8\.csv:3: .*NaN/],
       ['bad9.csv', 'id,metadata,vector\na,"{""k"": 1}","[1,2,3]"\nb,[1],"[1,2,3]"\n', 'INVALID_ARGUMENT', /^bad9\.csv:3: column 'metadata': must be a JSON object, got array$/],
       ['bad10.jsonl', '', 'INVALID_ARGUMENT', /^bad10\.jsonl: the file is empty$/],
+      // Binary formats (the engine's readers, through either backend): a huge declared
+      // dimension, a truncated row, a truncated .npy header, a shape larger than the data.
+      ['bad11.fvecs', Buffer.from([0x40, 0x42, 0x0f, 0x00, 1, 2, 3, 4]), 'INVALID_ARGUMENT', /^bad11\.fvecs: row 0 \(byte 0\): dimension 1000000 is out of range/],
+      ['bad12.fvecs', Buffer.concat([Buffer.from([3, 0, 0, 0]), Buffer.alloc(12), Buffer.from([3, 0, 0, 0]), Buffer.alloc(5)]), 'INVALID_ARGUMENT', /^bad12\.fvecs: row 1 \(byte 16\): truncated/],
+      ['bad13.npy', Buffer.from('\x93NUMPY\x01\x00\x76\x00{', 'latin1'), 'INVALID_ARGUMENT', /^bad13\.npy: /],
+      ['bad14.npy', npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000, 3), }", 8), 'INVALID_ARGUMENT', /^bad14\.npy: /],
     ];
     for (const [name, text, code, re] of cases) {
       write(name, text);
@@ -192,6 +209,11 @@ describe('ruvector bin', { timeout: 600_000 }, () => {
         assert.match(msg, re, `${name} into ${db}`);
       }
     }
+    // A damaged snapshot is CORRUPTION (exit 4), on both backends.
+    const snap = fs.readFileSync(path.join(tmp, 'strict.rvs'));
+    write('bad.rvs', Buffer.concat([snap.subarray(0, snap.length - 9), Buffer.from([0xff])]));
+    for (const db of ['strict', 'strict.rvs'])
+      assert.match(fails(['import', db, 'bad.rvs'], 'CORRUPTION', 4, { backend: db.endsWith('.rvs') ? 'wasm' : undefined }), /^bad\.rvs: /);
     assert.equal(json(['info', 'strict']).count, 1, 'nothing was written to the directory');
     assert.deepEqual(fs.readFileSync(path.join(tmp, 'strict.rvs')), before, 'the snapshot file is unchanged');
     assert.ok(!fs.existsSync(path.join(tmp, 'strict.rvs.lock')), 'the lock was released');
@@ -277,6 +299,19 @@ describe('ruvector bin', { timeout: 600_000 }, () => {
       // The everyday commands work there on a snapshot file, and refuse a directory.
       r = runNode(noCore.app, [bin, 'create', 'v.rvs', '-d', '2', '--json']);
       assert.equal(r.status, 0, r.stderr);
+      // Import, search and export run on the wasm module's record formats alone.
+      fs.writeFileSync(path.join(noCore.app, 'v.jsonl'), '{"id": "p", "vector": [1, 0]}\n{"id": "q", "vector": [0, 1], "metadata": {"k": 1}}\n');
+      r = runNode(noCore.app, [bin, 'import', 'v.rvs', 'v.jsonl', '--json']);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(JSON.parse(r.stdout).imported, 2);
+      r = runNode(noCore.app, [bin, 'search', 'v.rvs', '-v', '0.1,0.9', '-k', '1', '--json']);
+      assert.equal(JSON.parse(r.stdout).hits[0].id, 'q', r.stderr);
+      r = runNode(noCore.app, [bin, 'export', 'v.rvs', '--jsonl', '-']);
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(r.stdout.trim().split('\n').map((l) => JSON.parse(l)).sort((x, y) => (x.id < y.id ? -1 : 1)),
+        [{ id: 'p', vector: [1, 0] }, { id: 'q', vector: [0, 1], metadata: { k: 1 } }]);
+      r = runNode(noCore.app, [bin, 'import', 'v.rvs', 'v.txt']);
+      assert.equal(r.status, 1, 'an unknown extension is a usage error');
       r = runNode(noCore.app, [bin, 'create', 'vdir', '-d', '2']);
       assert.equal(r.status, 4);
       assert.match(r.stderr, /needs the native backend.*fallback: @ruvector\/core is not installed/);

@@ -75,7 +75,7 @@ describe('packaging: npm pack x3 -> offline install -> examples', {
     assert.deepEqual(m.optionalDependencies, { '@ruvector/core': VERSION, '@ruvector/wasm': VERSION });
     assert.equal(m.dependencies, undefined, 'no other dependencies');
     assert.deepEqual(m.bin, { ruvector: 'bin/ruvector.mjs' });
-    for (const f of ['index.js', 'index.mjs', 'browser.mjs', 'index.d.ts', 'README.md', 'lib/backend.js', 'lib/compat.cjs', 'lib/compat.mjs', 'bin/ruvector.mjs', 'lib/cli/importers.mjs'])
+    for (const f of ['index.js', 'index.mjs', 'browser.mjs', 'index.d.ts', 'README.md', 'lib/backend.js', 'lib/compat.cjs', 'lib/compat.mjs', 'bin/ruvector.mjs', 'lib/cli/records.mjs'])
       assert.ok(m.tarFiles.includes(f), `tarball lacks ${f}`);
     assert.ok(!m.tarFiles.some((f) => f.startsWith('test/') || f.startsWith('node_modules/')), 'no tests, no node_modules');
     for (const s of ['preinstall', 'install', 'postinstall']) assert.equal(m.scripts?.[s], undefined);

@@ -398,6 +398,91 @@ export function createApi(platform) {
 
   const VectorDb = createVectorDbClass(driver);
 
+  function loaded() {
+    if (!moduleNow()) throw makeError('INVALID_ARGUMENT', 'the WebAssembly module is not loaded yet: await ready() first');
+    return M;
+  }
+  // Copies bytes into wasm memory and runs fn(ptr, extraPtr) with room for `extra` more bytes.
+  function withBytes(bytes, extra, fn) {
+    const p = M._malloc(bytes.byteLength + extra + 8) >>> 0;
+    if (!p) throw makeError('RESOURCE_EXHAUSTED', `out of memory: cannot allocate ${bytes.byteLength} bytes in the WebAssembly heap`);
+    try {
+      M.HEAPU8.set(bytes, p);
+      return fn(p, p + bytes.byteLength);
+    } finally {
+      M._free(p);
+    }
+  }
+  // The engine's record readers and JSON Lines writer (include/ruvector/record_io.h).
+  const records = {
+    /** -> {dimensions, vectors: Float32Array, ids ('' = none), metadata[], positions, lineNumbers}. */
+    read(bytes, format, options = {}) {
+      loaded();
+      const fmt = String(format);
+      const opts = JSON.stringify(options);
+      return withBytes(bytes, 3 * (fmt.length + opts.length) + 8, (p, q) => {
+        const flen = writeUtf8(fmt, q);
+        const olen = writeUtf8(opts, q + flen);
+        const hdr = M._rv_read_records(p, bytes.byteLength, q, flen, q + flen, olen) >>> 0;
+        if (!hdr) throw lastError();
+        try {
+          const u32 = M.HEAPU32;
+          const h = hdr >>> 2;
+          const n = u32[h];
+          const dims = u32[h + 1];
+          const offs = u32[h + 3] >>> 2;
+          const base = u32[h + 4];
+          const ids = new Array(n);
+          for (let i = 0; i < n; i++) ids[i] = readUtf8(base + u32[offs + i], u32[offs + i + 1] - u32[offs + i]);
+          const metadata = JSON.parse(readUtf8(u32[h + 5], u32[h + 6]));
+          const vp = u32[h + 7];
+          const vectors = M.HEAPF32.slice(vp >>> 2, (vp >>> 2) + n * dims);
+          const pp = M._rv_record_positions() >>> 3;
+          const positions = M.HEAPF64.slice(pp, pp + n);
+          return { dimensions: dims, vectors, ids, metadata, positions, lineNumbers: M._rv_record_line_numbers() === 1 };
+        } finally {
+          M._rv_release();
+        }
+      });
+    },
+    /** Canonical format name of a name (any case, aliases) or, when isPath, of a file's extension. */
+    format(text, isPath = false) {
+      loaded();
+      const t = String(text);
+      const p = scratch(3 * t.length + 8);
+      const r = M._rv_record_format(p, writeUtf8(t, p), isPath ? 1 : 0) >>> 0;
+      if (!r) throw lastError();
+      return cstr(r);
+    },
+    /** A vector typed on the command line ("[1, 2]" or "1,2") -> Float32Array. */
+    parseVectorText(text) {
+      loaded();
+      const t = String(text);
+      const p = scratch(3 * t.length + 8);
+      const len = writeUtf8(t, p);
+      const hdr = M._rv_parse_vector_text(p, len) >>> 0;
+      if (!hdr) throw lastError();
+      const h = hdr >>> 2;
+      const vp = M.HEAPU32[h + 7] >>> 2;
+      return M.HEAPF32.slice(vp, vp + M.HEAPU32[h + 1]);
+    },
+    /** Every record of snapshot bytes as JSON Lines (Uint8Array). */
+    snapshotToJsonl(bytes, source = 'snapshot') {
+      loaded();
+      const src = String(source);
+      return withBytes(bytes, 3 * src.length + 8, (p, q) => {
+        const slen = writeUtf8(src, q);
+        const r = M._rv_snapshot_to_jsonl(p, bytes.byteLength, q, slen) >>> 0;
+        if (!r) throw lastError();
+        try {
+          return M.HEAPU8.slice(r, r + M._rv_bytes_len());
+        } finally {
+          M._rv_release();
+        }
+      });
+    },
+  };
+
   /**
    * The reference system's synchronous wasm class: after `await init()`,
    * `new VectorDB(dimensions, metric?, useHnsw?)`; or `new VectorDB({dimensions, metric})`
@@ -617,5 +702,8 @@ export function createApi(platform) {
   });
   // The low-level driver, for the worker host (worker-host-core.mjs); not public API.
   Object.defineProperty(api, 'driver', { value: driver, enumerable: false });
+  // The engine's record formats, for the `ruvector` CLI (npm/ruvector/lib/cli); not
+  // public API. Synchronous; the module must be loaded (await ready()).
+  Object.defineProperty(api, 'records', { value: records, enumerable: false });
   return api;
 }

@@ -374,7 +374,8 @@ async function vectorDbFace(db, nodes) {
   log('VectorDb face: filters, metadata, vectors, errors checked');
 }
 
-// The `ruvector` CLI on a redis:// index (no local backend needed).
+// The `ruvector` CLI on a redis:// index (the servers hold the index; files and vectors
+// are parsed by the engine's record readers through a local backend: test-redis.sh).
 function cliOnCluster(nodes) {
   const url = `redis://${nodes.join(',')}/clitest`;
   const bin = path.join(ROOT, 'npm/ruvector/bin/ruvector.mjs');

@@ -1,7 +1,7 @@
 // Command-line parsing for the `ruvector` bin: a command, its positional arguments,
 // and options as `--name value`, `--name=value`, `-k 5` or boolean `--flag`. Global
 // options may come before or after the command. No dependency.
-import { CliError } from './importers.mjs';
+import { CliError } from './records.mjs';
 
 export const GLOBAL = {
   json: { flag: true, help: 'Print one machine-readable JSON document on stdout (no progress bar)' },

@@ -5,10 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import {
-  CliError, parseImport, parseFormat, formatFromPath, parseVectorText, floatForJson, where,
-} from './importers.mjs';
+  CliError, recordFormat, readRecords, parseVectorText, snapshotToJsonl,
+} from './records.mjs';
 import { Progress } from './progress.mjs';
-import { readSnapshot } from './snapshot.mjs';
 import {
   kindOf, openDatabase, requireDurable, lockFile, writeAtomically, withContext, directoryBytes, clusterTarget, openCluster,
 } from './store.mjs';
@@ -61,6 +60,16 @@ export function fmtG(v, p = 6) {
   return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
 }
 
+/** The shortest decimal that reads back as the same float32 (0.1, not 0.10000000149011612), for printing. */
+export function floatForJson(v) {
+  if (!Number.isFinite(v) || v === 0) return v;
+  for (let p = 1; p <= 9; p++) {
+    const n = Number(v.toPrecision(p));
+    if (Math.fround(n) === v) return n;
+  }
+  return v;
+}
+
 function vectorText(v) {
   return `[${Array.from(v, (x) => String(floatForJson(x))).join(', ')}]`;
 }
@@ -104,13 +113,13 @@ function readInput(p) {
 function locateBatchError(e, data, source, base) {
   const msg = String(e.message).replace(/^[A-Z_]+: /, '');
   const m = msg.match(/^entry (\d+)(:.*)$/s);
-  if (m && base + Number(m[1]) < data.rows.length) return new CliError(e.code, `${where(data, source, base + Number(m[1]))}${m[2]}`);
+  if (m && base + Number(m[1]) < data.count) return new CliError(e.code, `${data.where(source, base + Number(m[1]))}${m[2]}`);
   return withContext(e, source);
 }
 
 // Every record of a database, through its snapshot (the JS API has no iterator).
-async function records(db) {
-  return readSnapshot(await db.serialize());
+async function records(rv, db, source) {
+  return readRecords(rv, await db.serialize(), 'snapshot', { source });
 }
 
 // ---------------------------------------------------------------------------
@@ -238,7 +247,7 @@ export async function insert(rv, out, a, o) {
   if (o.vector === undefined) throw new UsageError('--vector is required (see: ruvector insert --help)');
   let vector;
   try {
-    vector = parseVectorText(o.vector);
+    vector = parseVectorText(rv, o.vector);
   } catch (e) {
     throw withContext(e, '--vector');
   }
@@ -265,62 +274,39 @@ export async function insert(rv, out, a, o) {
 // ---------------------------------------------------------------------------
 // import
 
-const SNAPSHOT_FORMATS = ['snapshot', 'rvs'];
-
 export async function importFile(rv, out, a, o) {
   const file = a.file;
-  const snapshot = o.format !== undefined ? SNAPSHOT_FORMATS.includes(String(o.format).toLowerCase()) : /\.rvs$/i.test(file);
-  let format = null;
-  if (!snapshot) {
-    try {
-      format = o.format !== undefined ? parseFormat(o.format) : formatFromPath(file);
-    } catch (e) {
-      throw new UsageError(String(e.message));
-    }
+  let format;
+  try {
+    format = o.format !== undefined ? recordFormat(rv, o.format) : recordFormat(rv, file, true);
+  } catch (e) {
+    if (e.code !== 'INVALID_ARGUMENT') throw e;
+    throw new UsageError(`${o.format !== undefined ? '--format' : file}: ${String(e.message).replace(/^[A-Z_]+: /, '')}`);
   }
+  const snapshot = format === 'snapshot';
   const batchSize = intOption(o, 'batch', 0, 0, Number.MAX_SAFE_INTEGER);
   const h = await openDatabase(rv, a.path, { write: true });
   try {
     const info = await h.db.info();
     const t0 = performance.now();
     const progress = out.progress(`reading ${file}`, 0, { bytes: true }).startTicker();
-    let data;
-    let parseSeconds;
     try {
       const bytes = readInput(file);
-      if (snapshot) {
-        progress.restart('loading snapshot').startTicker();
-        let snap;
-        try {
-          snap = readSnapshot(bytes);
-        } catch (e) {
-          throw withContext(e, file);
-        }
-        if (snap.dimensions !== info.dimensions)
-          throw new CliError('DIMENSION_MISMATCH', `${file}: the snapshot's vectors have ${snap.dimensions} values, database expects ${info.dimensions}`);
-        data = { dimensions: snap.dimensions, lineNumbers: false, rows: [] };
-        let i = 0;
-        for (const r of snap.records()) data.rows.push({ id: r.id, vector: r.vector, metadata: r.metadata, line: i++ });
-      } else {
-        progress.restart('parsing', bytes.length, { bytes: true });
-        data = parseImport(bytes, format, {
-          source: file,
-          dimensions: info.dimensions,
-          idPrefix: o['id-prefix'],
-          progress: (done) => progress.set(done),
-        });
-      }
-      parseSeconds = (performance.now() - t0) / 1000;
+      // One synchronous engine call: the bar shows the step, not a percentage.
+      progress.restart(snapshot ? 'loading snapshot' : 'parsing');
+      const data = readRecords(rv, bytes, format, { source: file, dimensions: info.dimensions, idPrefix: o['id-prefix'] });
+      const parseSeconds = (performance.now() - t0) / 1000;
 
       // Insert: nothing is written unless the whole file is valid. A directory takes one
       // all-or-nothing transaction (or --batch sized ones); a snapshot file is written
       // once at the end, so its chunks are all-or-nothing too.
-      const entries = data.rows.map((r) => {
-        const e = { vector: r.vector };
-        if (r.id) e.id = r.id;
-        if (r.metadata !== null) e.metadata = r.metadata;
-        return e;
-      });
+      const entries = new Array(data.count);
+      for (let i = 0; i < data.count; i++) {
+        const e = { vector: data.vector(i) };
+        if (data.ids[i]) e.id = data.ids[i];
+        if (data.metadata[i] !== null) e.metadata = data.metadata[i];
+        entries[i] = e;
+      }
       const t1 = performance.now();
       const chunk = batchSize > 0 ? batchSize : h.kind === 'snapshot' ? 4096 : Math.max(entries.length, 1);
       let batches = 0;
@@ -333,7 +319,7 @@ export async function importFile(rv, out, a, o) {
         } catch (e) {
           const err = locateBatchError(e, data, file, base);
           if (base > 0 && h.kind === 'directory')
-            err.message += ` (rows before ${where(data, file, base)} were imported in earlier batches)`;
+            err.message += ` (rows before ${data.where(file, base)} were imported in earlier batches)`;
           throw err;
         }
         batches++;
@@ -345,11 +331,11 @@ export async function importFile(rv, out, a, o) {
       progress.finish();
       const total = (performance.now() - t0) / 1000;
       const count = await h.db.len();
-      const rate = insertSeconds > 0 ? data.rows.length / insertSeconds : 0;
-      out.say(`imported ${data.rows.length} vectors from ${file}${snapshot ? ' (snapshot)' : ''} in ${total.toFixed(2)} s ` +
+      const rate = insertSeconds > 0 ? data.count / insertSeconds : 0;
+      out.say(`imported ${data.count} vectors from ${file}${snapshot ? ' (snapshot)' : ''} in ${total.toFixed(2)} s ` +
         `(${Math.round(rate)} vectors/s); ${a.path} now holds ${count} vectors`);
       return {
-        imported: data.rows.length, file, format: snapshot ? 'snapshot' : format, batches: h.kind === 'snapshot' ? 1 : batches,
+        imported: data.count, file, format, batches: h.kind === 'snapshot' ? 1 : batches,
         parse_seconds: round(parseSeconds, 3), insert_seconds: round(insertSeconds, 3), seconds: round(total, 3), count,
       };
     } finally {
@@ -363,10 +349,10 @@ export async function importFile(rv, out, a, o) {
 // ---------------------------------------------------------------------------
 // search
 
-async function queryVector(o, dimensions) {
+async function queryVector(rv, o, dimensions) {
   if (o.vector !== undefined) {
     try {
-      return parseVectorText(o.vector);
+      return parseVectorText(rv, o.vector);
     } catch (e) {
       throw withContext(e, '--vector');
     }
@@ -376,17 +362,17 @@ async function queryVector(o, dimensions) {
   const row = intOption(o, 'row', 0, 0, Number.MAX_SAFE_INTEGER);
   let format;
   try {
-    format = formatFromPath(file);
+    format = recordFormat(rv, file, true);
   } catch {
     try {
-      return parseVectorText(bytes.toString('utf8'));
+      return parseVectorText(rv, bytes.toString('utf8'));
     } catch (e) {
       throw withContext(e, file);
     }
   }
-  const data = parseImport(bytes, format, { source: file, dimensions, maxRows: row + 1 });
-  if (row >= data.rows.length) throw invalid(`${file} has ${data.rows.length} rows, --row ${row} does not exist`);
-  return data.rows[row].vector;
+  const data = readRecords(rv, bytes, format, { source: file, dimensions, maxRows: row + 1 });
+  if (row >= data.count) throw invalid(`${file} has ${data.count} rows, --row ${row} does not exist`);
+  return data.vector(row);
 }
 
 export async function search(rv, out, a, o) {
@@ -398,7 +384,7 @@ export async function search(rv, out, a, o) {
   const h = await openDatabase(rv, a.path);
   try {
     const info = await h.db.info();
-    const vector = await queryVector(o, info.dimensions);
+    const vector = await queryVector(rv, o, info.dimensions);
     const q = { vector, k, includeVector: !!o['include-vector'], includeMetadata: !o['no-metadata'] };
     if (ef !== undefined) q.efSearch = ef;
     if (filter !== undefined) q.filter = filter;
@@ -556,28 +542,30 @@ export async function bench(rv, out, a, o) {
     if (o.queries !== undefined) {
       let format;
       try {
-        format = formatFromPath(o.queries);
+        format = recordFormat(rv, o.queries, true);
       } catch (e) {
-        throw new UsageError(`--queries: ${e.message}`);
+        if (e.code !== 'INVALID_ARGUMENT') throw e;
+        throw new UsageError(`--queries: ${String(e.message).replace(/^[A-Z_]+: /, '')}`);
       }
-      const data = parseImport(readInput(o.queries), format, { source: o.queries, dimensions: i.dimensions, maxRows: sample });
-      if (data.rows.length === 0) throw invalid(`${o.queries} holds no queries`);
-      queries = data.rows.map((r) => r.vector);
+      const data = readRecords(rv, readInput(o.queries), format, { source: o.queries, dimensions: i.dimensions, maxRows: sample });
+      if (data.count === 0) throw invalid(`${o.queries} holds no queries`);
+      queries = Array.from({ length: data.count }, (_, r) => data.vector(r));
       querySource = o.queries;
     }
     // Every stored vector (for the exact copy and for sampling), through a snapshot.
     progress.restart('reading vectors', i.count);
-    const snap = await records(h.db);
+    const snap = await records(rv, h.db, a.path);
     const all = [];
     const want = Math.min(sample, i.count);
     const reservoir = [];
     const random = rng(seed);
     let seen = 0;
-    for (const r of snap.records()) {
-      all.push({ id: r.id, vector: r.vector });
+    for (let r = 0; r < snap.count; r++) {
+      const vector = snap.vector(r);
+      all.push({ id: snap.ids[r], vector });
       if (!queries) {
         const slot = seen < want ? seen : Math.floor(random() * (seen + 1));
-        if (slot < want) reservoir[slot] = r.vector;
+        if (slot < want) reservoir[slot] = vector;
       }
       seen++;
       if ((seen & 1023) === 0) progress.set(seen);
@@ -672,25 +660,20 @@ export async function exportDb(rv, out, a, o) {
       return { exported: count, format: 'snapshot', path: o.snapshot, bytes: bytes.length, seconds: round((performance.now() - t0) / 1000, 3) };
     }
     const toStdout = o.jsonl === '-';
-    const progress = out.progress('exporting', count, { enabled: !out.json && !out.quiet && !toStdout });
-    const snap = await records(h.db);
-    const parts = [];
-    let written = 0;
-    for (const r of snap.records()) {
-      let line = `{"id":${JSON.stringify(r.id)},"vector":[${Array.from(r.vector, floatForJson).join(',')}]`;
-      if (r.metadata !== null) line += `,"metadata":${JSON.stringify(r.metadata)}`;
-      parts.push(line + '}\n');
-      written++;
-      if ((written & 1023) === 0) progress.set(written);
+    const progress = out.progress('exporting', 0, { enabled: !out.json && !out.quiet && !toStdout }).startTicker();
+    let text;
+    try {
+      text = snapshotToJsonl(rv, await h.db.serialize(), a.path);
+    } finally {
+      progress.finish();
     }
-    progress.finish();
-    const text = parts.join('');
+    const written = count;
     if (toStdout) {
       await new Promise((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
       if (!out.quiet) process.stderr.write(`exported ${written} vectors\n`);
       return null;
     }
-    writeAtomically(o.jsonl, Buffer.from(text));
+    writeAtomically(o.jsonl, text);
     out.say(`exported ${written} vectors to ${o.jsonl} (JSON Lines)`);
     return { exported: written, format: 'jsonl', path: o.jsonl, seconds: round((performance.now() - t0) / 1000, 3) };
   } finally {

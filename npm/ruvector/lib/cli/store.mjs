@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { CliError } from './importers.mjs';
+import { CliError } from './records.mjs';
 
 const require = createRequire(import.meta.url);
 const PKG_VERSION = require('../../package.json').version;
