@@ -23,6 +23,16 @@ async function codeOf(fn) {
   return 'no error';
 }
 
+// rv.VectorDb is the backend's class behind a Proxy that adds the redis:// form
+// (index.js): the same prototype and statics, and local databases are the backend's.
+async function backendClassBehindFacade(rv, BackendVectorDb) {
+  assert.equal(rv.VectorDb.prototype, BackendVectorDb.prototype, 'the backend class, behind the facade');
+  assert.equal(rv.VectorDb.deserialize, BackendVectorDb.deserialize);
+  const db = new rv.VectorDb({ dimensions: 2 });
+  assert.ok(db instanceof BackendVectorDb, 'a local database is an instance of the backend class');
+  await db.close();
+}
+
 export function facadeSuite(rv, expected) {
   const other = expected === 'native' ? require('@ruvector/wasm') : require('@ruvector/core');
 
@@ -39,12 +49,12 @@ export function facadeSuite(rv, expected) {
         assert.ok(['avx512', 'avx2', 'scalar', 'neon'].includes(b.simdLevel), b.simdLevel);
         assert.equal(b.package, '@ruvector/core');
         assert.match(b.path, /\.node$/);
-        assert.equal(rv.VectorDb, require('@ruvector/core').VectorDb, 'the backend class, re-exported unchanged');
+        await backendClassBehindFacade(rv, require('@ruvector/core').VectorDb);
       } else {
         assert.ok(['simd128', 'scalar'].includes(b.simdLevel), b.simdLevel);
         assert.equal(b.package, '@ruvector/wasm');
         assert.match(b.path, /\.wasm$/);
-        assert.equal(rv.VectorDb, require('@ruvector/wasm').VectorDb, 'the backend class, re-exported unchanged');
+        await backendClassBehindFacade(rv, require('@ruvector/wasm').VectorDb);
       }
       assert.equal(b.packageVersion, require(`${b.package}/package.json`).version);
       assert.deepEqual(b.tried, []);
