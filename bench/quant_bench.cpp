@@ -7,7 +7,9 @@
 // and heap ratios, checked against the targets of docs/quantization.md.
 //
 // Usage: quant_bench [--quick] [--datasets fashion,clustered128,clustered768]
-//                    [--queries N] [--write-md FILE]
+//                    [--modes none,int8,binary,faiss] [--queries N] [--write-md FILE]
+// Binary also runs on the flat (exact) index: brute force on the codes' estimates, so
+// the estimator's recall is seen apart from the graph's.
 // Cosine datasets (clustered): ruvector gets raw vectors and metric cosine; faiss gets
 // unit-normalised copies with L2 (the same ranking).
 #include <malloc.h>
@@ -121,8 +123,11 @@ std::vector<Point> sweep(const Data& d, SearchOne&& search_one) {
   return pts;
 }
 
-std::vector<Row> run_ruvector(const Data& d, Quantization q) {
+// `flat`: the exact index, so a coded search is brute force on the codes' estimates
+// (separates the estimator's quality from the graph's).
+std::vector<Row> run_ruvector(const Data& d, Quantization q, bool flat = false) {
   ruvector::DatabaseOptions o;
+  if (flat) o.index = ruvector::IndexKind::kFlat;
   o.dimensions = static_cast<std::uint32_t>(d.base.dim);
   o.metric = d.metric;
   o.quantization = q;
@@ -151,7 +156,7 @@ std::vector<Row> run_ruvector(const Data& d, Quantization q) {
   std::vector<Row> rows;
   for (auto rescore : rescores) {
     Row r;
-    r.system = "ruvector";
+    r.system = flat ? "ruvector flat (brute force)" : "ruvector";
     r.mode = ruvector::quantization_name(q);
     if (rescore) r.mode += *rescore == 0 ? " (no re-rank)" : " rescore " + std::to_string(*rescore);
     r.build_s = build;
@@ -228,6 +233,7 @@ int main(int argc, char** argv) {
   std::size_t nq = 1000;
   std::vector<std::string> datasets = {"fashion", "clustered128", "clustered768"};
   std::string write_md;
+  std::string modes;  // empty: all; else a list such as "none,binary,faiss" (none is the baseline: keep it first)
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--quick") {
@@ -238,10 +244,12 @@ int main(int argc, char** argv) {
       datasets.clear();
       std::stringstream ss(argv[++i]);
       for (std::string s; std::getline(ss, s, ',');) datasets.push_back(s);
+    } else if (a == "--modes" && i + 1 < argc) {
+      modes = argv[++i];
     } else if (a == "--write-md" && i + 1 < argc) {
       write_md = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: quant_bench [--quick] [--queries N] [--datasets LIST] [--write-md FILE]\n");
+      std::fprintf(stderr, "usage: quant_bench [--quick] [--queries N] [--datasets LIST] [--modes none,int8,binary,faiss] [--write-md FILE]\n");
       return 2;
     }
   }
@@ -259,11 +267,18 @@ int main(int argc, char** argv) {
     const Data d = load(name, quick, nq);
     std::vector<Row> rows;
     for (Quantization q : {Quantization::kNone, Quantization::kInt8, Quantization::kBinary}) {
+      if (!modes.empty() && modes.find(ruvector::quantization_name(q)) == std::string::npos) continue;
       std::fprintf(stderr, "quant_bench: %s: ruvector %s\n", d.name.c_str(), ruvector::quantization_name(q));
       for (Row& r : run_ruvector(d, q)) rows.push_back(std::move(r));
     }
-    std::fprintf(stderr, "quant_bench: %s: faiss IndexHNSWSQ\n", d.name.c_str());
-    rows.push_back(run_faiss_sq8(d));
+    if (modes.empty() || modes.find("binary") != std::string::npos) {
+      std::fprintf(stderr, "quant_bench: %s: ruvector flat binary\n", d.name.c_str());
+      for (Row& r : run_ruvector(d, Quantization::kBinary, true)) rows.push_back(std::move(r));
+    }
+    if (modes.empty() || modes.find("faiss") != std::string::npos) {
+      std::fprintf(stderr, "quant_bench: %s: faiss IndexHNSWSQ\n", d.name.c_str());
+      rows.push_back(run_faiss_sq8(d));
+    }
     md << "## " << d.name << " (" << d.base.n << " base, " << d.queries.n << " queries, "
        << ruvector::metric_name(d.metric) << ")\n\n| system | mode | build s | heap B/vector | heap w/o floats |";
     for (unsigned ef : kEfs) md << " ef " << ef << " recall / QPS |";

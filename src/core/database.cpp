@@ -218,14 +218,18 @@ struct Database::Impl {
     std::vector<std::string_view> id_views;
     id_views.reserve(order.size());
     for (Slot s : order) id_views.push_back(ids[s]);
-    std::string body;
+    std::string body, codes;
     index->save_image(order, body);
+    // The codes travel with the graph, so a reload answers exactly as this database
+    // (retraining would give other centroids/ranges than the codes were made with).
+    if (space.codes_trained()) space.codes()->save(order, codes);
     detail::IndexImage img;
     img.kind = settings.index;
     img.generation = generation;
     img.count = order.size();
     img.ids_crc = detail::ids_checksum(id_views);
     img.body = body;
+    img.codes = codes;
     return detail::encode_index_image(img);
   }
 
@@ -253,12 +257,21 @@ struct Database::Impl {
       metadata.set(static_cast<Slot>(i), std::move(ups[i].metadata), std::move(ups[i].metadata_text));
       id_views.push_back(ids[static_cast<Slot>(i)]);
     }
-    train_codes_if_due();
+    std::optional<Result<detail::IndexImage>> decoded;
+    if (image) decoded.emplace(detail::decode_index_image(*image));
+    const bool image_matches = decoded && decoded->ok() && (*decoded)->count == n &&
+                               (!generation || (*decoded)->generation == *generation) &&
+                               (*decoded)->ids_crc == detail::ids_checksum(id_views);
+    // Codes saved with a matching image are restored as they were; otherwise (none,
+    // another mode, damaged) they are trained by the rule.
+    if (!image_matches || (*decoded)->codes.empty() || space.quantization() == Quantization::kNone ||
+        !space.load_codes((*decoded)->codes, n).ok())
+      train_codes_if_due();
     std::string reason;
     if (!image) {
       reason = "no index image";
     } else {
-      auto img = detail::decode_index_image(*image);
+      auto& img = *decoded;
       if (!img.ok()) {
         reason = img.status().message();
       } else if (img->kind != settings.index) {
@@ -429,6 +442,46 @@ struct Database::Impl {
     return p;
   }
 
+  // Re-scores coded candidates (`found`, sorted by estimate) with exact distances: the
+  // best `want` always, then, when the codes bound their error (binary), every further
+  // candidate whose estimate minus its error bound is below the current k-th exact
+  // distance (it could still be among the k best). Leaves only exactly scored
+  // candidates, sorted. Caller holds `mu` shared.
+  void rerank(const detail::PreparedQuery& coded, const float* query, std::size_t k, std::size_t want,
+              std::vector<Neighbor>& found) const {
+    const detail::PreparedQuery exact = space.prepare(query);
+    const std::size_t first = std::min(want, found.size());
+    for (std::size_t i = 0; i < first; ++i) found[i].distance = space.distance(exact, found[i].slot);
+    const detail::CodeStore* codes = space.codes();
+    if (found.size() > first && codes->has_error_bound()) {
+      // The k best exact distances so far, as a max-heap: kth = its top once full.
+      thread_local std::vector<float> best;
+      best.clear();
+      auto keep = [&](float d) {
+        if (best.size() == k && d >= best.front()) return;
+        best.push_back(d);
+        std::push_heap(best.begin(), best.end());
+        if (best.size() > k) {
+          std::pop_heap(best.begin(), best.end());
+          best.pop_back();
+        }
+      };
+      for (std::size_t i = 0; i < first; ++i) keep(found[i].distance);
+      std::size_t kept = first;
+      for (std::size_t i = first; i < found.size(); ++i) {
+        const Neighbor n = found[i];
+        if (best.size() == k && n.distance - codes->error_bound(coded.codes, n.slot) >= best.front()) continue;
+        const float d = space.distance(exact, n.slot);
+        found[kept++] = Neighbor{d, n.slot};
+        keep(d);
+      }
+      found.resize(kept);
+    } else {
+      found.resize(first);
+    }
+    std::sort(found.begin(), found.end());
+  }
+
   // Caller holds `mu` shared.
   std::vector<SearchHit> run_query(const PlannedQuery& p) const {
     const SearchQuery& q = *p.query;
@@ -449,12 +502,7 @@ struct Database::Impl {
     // Guarantee k results whenever k entries qualify: an approximate walk can come back
     // short with a selective filter or a disconnected region, so fall back to exact.
     if (found.size() < k && found.size() < ids.size()) index->search_exact(prepared, want, predicate, found);
-    if (prepared.coded && rescore > 0) {
-      if (found.size() > want) found.resize(want);
-      const detail::PreparedQuery exact = space.prepare(q.vector.data());
-      for (Neighbor& n : found) n.distance = space.distance(exact, n.slot);
-      std::sort(found.begin(), found.end());
-    }
+    if (prepared.coded && rescore > 0) rerank(prepared, q.vector.data(), k, want, found);
     // Rank by (score, id) and build SearchHits for the first k only: the walk returns
     // up to ef candidates, and ids / metadata are not copied for the ones cut.
     thread_local std::vector<std::pair<float, Slot>> ranked;

@@ -49,7 +49,7 @@ std::size_t estimate_memory_bytes(const DatabaseOptions& options, std::uint64_t 
   if (q == Quantization::kInt8) bytes += n * ((d + 4 + 7) / 8 * 8) + 8 * d;
   if (q == Quantization::kBinary) {
     const std::size_t centres = n < 1000 ? 0 : std::min<std::size_t>(std::max<std::size_t>(n / 400, 1), 128);
-    bytes += n * (8 * ((d + 63) / 64) + 8) + 8 * d + 8 * centres * d;
+    bytes += n * (8 * ((d + 63) / 64) + 8) + 8 * d + (centres > 0 ? 4 * d : 0) + 8 * centres * d;
   }
   // graph: layer-0 blocks (count + 2M links), level and deleted flags, upper-layer
   // pointer, plus the upper layers: a node reaches layer l with probability M^-l, each

@@ -6,7 +6,8 @@
 namespace ruvector::detail {
 namespace {
 constexpr std::string_view kMagic = "RVIX";
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersionPlain = 1;     // no codes
+constexpr std::uint32_t kVersionWithCodes = 2;  // + u64 length, quantized codes
 }  // namespace
 
 std::uint32_t ids_checksum(const std::vector<std::string_view>& ids) {
@@ -24,13 +25,17 @@ std::string encode_index_image(const IndexImage& image) {
   std::string out;
   ByteWriter w(out);
   w.bytes(kMagic);
-  w.u32(kVersion);
+  w.u32(image.codes.empty() ? kVersionPlain : kVersionWithCodes);
   w.u32(static_cast<std::uint32_t>(image.kind));
   w.u64(image.generation);
   w.u64(image.count);
   w.u32(image.ids_crc);
   w.u64(image.body.size());
   w.bytes(image.body);
+  if (!image.codes.empty()) {
+    w.u64(image.codes.size());
+    w.bytes(image.codes);
+  }
   w.u32(crc32c(out));
   return out;
 }
@@ -48,12 +53,19 @@ Result<IndexImage> decode_index_image(std::string_view bytes) {
   std::uint32_t version = 0, kind = 0;
   std::uint64_t body_len = 0;
   IndexImage img;
-  if (!r.u32(version) || version != kVersion) return bad("unsupported version " + std::to_string(version));
+  if (!r.u32(version) || (version != kVersionPlain && version != kVersionWithCodes))
+    return bad("unsupported version " + std::to_string(version));
   if (!r.u32(kind) || kind > 1) return bad("unknown index kind");
   img.kind = static_cast<IndexKind>(kind);
   if (!r.u64(img.generation) || !r.u64(img.count) || !r.u32(img.ids_crc) || !r.u64(body_len)) return bad("truncated");
-  if (body_len != r.remaining()) return bad("body length mismatch");
+  if (version == kVersionPlain ? body_len != r.remaining() : body_len > r.remaining())
+    return bad("body length mismatch");
   if (!r.bytes(static_cast<std::size_t>(body_len), img.body)) return bad("truncated body");
+  if (version == kVersionWithCodes) {
+    std::uint64_t codes_len = 0;
+    if (!r.u64(codes_len) || codes_len == 0 || codes_len != r.remaining()) return bad("codes length mismatch");
+    if (!r.bytes(static_cast<std::size_t>(codes_len), img.codes)) return bad("truncated codes");
+  }
   return img;
 }
 

@@ -102,6 +102,9 @@ class VectorSpace {
   // Trains the codes (when `live`, the slots in use, calls for it: see CodeStore) and
   // encodes every live slot, on `threads` workers. Needs exclusive access.
   void train_codes_if_due(const std::vector<Slot>& live, unsigned threads);
+  // Restores saved codes (CodeStore::load) into slots 0..count-1 instead of training.
+  // Needs exclusive access and a quantized space.
+  Status load_codes(std::string_view saved, std::size_t count) { return codes_->load(saved, count); }
 
   // Hints the cache about the data distance(q, x) will read: the row's first lines
   // (up to 4; the hardware prefetcher follows the rest of a longer row) and, for

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "format/coding.h"
 #include "simd/kernels.h"
 
 namespace ruvector::detail {
@@ -67,19 +68,26 @@ void BinaryCodec::train(const std::vector<const float*>& sample) {
         centroids_[j * dim_ + d] = static_cast<float>(sums[j * dim_ + d] / static_cast<double>(counts[j]));
     }
   }
-  if (centroid_count_ == 1) {
-    // One centre: the mean of every training vector.
-    std::vector<double> sum(dim_, 0.0);
-    std::vector<float> x(dim_);
-    for (const float* v : sample) {
-      input(v, x.data());
-      for (std::size_t d = 0; d < dim_; ++d) sum[d] += x[d];
-    }
-    for (std::size_t d = 0; d < dim_; ++d) centroids_[d] = static_cast<float>(sum[d] / static_cast<double>(sample.size()));
+  // The mean of every training vector (also the one centre when K = 1).
+  std::vector<double> sum(dim_, 0.0);
+  std::vector<float> x(dim_);
+  for (const float* v : sample) {
+    input(v, x.data());
+    for (std::size_t d = 0; d < dim_; ++d) sum[d] += x[d];
   }
-  rotated_centroids_.resize(centroid_count_ * dim_);
-  for (std::size_t j = 0; j < centroid_count_; ++j)
-    rotation_.apply(centroids_.data() + j * dim_, rotated_centroids_.data() + j * dim_);
+  mean_.resize(dim_);
+  for (std::size_t d = 0; d < dim_; ++d) mean_[d] = static_cast<float>(sum[d] / static_cast<double>(sample.size()));
+  if (centroid_count_ == 1) std::copy(mean_.begin(), mean_.end(), centroids_.begin());
+  derive();
+}
+
+void BinaryCodec::derive() {
+  rotated_offsets_.resize(centroid_count_ * dim_);
+  std::vector<float> off(dim_);
+  for (std::size_t j = 0; j < centroid_count_; ++j) {
+    for (std::size_t d = 0; d < dim_; ++d) off[d] = centroids_[j * dim_ + d] - mean_[d];
+    rotation_.apply(off.data(), rotated_offsets_.data() + j * dim_);
+  }
 }
 
 void BinaryCodec::encode(const float* v, std::uint8_t* code) const noexcept {
@@ -96,60 +104,113 @@ void BinaryCodec::encode(const float* v, std::uint8_t* code) const noexcept {
   }
   rotation_.apply(x.data(), y.data());
   std::vector<std::uint64_t> bits(words_, 0);
-  double sum_abs = 0.0;
+  const float* off = rotated_offsets_.data() + j * dim_;
+  double sum_abs = 0.0, s_off = 0.0;  // sum |y_i|, <s, R(c_j - mu)>
   for (std::size_t i = 0; i < dim_; ++i) {
-    if (y[i] > 0.0f) bits[i / 64] |= std::uint64_t{1} << (i % 64);
+    if (y[i] > 0.0f) {
+      bits[i / 64] |= std::uint64_t{1} << (i % 64);
+      s_off += off[i];
+    } else {
+      s_off -= off[i];
+    }
     sum_abs += std::fabs(y[i]);
   }
   std::memcpy(code, bits.data(), words_ * 8);
-  float f[2] = {sum_abs > 0.0 ? static_cast<float>(norm_sq / sum_abs) : 0.0f,
-                static_cast<float>(metric_ == Metric::kDot ? dot_c : norm_sq)};
-  std::uint32_t f2_bits;
-  std::memcpy(&f2_bits, &f[1], sizeof f2_bits);
-  f2_bits = (f2_bits & ~0xffu) | static_cast<std::uint32_t>(j);
-  std::memcpy(&f[1], &f2_bits, sizeof f2_bits);
+  const double f1 = sum_abs > 0.0 ? norm_sq / sum_abs : 0.0;
+  const double g = f1 * s_off;
+  double m = f1, a = 0.0;
+  switch (metric_) {
+    case Metric::kDot: a = g - dot_c; break;
+    case Metric::kCosine: a = 0.5 * (norm_sq + 2.0 * g); break;
+    default:
+      m = 2.0 * f1;
+      a = norm_sq + 2.0 * g;
+  }
+  float f[2] = {static_cast<float>(m), static_cast<float>(a)};
+  std::uint32_t a_bits;
+  std::memcpy(&a_bits, &f[1], sizeof a_bits);
+  a_bits = (a_bits & ~0xffu) | static_cast<std::uint32_t>(j);
+  std::memcpy(&f[1], &a_bits, sizeof a_bits);
   std::memcpy(code + words_ * 8, f, sizeof f);
 }
 
 void BinaryCodec::prepare(const float* q, QueryCodes& out) const {
-  std::vector<float> x(dim_);
+  std::vector<float> x(dim_), centred(dim_), z(dim_);
   input(q, x.data());
-  out.w.resize(dim_);
-  rotation_.apply(x.data(), out.w.data());
-  out.planes.resize(centroid_count_ * kQueryPlanes * words_);
-  out.consts.resize(centroid_count_ * 4);
-  out.ready.assign(centroid_count_, 0);
-}
-
-void BinaryCodec::fill_centroid(const QueryCodes& q, std::size_t j) const noexcept {
-  const float* rq = q.w.data();
-  const float* rc = rotated_centroids_.data() + j * dim_;
+  // Per centroid: the query term T_j and |q - c_j| (error bound).
+  out.w.resize(2 * centroid_count_);
+  const Kernels& k = active_kernels();
+  for (std::size_t j = 0; j < centroid_count_; ++j) {
+    const float* c = centroids_.data() + j * dim_;
+    const float d2 = k.l2sq(x.data(), c, dim_);
+    float t = d2;
+    if (metric_ == Metric::kCosine) t = 0.5f * d2;
+    if (metric_ == Metric::kDot) t = -k.dot(x.data(), c, dim_);
+    out.w[2 * j] = t;
+    out.w[2 * j + 1] = std::sqrt(d2);
+  }
+  for (std::size_t i = 0; i < dim_; ++i) centred[i] = x[i] - mean_[i];
+  rotation_.apply(centred.data(), z.data());
   float lo = std::numeric_limits<float>::infinity(), hi = -lo;
   for (std::size_t i = 0; i < dim_; ++i) {
-    lo = std::min(lo, rq[i] - rc[i]);
-    hi = std::max(hi, rq[i] - rc[i]);
+    lo = std::min(lo, z[i]);
+    hi = std::max(hi, z[i]);
   }
-  const float delta = hi > lo ? (hi - lo) / 15.0f : 1.0f;
+  constexpr unsigned kTop = (1u << kQueryPlanes) - 1;
+  const float delta = hi > lo ? (hi - lo) / static_cast<float>(kTop) : 1.0f;
   const float inv_delta = 1.0f / delta;
-  std::uint64_t* planes = q.planes.data() + j * kQueryPlanes * words_;
-  std::fill(planes, planes + kQueryPlanes * words_, 0);
-  double sum = 0.0, norm_sq = 0.0, dot_cq = 0.0;
+  out.planes.assign(kQueryPlanes * words_, 0);
+  std::uint64_t usum = 0;
   for (std::size_t i = 0; i < dim_; ++i) {
-    const float y = rq[i] - rc[i];
-    // (y - lo) / delta is in [0, 15] up to rounding: + 0.5 and truncation round it.
-    const auto u = std::min(static_cast<unsigned>((y - lo) * inv_delta + 0.5f), 15u);
+    // (z - lo) / delta is in [0, kTop] up to rounding: + 0.5 and truncation round it.
+    const auto u = std::min(static_cast<unsigned>((z[i] - lo) * inv_delta + 0.5f), kTop);
+    usum += u;
     for (std::size_t b = 0; b < kQueryPlanes; ++b)
-      if ((u >> b) & 1u) planes[b * words_ + i / 64] |= std::uint64_t{1} << (i % 64);
-    sum += y;
-    norm_sq += static_cast<double>(y) * y;
-    dot_cq += static_cast<double>(rc[i]) * rq[i];  // <c_j, q> = <R c_j, R q>
+      if ((u >> b) & 1u) out.planes[b * words_ + i / 64] |= std::uint64_t{1} << (i % 64);
   }
-  float* c = q.consts.data() + 4 * j;
-  c[0] = delta;
-  c[1] = lo;
-  c[2] = static_cast<float>(sum);
-  c[3] = static_cast<float>(metric_ == Metric::kDot ? dot_cq : norm_sq);
-  q.ready[j] = 1;
+  out.lo = lo;
+  out.delta = delta;
+  out.zsum = static_cast<float>(static_cast<double>(lo) * static_cast<double>(dim_) +
+                                static_cast<double>(delta) * static_cast<double>(usum));
+  out.bound0 = kBoundSigmas * delta * std::sqrt(static_cast<float>(dim_) / 12.0f);
+}
+
+bool BinaryCodec::code_valid(const std::uint8_t* code) const noexcept {
+  float f[2];
+  std::memcpy(f, code + words_ * 8, sizeof f);
+  std::uint32_t a_bits;
+  std::memcpy(&a_bits, &f[1], sizeof a_bits);
+  if ((a_bits & 0xffu) >= centroid_count_ || !std::isfinite(f[0]) || !std::isfinite(f[1])) return false;
+  if (dim_ % 64 == 0) return true;
+  std::uint64_t last;
+  std::memcpy(&last, code + (words_ - 1) * 8, sizeof last);
+  return (last >> (dim_ % 64)) == 0;
+}
+
+void BinaryCodec::save_parameters(std::string& out) const {
+  ByteWriter w(out);
+  w.u32(static_cast<std::uint32_t>(centroid_count_));
+  w.f32s(centroids_.data(), centroids_.size());
+  w.f32s(mean_.data(), mean_.size());
+}
+
+Status BinaryCodec::load_parameters(std::string_view in) {
+  ByteReader r(in);
+  std::uint32_t count = 0;
+  if (!r.u32(count) || count == 0 || count > kMaxCentroids)
+    return Status::Corruption("binary codec parameters: bad centroid count");
+  std::vector<float> centroids(static_cast<std::size_t>(count) * dim_), mean(dim_);
+  if (!r.f32s(centroids.data(), centroids.size()) || !r.f32s(mean.data(), mean.size()) || r.remaining() != 0)
+    return Status::Corruption("binary codec parameters: length does not match the dimension");
+  for (float v : centroids)
+    if (!std::isfinite(v)) return Status::Corruption("binary codec parameters: a centroid is not finite");
+  for (float v : mean)
+    if (!std::isfinite(v)) return Status::Corruption("binary codec parameters: the mean is not finite");
+  centroid_count_ = count;
+  centroids_ = std::move(centroids);
+  mean_ = std::move(mean);
+  derive();
+  return Status::Ok();
 }
 
 }  // namespace ruvector::detail

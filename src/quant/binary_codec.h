@@ -4,42 +4,55 @@
 // formulation, summarised here and in docs/quantization.md).
 //
 // Training: K centroids by k-means (K = clamp(n / 400, 1, 128), on at most 8192
-// vectors; cosine works on x / |x|). The residual to the nearest centroid is what is
-// coded: RaBitQ's error grows with |x - c| |q - c|, so local centroids (as in its
-// IVF setting) make the 1-bit estimate far sharper than one global mean.
+// vectors; cosine works on x / |x|), and the mean mu of the training vectors. The
+// residual to the nearest centroid is what is coded: RaBitQ's error grows with
+// |x - c| |q - c|, so local centroids (as in its IVF setting) make the 1-bit estimate
+// far sharper than one global mean.
 //
-// Encoding x: j = nearest centroid, r = x - c_j, y = R r (R: Rotation), bit_i = y_i > 0.
-// The code stands for the unit vector xbar = (2 bit - 1) / sqrt(D) in the rotated
-// space; the estimator of <r, v> for any v is |r| <xbar, R v> / <xbar, R r / |r|>
-// (unbiased up to an error shrinking as 1/sqrt(D)). With sum_abs = sum |y_i| that is
-// f1 * (2 S - sum (R v)_i), f1 = |r|^2 / sum_abs, S = sum of (R v)_i over set bits.
+// Encoding x: j = nearest centroid, r = x - c_j, y = R r (R: Rotation), bit_i = y_i > 0,
+// s = 2 bit - 1. The estimator of <r, v> for any v is f1 <s, R v> with
+// f1 = |r|^2 / sum |y_i| (exact for v = r; RaBitQ's unbiased estimator up to an error
+// shrinking as 1/sqrt(D)).
 //
-// The query stays in float except inside S: R(q - c_j) = Rq - Rc_j (rotation is
-// linear; Rc_j is precomputed) is rounded to 4 bits, u_i = round((y_i - lo) / delta),
-// so S ~ delta * sum_{bit} u_i + lo * popcount(code), and sum_{bit} u_i =
-// sum_k 2^k popcount(code & plane_k): the popcount kernel QuantKernels::bit_planes.
+// Query, prepared once: z = R(q - mu) (one rotation), rounded to kQueryPlanes bits
+// (z_i ~ lo + delta u_i), and per centroid j a term T_j (below). Because
+// q - c_j = (q - mu) - (c_j - mu), the estimate of <r, q - c_j> is
+// f1 <s, z> - g, with g = f1 <s, R(c_j - mu)> computed at encode time, so the centroid
+// is folded into per-vector constants and a query needs one set of bit planes:
+//   <s, z> = 2 (lo popcount(code) + delta sum_k 2^k popcount(code & plane_k)) - zsum,
+// one call of the popcount kernel QuantKernels::bit_planes, then
+//   distance = A + T_j - m <s, z>
+// with (internal distances as in VectorSpace; q' = q / |q| under cosine):
+//   euclidean, manhattan: m = 2 f1, A = |r|^2 + 2g,        T_j = |q - c_j|^2
+//   cosine:               m = f1,   A = (|r|^2 + 2g) / 2,  T_j = |q' - c_j|^2 / 2
+//   dot:                  m = f1,   A = g - <r, c_j>,      T_j = -<q, c_j>
+// (manhattan walks on the euclidean estimate: a ranking surrogate only; it always
+// re-ranks, rescore 0 is refused).
+//
+// Error bound (RaBitQ, with <xbar, obar> at its typical value sqrt(2 / pi)): with
+// confidence ~ that of kBoundSigmas standard deviations,
+//   |distance - estimate| <= m (kBoundSigmas * 0.6 |q' - c_j| + bound0),
+// bound0 = the query rounding's share (kBoundSigmas delta sqrt(D / 12)).
 //
 // Code layout (code_bytes() = 8 * ceil(D / 64) + 8): sign bits (bit i of word i / 64,
-// padding bits 0), then f32 f1 and f32 f2, where f2 = |r|^2 (euclidean, cosine,
-// manhattan) or <r, c_j> (dot), with the centroid number j stored in f2's low 8
-// mantissa bits (a relative change below 2^-15, far under the estimator's error).
-// Internal distance estimates (as in VectorSpace), ip = estimate of <r, q - c_j>:
-//   euclidean: f2 + |q - c_j|^2 - 2 ip     cosine: (f2 + |q' - c_j|^2 - 2 ip) / 2
-//   dot: -(ip + f2 + <c_j, q>)             manhattan: the euclidean estimate (a ranking
-//   surrogate only: manhattan always re-ranks, rescore 0 is refused).
+// padding bits 0), then f32 m and f32 A, with the centroid number j stored in A's low
+// 8 mantissa bits (a relative change below 2^-15, far under the estimator's error).
 //
-// Threads: const methods may run concurrently (distance() only fills the QueryCodes
-// it is given); train() needs exclusive access.
+// Threads: const methods may run concurrently; train()/load_parameters() need
+// exclusive access.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "quant/query_codes.h"
 #include "quant/rotation.h"
 #include "ruvector/metric.h"
+#include "ruvector/result.h"
 #include "simd/quant_kernels.h"
 
 namespace ruvector::detail {
@@ -47,6 +60,8 @@ namespace ruvector::detail {
 class BinaryCodec {
  public:
   static constexpr std::size_t kMaxCentroids = 128;
+  // Width of the error bound in (approximate) standard deviations of the estimator.
+  static constexpr float kBoundSigmas = 2.0f;
 
   BinaryCodec(std::size_t dim, Metric metric, std::uint64_t seed)
       : dim_(dim), words_((dim + 63) / 64), metric_(metric), rotation_(dim, seed) {}
@@ -58,41 +73,55 @@ class BinaryCodec {
   // `code` must be 8-byte aligned.
   void encode(const float* v, std::uint8_t* code) const noexcept;
   void prepare(const float* q, QueryCodes& out) const;
-  std::size_t memory_bytes() const noexcept { return (centroids_.size() + rotated_centroids_.size()) * sizeof(float); }
+  std::size_t memory_bytes() const noexcept {
+    return (centroids_.size() + mean_.size() + rotated_offsets_.size()) * sizeof(float);
+  }
+
+  // The trained parameters (centroids and mean; the rotation follows from the seed),
+  // appended to `out` / read back from `in` (CORRUPTION when they do not fit this
+  // codec's dimension). Loading them reproduces the codec bit for bit.
+  void save_parameters(std::string& out) const;
+  Status load_parameters(std::string_view in);
+  // False for a code no encode() can produce (centroid number out of range, non-finite
+  // constants, padding bits set).
+  bool code_valid(const std::uint8_t* code) const noexcept;
 
   float distance(const QueryCodes& q, const std::uint8_t* code, const QuantKernels& k) const noexcept {
     float f[2];
-    std::memcpy(f, code + words_ * 8, sizeof f);
-    std::uint32_t f2_bits;
-    std::memcpy(&f2_bits, &f[1], sizeof f2_bits);
-    const std::size_t j = f2_bits & 0xffu;
-    if (!q.ready[j]) fill_centroid(q, j);
-    const float* c = q.consts.data() + 4 * j;
-    const std::uint64_t r =
-        k.bit_planes(reinterpret_cast<const std::uint64_t*>(code), q.planes.data() + j * kQueryPlanes * words_, words_);
-    const float s = c[0] * static_cast<float>(r & 0xffffffffu) + c[1] * static_cast<float>(r >> 32);
-    const float ip = f[0] * (2.0f * s - c[2]);
-    switch (metric_) {
-      case Metric::kDot: return -(ip + f[1] + c[3]);
-      case Metric::kCosine: return 0.5f * (f[1] + c[3] - 2.0f * ip);
-      default: return f[1] + c[3] - 2.0f * ip;
-    }
+    std::uint32_t j;
+    read_constants(q, code, f, j);
+    const std::uint64_t r = k.bit_planes(reinterpret_cast<const std::uint64_t*>(code), q.planes.data(), words_);
+    const float sz = 2.0f * (q.lo * static_cast<float>(r >> 32) + q.delta * static_cast<float>(r & 0xffffffffu)) - q.zsum;
+    return f[1] + q.w[2 * j] - f[0] * sz;
+  }
+  // How far below distance() the true distance may be (see the error bound above).
+  float error_bound(const QueryCodes& q, const std::uint8_t* code) const noexcept {
+    float f[2];
+    std::uint32_t j;
+    read_constants(q, code, f, j);
+    return f[0] * (kBoundSigmas * 0.6f * q.w[2 * j + 1] + q.bound0);
   }
 
  private:
+  void read_constants(const QueryCodes&, const std::uint8_t* code, float f[2], std::uint32_t& j) const noexcept {
+    std::memcpy(f, code + words_ * 8, 2 * sizeof(float));
+    std::memcpy(&j, &f[1], sizeof j);
+    j &= 0xffu;
+  }
   // v (normalised under cosine) into out.
   void input(const float* v, float* out) const noexcept;
   std::size_t nearest_centroid(const float* x) const noexcept;
-  // The query tables for centroid j.
-  void fill_centroid(const QueryCodes& q, std::size_t j) const noexcept;
+  // Derived from centroids_ and mean_: R(c_j - mu).
+  void derive();
 
   std::size_t dim_;
   std::size_t words_;
   Metric metric_;
   Rotation rotation_;
   std::size_t centroid_count_ = 0;
-  std::vector<float> centroids_;          // centroid_count_ * dim_
-  std::vector<float> rotated_centroids_;  // R c_j
+  std::vector<float> centroids_;        // centroid_count_ * dim_
+  std::vector<float> mean_;             // dim_
+  std::vector<float> rotated_offsets_;  // R (c_j - mu), centroid_count_ * dim_ (encode only)
 };
 
 }  // namespace ruvector::detail

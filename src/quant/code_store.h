@@ -15,12 +15,15 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "quant/binary_codec.h"
 #include "quant/int8_codec.h"
 #include "quant/query_codes.h"
 #include "ruvector/options.h"
+#include "ruvector/result.h"
 #include "simd/quant_kernels.h"
 
 namespace ruvector::detail {
@@ -55,10 +58,30 @@ class CodeStore {
     return int8_ ? int8_->distance(q, code(slot), kernels_) : binary_->distance(q, code(slot), kernels_);
   }
 
+  // Whether error_bound() is meaningful: binary codes under euclidean, cosine or dot.
+  bool has_error_bound() const noexcept { return binary_.has_value() && metric_ != Metric::kManhattan; }
+  // How far below distance(q, slot) the true distance may be (BinaryCodec::error_bound).
+  float error_bound(const QueryCodes& q, std::uint32_t slot) const noexcept {
+    return binary_->error_bound(q, code(slot));
+  }
+
   std::size_t memory_bytes() const noexcept;
+
+  // The trained state (mode, code size, trained_on, codec parameters) and the codes of
+  // `slots`, in that order, appended to `out`; requires trained(). load() restores such
+  // bytes into slots 0..n-1 (n = `count`, which must match), bit for bit: codes made by
+  // a database survive a snapshot or reopen unchanged (a fresh training would pick other
+  // centroids/ranges than the ones the codes were made with). CORRUPTION for bytes that
+  // are damaged or were saved by another mode/dimension (the store is then unchanged).
+  // Format: u8 mode (1 int8, 2 binary), u32 dim, u32 stride, u64 trained_on, u64 P,
+  // P bytes codec parameters, u64 count, count * stride code bytes; little-endian (codes
+  // hold f32 in host order: every supported host is little-endian).
+  void save(const std::vector<std::uint32_t>& slots, std::string& out) const;
+  Status load(std::string_view in, std::size_t count);
 
  private:
   std::size_t dim_;
+  Metric metric_;
   Quantization mode_;
   const QuantKernels& kernels_;
   std::optional<Int8Codec> int8_;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "format/coding.h"
+
 namespace ruvector::detail {
 
 void Int8Codec::train(const std::vector<const float*>& sample) {
@@ -61,6 +63,25 @@ void Int8Codec::prepare(const float* q, QueryCodes& out) const {
   }
   out.c0 = static_cast<float>(c0);
   out.c1 = norm_sq > 0.0 ? static_cast<float>(1.0 / std::sqrt(norm_sq)) : 0.0f;
+}
+
+void Int8Codec::save_parameters(std::string& out) const {
+  ByteWriter w(out);
+  w.f32s(offset_.data(), dim_);
+  w.f32s(scale_.data(), dim_);
+}
+
+Status Int8Codec::load_parameters(std::string_view in) {
+  ByteReader r(in);
+  std::vector<float> offset(dim_), scale(dim_);
+  if (!r.f32s(offset.data(), dim_) || !r.f32s(scale.data(), dim_) || r.remaining() != 0)
+    return Status::Corruption("int8 codec parameters: length does not match the dimension");
+  for (std::size_t i = 0; i < dim_; ++i)
+    if (!std::isfinite(offset[i]) || !std::isfinite(scale[i]) || scale[i] < 0.0f)
+      return Status::Corruption("int8 codec parameters: a range is not finite");
+  offset_ = std::move(offset);
+  scale_ = std::move(scale);
+  return Status::Ok();
 }
 
 }  // namespace ruvector::detail

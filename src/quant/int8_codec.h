@@ -17,11 +17,15 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cmath>
 #include <cstring>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "quant/query_codes.h"
 #include "ruvector/metric.h"
+#include "ruvector/result.h"
 #include "simd/quant_kernels.h"
 
 namespace ruvector::detail {
@@ -37,6 +41,16 @@ class Int8Codec {
   // The vector the code stands for (offset + scale * c).
   void decode(const std::uint8_t* code, float* out) const noexcept;
   void prepare(const float* q, QueryCodes& out) const;
+  // The trained ranges appended to `out` / read back (CORRUPTION when they do not fit
+  // this codec's dimension); loading them reproduces the codec bit for bit.
+  void save_parameters(std::string& out) const;
+  Status load_parameters(std::string_view in);
+  // False for a code no encode() can produce (a non-finite extra).
+  bool code_valid(const std::uint8_t* code) const noexcept {
+    float extra;
+    std::memcpy(&extra, code + dim_, sizeof extra);
+    return std::isfinite(extra);
+  }
 
   float distance(const QueryCodes& q, const std::uint8_t* code, const QuantKernels& k) const noexcept {
     float extra;

@@ -8,16 +8,18 @@
 
 namespace ruvector::detail {
 
-// Threads: a QueryCodes is used by one search at a time (the binary codec fills its
-// per-centroid tables lazily, through the mutable members).
+// Threads: read-only once prepared; any number of threads may score with it.
 struct QueryCodes {
-  std::vector<float> w;  // int8: per-dimension weights; binary: the rotated query
+  // int8: per-dimension weights. binary: per centroid j, w[2j] = the centroid's query
+  // term and w[2j + 1] = |q - c_j| (for the error bound); see BinaryCodec.
+  std::vector<float> w;
   float c0 = 0.0f, c1 = 0.0f;  // int8 constants (see Int8Codec)
-  // binary, per centroid j (filled on first use): kQueryPlanes bit planes of the 4-bit
-  // rotated query minus centroid j, and 4 constants (delta, lo, sum, metric term).
-  mutable std::vector<std::uint64_t> planes;
-  mutable std::vector<float> consts;
-  mutable std::vector<unsigned char> ready;
+  // binary: kQueryPlanes bit planes of the rotated, centred query rounded to
+  // kQueryPlanes bits (u_i = round((z_i - lo) / delta)), and the constants
+  // lo, delta, zsum = sum of the rounded values (lo * D + delta * sum u_i), and
+  // bound0, the query rounding's share of the error bound.
+  std::vector<std::uint64_t> planes;
+  float lo = 0.0f, delta = 0.0f, zsum = 0.0f, bound0 = 0.0f;
 };
 
 }  // namespace ruvector::detail

@@ -58,19 +58,16 @@ float l1_u8_avx2(const float* a, const float* s, const std::uint8_t* c, std::siz
 
 // AVX2 has no vector popcount; the scalar POPCNT instruction does 64 bits a cycle.
 std::uint64_t bit_planes_popcnt(const std::uint64_t* code, const std::uint64_t* planes, std::size_t words) noexcept {
-  std::uint64_t p0 = 0, p1 = 0, p2 = 0, p3 = 0, pop = 0;
-  const std::uint64_t* q1 = planes + words;
-  const std::uint64_t* q2 = planes + 2 * words;
-  const std::uint64_t* q3 = planes + 3 * words;
+  std::uint64_t p[kQueryPlanes] = {}, pop = 0;
   for (std::size_t i = 0; i < words; ++i) {
     const std::uint64_t b = code[i];
     pop += static_cast<std::uint64_t>(_mm_popcnt_u64(b));
-    p0 += static_cast<std::uint64_t>(_mm_popcnt_u64(b & planes[i]));
-    p1 += static_cast<std::uint64_t>(_mm_popcnt_u64(b & q1[i]));
-    p2 += static_cast<std::uint64_t>(_mm_popcnt_u64(b & q2[i]));
-    p3 += static_cast<std::uint64_t>(_mm_popcnt_u64(b & q3[i]));
+    for (std::size_t j = 0; j < kQueryPlanes; ++j)
+      p[j] += static_cast<std::uint64_t>(_mm_popcnt_u64(b & planes[j * words + i]));
   }
-  return (pop << 32) | (p0 + 2 * p1 + 4 * p2 + 8 * p3);
+  std::uint64_t weighted = 0;
+  for (std::size_t j = 0; j < kQueryPlanes; ++j) weighted += p[j] << j;
+  return (pop << 32) | weighted;
 }
 
 constexpr QuantKernels kAvx2{SimdLevel::kAvx2, &dot_u8_avx2, &l1_u8_avx2, &bit_planes_popcnt};

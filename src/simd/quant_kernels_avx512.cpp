@@ -82,19 +82,22 @@ float l1_u8_avx512(const float* a, const float* s, const std::uint8_t* c, std::s
 }
 
 std::uint64_t bit_planes_vpopcnt(const std::uint64_t* code, const std::uint64_t* planes, std::size_t words) noexcept {
-  __m512i pop = _mm512_setzero_si512(), p0 = pop, p1 = pop, p2 = pop, p3 = pop;
+  __m512i pop = _mm512_setzero_si512();
+  __m512i p[kQueryPlanes];
+  for (__m512i& v : p) v = _mm512_setzero_si512();
   for (std::size_t i = 0; i < words; i += 8) {
     const __mmask8 m = words - i >= 8 ? static_cast<__mmask8>(0xff) : static_cast<__mmask8>((1u << (words - i)) - 1);
     const __m512i b = _mm512_maskz_loadu_epi64(m, code + i);
     pop = _mm512_add_epi64(pop, _mm512_popcnt_epi64(b));
-    p0 = _mm512_add_epi64(p0, _mm512_popcnt_epi64(_mm512_and_si512(b, _mm512_maskz_loadu_epi64(m, planes + i))));
-    p1 = _mm512_add_epi64(p1, _mm512_popcnt_epi64(_mm512_and_si512(b, _mm512_maskz_loadu_epi64(m, planes + words + i))));
-    p2 = _mm512_add_epi64(
-        p2, _mm512_popcnt_epi64(_mm512_and_si512(b, _mm512_maskz_loadu_epi64(m, planes + 2 * words + i))));
-    p3 = _mm512_add_epi64(
-        p3, _mm512_popcnt_epi64(_mm512_and_si512(b, _mm512_maskz_loadu_epi64(m, planes + 3 * words + i))));
+    for (std::size_t j = 0; j < kQueryPlanes; ++j)
+      p[j] = _mm512_add_epi64(
+          p[j], _mm512_popcnt_epi64(_mm512_and_si512(b, _mm512_maskz_loadu_epi64(m, planes + j * words + i))));
   }
-  return (hsum64(pop) << 32) | (hsum64(p0) + 2 * hsum64(p1) + 4 * hsum64(p2) + 8 * hsum64(p3));
+  // Plane j weighs 2^j: shift each lane sum before one horizontal sum.
+  __m512i weighted = _mm512_setzero_si512();
+  for (std::size_t j = 0; j < kQueryPlanes; ++j)
+    weighted = _mm512_add_epi64(weighted, _mm512_maskz_sll_epi64(0xff, p[j], _mm_cvtsi32_si128(static_cast<int>(j))));
+  return (hsum64(pop) << 32) | hsum64(weighted);
 }
 
 // Without VPOPCNTDQ: the POPCNT instruction (this file is compiled with -mpopcnt).

@@ -1,0 +1,154 @@
+// CodeStore::save/load (the quantized codes saved with an index image): a round trip
+// restores the codes and the codec bit for bit (the same distances, the same bytes
+// when saved again), and damaged, truncated or foreign bytes are CORRUPTION with the
+// store left as it was.
+#include "quant/code_store.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+
+#include "format/index_image.h"
+
+namespace ruvector::detail {
+namespace {
+
+constexpr std::size_t kDim = 70;  // not a multiple of 64: codes have padding bits
+constexpr std::size_t kCount = 1100;
+
+std::vector<float> random_rows(std::size_t n, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> g(0.0f, 1.0f);
+  std::vector<float> v(n * kDim);
+  for (float& x : v) x = g(rng);
+  return v;
+}
+
+std::vector<std::uint32_t> slots(std::size_t n) {
+  std::vector<std::uint32_t> s(n);
+  for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<std::uint32_t>(i);
+  return s;
+}
+
+// A trained store over kCount rows, and its saved bytes.
+struct Saved {
+  std::vector<float> rows = random_rows(kCount, 5);
+  CodeStore store;
+  std::string bytes;
+  explicit Saved(Quantization q, Metric metric) : store(kDim, metric, q, 42) {
+    store.reserve(kCount);
+    std::vector<const float*> sample;
+    for (std::size_t i = 0; i < kCount; ++i) sample.push_back(rows.data() + i * kDim);
+    store.train(std::vector<const float*>(sample.begin(), sample.begin() + 1000));
+    for (std::size_t i = 0; i < kCount; ++i) store.encode(static_cast<std::uint32_t>(i), sample[i]);
+    store.save(slots(kCount), bytes);
+  }
+};
+
+TEST(CodeStore, RoundTripRestoresCodesAndCodecExactly) {
+  for (Quantization q : {Quantization::kBinary, Quantization::kInt8}) {
+    for (Metric metric : {Metric::kEuclidean, Metric::kCosine, Metric::kDot}) {
+      Saved s(q, metric);
+      CodeStore back(kDim, metric, q, 42);
+      ASSERT_TRUE(back.load(s.bytes, kCount).ok());
+      EXPECT_EQ(back.trained_on(), 1000u);
+      std::string again;
+      back.save(slots(kCount), again);
+      EXPECT_EQ(again, s.bytes);
+      const std::vector<float> queries = random_rows(5, 9);
+      for (std::size_t qi = 0; qi < 5; ++qi) {
+        QueryCodes a, b;
+        s.store.prepare(queries.data() + qi * kDim, a);
+        back.prepare(queries.data() + qi * kDim, b);
+        for (std::uint32_t i = 0; i < kCount; ++i) ASSERT_EQ(back.distance(b, i), s.store.distance(a, i));
+      }
+      // A vector encoded after the reload gets the code the original store gives it.
+      const std::vector<float> extra = random_rows(1, 11);
+      s.store.reserve(kCount + 1);
+      back.reserve(kCount + 1);
+      s.store.encode(kCount, extra.data());
+      back.encode(kCount, extra.data());
+      EXPECT_EQ(std::memcmp(back.code(kCount), s.store.code(kCount), back.code_bytes()), 0);
+    }
+  }
+}
+
+void expect_refused(Quantization q, const std::string& bytes, std::size_t count, const char* what) {
+  CodeStore fresh(kDim, Metric::kEuclidean, q, 42);
+  const Status st = fresh.load(bytes, count);
+  EXPECT_EQ(st.code(), StatusCode::kCorruption) << what;
+  EXPECT_FALSE(fresh.trained()) << what;
+}
+
+TEST(CodeStore, RefusesDamagedTruncatedAndForeignBytes) {
+  Saved s(Quantization::kBinary, Metric::kEuclidean);
+  for (std::size_t len = 0; len < s.bytes.size(); len += (len < 64 ? 1 : 97))
+    expect_refused(Quantization::kBinary, s.bytes.substr(0, len), kCount, "truncated");
+  expect_refused(Quantization::kBinary, s.bytes + "x", kCount, "trailing byte");
+  expect_refused(Quantization::kBinary, s.bytes, kCount - 1, "count mismatch");
+  expect_refused(Quantization::kInt8, s.bytes, kCount, "another mode");
+  {
+    CodeStore other(kDim + 1, Metric::kEuclidean, Quantization::kBinary, 42);
+    EXPECT_EQ(other.load(s.bytes, kCount).code(), StatusCode::kCorruption);
+  }
+  // Layout: u8 mode, u32 dim, u32 stride, u64 trained_on, u64 P, P bytes (u32 K, K*D
+  // centroids, D mean), u64 count, codes.
+  const std::size_t params_at = 1 + 4 + 4 + 8 + 8;
+  std::uint32_t centroids = 0;
+  std::memcpy(&centroids, s.bytes.data() + params_at, 4);
+  ASSERT_GE(centroids, 1u);
+  {
+    std::string bad = s.bytes;
+    const float nan = std::nanf("");
+    std::memcpy(bad.data() + params_at + 4, &nan, 4);
+    expect_refused(Quantization::kBinary, bad, kCount, "NaN centroid");
+  }
+  {
+    std::string bad = s.bytes;
+    const std::uint32_t too_many = 129;
+    std::memcpy(bad.data() + params_at, &too_many, 4);
+    expect_refused(Quantization::kBinary, bad, kCount, "centroid count");
+  }
+  const std::size_t codes_at = params_at + 4 + (centroids + 1) * kDim * 4 + 8;
+  const std::size_t stride = s.store.code_bytes();
+  ASSERT_EQ(s.bytes.size(), codes_at + kCount * stride);
+  {
+    std::string bad = s.bytes;  // centroid number of code 3 out of range
+    bad[codes_at + 3 * stride + 2 * 8 + 4] = static_cast<char>(0xff);
+    expect_refused(Quantization::kBinary, bad, kCount, "centroid number");
+  }
+  {
+    std::string bad = s.bytes;  // a padding bit (dimension 70: bits 6..63 of word 1)
+    bad[codes_at + 5 * stride + 15] = static_cast<char>(0x80);
+    expect_refused(Quantization::kBinary, bad, kCount, "padding bit");
+  }
+}
+
+TEST(IndexImage, CarriesCodesAsVersionTwoAndStillReadsVersionOne) {
+  IndexImage img;
+  img.count = 3;
+  img.ids_crc = 7;
+  img.body = "graph";
+  const std::string plain = encode_index_image(img);
+  auto p = decode_index_image(plain);
+  ASSERT_TRUE(p.ok());
+  EXPECT_TRUE(p->codes.empty());
+  EXPECT_EQ(plain[4], 1);
+  img.codes = "codes!";
+  const std::string coded = encode_index_image(img);
+  EXPECT_EQ(coded[4], 2);
+  auto c = decode_index_image(coded);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->body, "graph");
+  EXPECT_EQ(c->codes, "codes!");
+  for (std::size_t len = 0; len < coded.size(); ++len)
+    EXPECT_EQ(decode_index_image(coded.substr(0, len)).status().code(), StatusCode::kCorruption) << len;
+  std::string flipped = coded;
+  flipped[coded.size() - 6] ^= 1;
+  EXPECT_EQ(decode_index_image(flipped).status().code(), StatusCode::kCorruption);
+}
+
+}  // namespace
+}  // namespace ruvector::detail
