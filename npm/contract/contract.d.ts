@@ -91,6 +91,14 @@ export interface VectorEntry {
   metadata?: Metadata | string | null;
 }
 
+/** insertBatch's options: chunked insertion with progress. */
+export interface InsertBatchOptions {
+  /** Entries per chunk (each chunk all or nothing). Default 1000. */
+  batchSize?: number;
+  /** Called after each chunk: the fraction done (0..1], entries done, entries in all. */
+  progressCallback?: (fraction: number, done: number, total: number) => void;
+}
+
 export interface SearchQuery {
   vector: VectorInput;
   /** Number of results, >= 1. Default 10. */
@@ -213,8 +221,13 @@ export declare class VectorDb {
   insert(entry: VectorEntry): Promise<string>;
   /** The reference's positional form. */
   insert(vector: VectorInput, id?: string | number | null, metadata?: Metadata | string | null): Promise<string>;
-  /** All-or-nothing: one bad entry fails the call (its position named) and nothing is written. */
-  insertBatch(entries: ReadonlyArray<VectorEntry>): Promise<string[]>;
+  /**
+   * Without options, all-or-nothing: one bad entry fails the call (its position named) and
+   * nothing is written. With `batchSize` or `progressCallback`: every entry is checked first,
+   * then they go in chunks (each all or nothing) with progress after each; a failing chunk
+   * rejects with `inserted` (entries earlier chunks inserted, which stay).
+   */
+  insertBatch(entries: ReadonlyArray<VectorEntry>, options?: InsertBatchOptions): Promise<string[]>;
   /** Up to k results sorted by ascending score, ties broken by id. */
   search(query: SearchQuery): Promise<SearchResult[]>;
   /** The reference's positional form: results carry vector and metadata. */

@@ -414,6 +414,46 @@ export function resolveEntries(entries) {
   return out;
 }
 
+const BATCH_OPTION_KEYS = ['batchSize', 'progressCallback'];
+const BATCH_OPTION_KEY_SET = new Set(BATCH_OPTION_KEYS);
+/** Entries a chunked insertBatch inserts per engine call unless batchSize says otherwise. */
+export const DEFAULT_BATCH_SIZE = 1000;
+
+/**
+ * insertBatch's options -> {size, progress} for a chunked insert, or null for one
+ * all-or-nothing call (no options, or neither key given).
+ */
+export function resolveBatchOptions(options) {
+  if (options === undefined || options === null) return null;
+  if (!isPlainObject(options)) throw typeError(`insertBatch options must be an object, got ${describeValue(options)}`);
+  unknownKeys(options, BATCH_OPTION_KEY_SET, BATCH_OPTION_KEYS, 'insertBatch option');
+  const { batchSize, progressCallback } = options;
+  if (batchSize === undefined && progressCallback === undefined) return null;
+  if (progressCallback !== undefined && typeof progressCallback !== 'function')
+    throw typeError(`progressCallback must be a function, got ${describeValue(progressCallback)}`);
+  return {
+    size: batchSize === undefined ? DEFAULT_BATCH_SIZE : wholeNumber(batchSize, 'batchSize', 1),
+    progress: progressCallback === undefined ? null : progressCallback,
+  };
+}
+
+/**
+ * The error of the chunk starting at entry `start` of a chunked insertBatch, naming the
+ * entry by its position in the whole batch (the engine names it within the chunk, or not
+ * at all in a one-entry chunk), with `inserted`: how many entries earlier chunks inserted.
+ */
+export function chunkError(err, start, chunkLength, inserted) {
+  if (err && typeof err.message === 'string' && typeof err.code === 'string') {
+    const prefix = `${err.code}: `;
+    const body = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+    const named = /^entry (\d+): /.exec(body);
+    if (named) err.message = `${prefix}entry ${start + Number(named[1])}: ${body.slice(named[0].length)}`;
+    else if (chunkLength === 1) err.message = `${prefix}entry ${start}: ${body}`;
+  }
+  if (err && typeof err === 'object') err.inserted = inserted;
+  return err;
+}
+
 // ---- queries --------------------------------------------------------------------------
 
 const QUERY_ALIASES = {
@@ -827,20 +867,48 @@ export function createVectorDbClass(driver) {
       return this.#run((h) => driver.insert(h, e.id, e.vector, e.meta));
     }
 
-    /** All-or-nothing insert of many entries -> Promise<ids in order>. */
-    insertBatch(entries) {
-      let parts;
+    /**
+     * insertBatch(entries, {batchSize?, progressCallback?}?) -> Promise<ids in order>.
+     * Without options: one all-or-nothing insert. With either option: every entry is
+     * checked first (a bad one rejects before anything is inserted), then they go in
+     * chunks of batchSize (default DEFAULT_BATCH_SIZE), each all or nothing, and
+     * progressCallback(fraction, done, total) runs after each chunk. A failing chunk
+     * rejects with its entry named by its position in the whole batch and `inserted`
+     * (the entries earlier chunks inserted, which stay); so does a throwing callback.
+     */
+    insertBatch(entries, options) {
+      let parts, chunked;
       try {
         parts = resolveEntries(entries);
+        chunked = resolveBatchOptions(options);
       } catch (err) {
         return fail(err);
       }
       noteMetadataMode(this.#state, parts);
       counters.inserts += parts.length;
-      return this.#run((h) => {
-        const { ids, vectors, metas } = batchColumns(parts);
-        return driver.insertBatch(h, ids, vectors, metas);
-      });
+      if (chunked === null) return this.#run((h) => this.#insertColumns(h, parts));
+      return this.#insertChunks(parts, chunked);
+    }
+
+    #insertColumns(h, parts) {
+      const { ids, vectors, metas } = batchColumns(parts);
+      return driver.insertBatch(h, ids, vectors, metas);
+    }
+
+    async #insertChunks(parts, { size, progress }) {
+      const total = parts.length;
+      const ids = [];
+      for (let start = 0; start < total; start += size) {
+        const chunk = parts.slice(start, start + size);
+        try {
+          const got = await this.#run((h) => this.#insertColumns(h, chunk));
+          for (const id of got) ids.push(id);
+          if (progress !== null) progress(ids.length / total, ids.length, total);
+        } catch (err) {
+          throw chunkError(err, start, chunk.length, ids.length);
+        }
+      }
+      return ids;
     }
 
     /**

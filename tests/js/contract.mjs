@@ -243,6 +243,56 @@ export function contractSuite(name, loadModule) {
         await maybeClose(db);
       });
 
+      it('insertBatch with progressCallback inserts in chunks and reports each one', async () => {
+        const db = new M.VectorDb({ dimensions: 4, index: 'flat' });
+        const vs = randomVectors(2500, 4, 21);
+        const calls = [];
+        const ids = await db.insertBatch(vs.map((vector, i) => ({ id: `p${i}`, vector, metadata: { i } })),
+          { batchSize: 1000, progressCallback: (...args) => calls.push(args) });
+        assert.deepEqual(ids, vs.map((_, i) => `p${i}`));
+        assert.deepEqual(calls, [[0.4, 1000, 2500], [0.8, 2000, 2500], [1, 2500, 2500]]);
+        assert.equal(await db.len(), 2500);
+        const rec = await db.get('p1999');
+        sameVector(rec.vector, vs[1999]);
+        assert.deepEqual(rec.metadata, { i: 1999 });
+        // The default chunk is 1000; the callback alone is enough to chunk.
+        const more = [];
+        await db.insertBatch(vs.slice(0, 1500).map((vector, i) => ({ id: `q${i}`, vector })), { progressCallback: (f) => more.push(f) });
+        assert.deepEqual(more, [1000 / 1500, 1]);
+        // Bad options: nothing inserted.
+        await expectCode(() => db.insertBatch([{ id: 'z', vector: [1, 2, 3, 4] }], { progressCallback: 'yes' }), 'INVALID_ARGUMENT', { type: TypeError });
+        await expectCode(() => db.insertBatch([{ id: 'z', vector: [1, 2, 3, 4] }], { batchSize: 0 }), 'INVALID_ARGUMENT', { type: RangeError });
+        await expectCode(() => db.insertBatch([{ id: 'z', vector: [1, 2, 3, 4] }], { batchSise: 10 }), 'INVALID_ARGUMENT', { message: /did you mean 'batchSize'/ });
+        await expectCode(() => db.insertBatch([{ id: 'z', vector: [1, 2, 3, 4] }], 5), 'INVALID_ARGUMENT', { type: TypeError });
+        // A JS-level bad entry anywhere rejects before the first chunk goes in.
+        await expectCode(() => db.insertBatch([...vs.slice(0, 5).map((vector, i) => ({ id: `r${i}`, vector })), { id: 'bad', vector: 'x' }],
+          { batchSize: 2 }), 'INVALID_ARGUMENT', { type: TypeError, message: /entry 5/ });
+        assert.equal(await db.get('r0'), null);
+        assert.equal(await db.len(), 4000);
+        await maybeClose(db);
+      });
+
+      it('a failing chunk names the entry by its place in the whole batch; earlier chunks stay', async () => {
+        const db = new M.VectorDb({ dimensions: 4, index: 'flat' });
+        const entries = randomVectors(10, 4, 22).map((vector, i) => ({ id: `c${i}`, vector }));
+        entries[7] = { id: 'c7', vector: [1, 2, 3] };  // the engine finds the wrong length
+        const seen = [];
+        const err = await expectCode(() => db.insertBatch(entries, { batchSize: 3, progressCallback: (f, done) => seen.push(done) }),
+          'DIMENSION_MISMATCH', { message: /entry 7\b/ });
+        assert.equal(err.inserted, 6);
+        assert.deepEqual(seen, [3, 6]);
+        assert.equal(await db.len(), 6);
+        assert.equal(await db.get('c6'), null);  // the failing chunk is all or nothing
+        const one = await expectCode(() => db.insertBatch(entries.slice(6, 8), { batchSize: 1 }), 'DIMENSION_MISMATCH', { message: /entry 1\b/ });
+        assert.equal(one.inserted, 1);
+        // A throwing callback stops the insert with its own error.
+        const boom = new Error('stop here');
+        await assert.rejects(db.insertBatch(entries.slice(0, 6).map((e) => ({ ...e, id: `d${e.id}` })),
+          { batchSize: 2, progressCallback: () => { throw boom; } }), (e) => e === boom && e.inserted === 2);
+        assert.equal(await db.len(), 9);
+        await maybeClose(db);
+      });
+
       it('searchBatch returns one list per query, equal to single searches', async () => {
         const db = new M.VectorDb({ dimensions: 8, index: 'flat' });
         const vs = randomVectors(200, 8, 11);

@@ -186,6 +186,25 @@ const calls = [
   ['insertBatch wrong dimension at 2', () => db.insertBatch([{ vector: [1, 1, 1, 1] }, { vector: [1, 1, 1, 1] }, { vector: [1] }])],
   ['insertBatch non-array', () => db.insertBatch('x')],
   ['insertBatch entry not an object', () => db.insertBatch([5])],
+  ['insertBatch chunked with progress', async () => {
+    const seen = [];
+    const d = new VectorDb({ dimensions: 4 });
+    const ids = await d.insertBatch([1, 2, 3, 4, 5].map((i) => ({ id: `pc${i}`, vector: [i, 1, 0, 1] })),
+      { batchSize: 2, progressCallback: (...a) => seen.push(a) });
+    return { ids, seen, len: await d.len() };
+  }],
+  ['insertBatch chunk fails at 3', async () => {
+    const d = new VectorDb({ dimensions: 4 });
+    try {
+      await d.insertBatch([{ id: 'cf1', vector: [1, 1, 1, 1] }, { id: 'cf2', vector: [1, 1, 1, 2] }, { id: 'cf3', vector: [1, 1, 1, 3] }, { id: 'cf4', vector: [1] }],
+        { batchSize: 2 });
+      return 'no error';
+    } catch (e) {
+      return { ...outcomeOfError(e), inserted: e.inserted, len: await d.len() };
+    }
+  }],
+  ['insertBatch bad progressCallback', () => new VectorDb({ dimensions: 4 }).insertBatch([{ id: 'pb', vector: [1, 0, 0, 1] }], { progressCallback: 3 })],
+  ['insertBatch options typo', () => new VectorDb({ dimensions: 4 }).insertBatch([{ id: 'pt', vector: [1, 0, 0, 1] }], { progresCallback: () => {} })],
   ['len after failed batches', () => db.len()],
   ['count', () => db.count()],
   ['isEmpty', () => db.isEmpty()],

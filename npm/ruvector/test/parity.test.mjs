@@ -137,6 +137,8 @@ test('bad calls get the class and code the contract defines', () => {
     ['call: insert NaN', 'RangeError', 'INVALID_ARGUMENT'],
     ['call: insert typo of vector', 'RangeError', 'INVALID_ARGUMENT'],
     ['call: insertBatch bad entry 1', 'RangeError', 'INVALID_ARGUMENT'],
+    ['call: insertBatch bad progressCallback', 'TypeError', 'INVALID_ARGUMENT'],
+    ['call: insertBatch options typo', 'RangeError', 'INVALID_ARGUMENT'],
     ['call: search k fractional', 'RangeError', 'INVALID_ARGUMENT'],
     ['call: search k string', 'TypeError', 'INVALID_ARGUMENT'],
     ['call: search k 0', 'RangeError', 'INVALID_ARGUMENT'],
@@ -159,6 +161,15 @@ test('bad calls get the class and code the contract defines', () => {
     assert.ok(e.message.startsWith(`${code}: `), e.message);
   }
   assert.match(err('call: insertBatch bad entry 1').message, /entry 1/);
+  // Chunked insertBatch: progress after each chunk; a failing chunk names the entry by
+  // its place in the whole batch and leaves the earlier chunks in.
+  assert.deepEqual(val('call: insertBatch chunked with progress').seen, [[0.4, 2, 5], [0.8, 4, 5], [1, 5, 5]]);
+  assert.equal(val('call: insertBatch chunked with progress').len, 5);
+  const chunkFail = val('call: insertBatch chunk fails at 3');
+  assert.equal(chunkFail.error.code, 'DIMENSION_MISMATCH');
+  assert.match(chunkFail.error.message, /entry 3\b/);
+  assert.equal(chunkFail.inserted, 2);
+  assert.equal(chunkFail.len, 2);
   assert.match(err('call: insert wrong dimension').message, /3 values.*expects 4/);
   // Failed calls changed nothing: 10 single inserts - 2 deleted + 1 batch of 2, nothing from the failures.
   assert.equal(val('call: len after failed batches'), 10);
