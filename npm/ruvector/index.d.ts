@@ -61,7 +61,9 @@ export class ClusterVectorDb {
   readonly ready: Promise<ClusterVectorDb>;
   readonly dimensions: number | undefined;
   insert(entry: { id?: string; vector: VectorInput; metadata?: Metadata }): Promise<string>;
-  insertBatch(entries: Array<{ id?: string; vector: VectorInput; metadata?: Metadata }>): Promise<string[]>;
+  /** options: a write concurrency, or {batchSize, progressCallback(done, total)}. Not all-or-nothing across shard keys. */
+  insertBatch(entries: Array<{ id?: string; vector: VectorInput; metadata?: Metadata }>,
+    options?: number | { batchSize?: number; progressCallback?: (done: number, total: number) => void }): Promise<string[]>;
   /** Rejects with code UNAVAILABLE (and `.hits`, `.failedShards`) when a shard did not answer. */
   search(query: ClusterQuery): Promise<ClusterHit[]>;
   searchWithStatus(query: ClusterQuery): Promise<{ hits: ClusterHit[]; partial: boolean; failedShards: Array<{ shard: number; key: string; error: string }> }>;

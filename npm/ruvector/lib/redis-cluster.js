@@ -332,15 +332,23 @@ class ClusterVectorDb {
    * Unlike a local database this is not all-or-nothing: a server failure part way leaves
    * the entries written before it (repeating the batch is safe: inserts replace).
    */
-  insertBatch(entries, concurrency = 256) {
+  insertBatch(entries, options = 256) {
+    // options: a concurrency (number) or the local form {batchSize, progressCallback}:
+    // progressCallback(done, total) is called after every batchSize writes (default 1000).
+    const concurrency = typeof options === 'number' && options >= 1 ? Math.floor(options) : 256;
+    const o = options !== null && typeof options === 'object' ? options : {};
+    const step = Number.isInteger(o.batchSize) && o.batchSize > 0 ? o.batchSize : 1000;
     return this.#run(async () => {
       if (!Array.isArray(entries)) throw codedError('INVALID_ARGUMENT', 'insertBatch expects an array of entries');
       const parts = entries.map((e, i) => entryOf([e], this.meta.dimensions, `entry ${i}: `));
       let next = 0;
+      let done = 0;
       const worker = async () => {
         while (next < parts.length) {
           const [key, cmd] = this.#vaddArgs(parts[next++]);
           await this.#send(key, false, cmd);
+          done++;
+          if (typeof o.progressCallback === 'function' && (done % step === 0 || done === parts.length)) o.progressCallback(done, parts.length);
         }
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, parts.length) }, worker));
