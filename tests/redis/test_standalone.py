@@ -302,10 +302,9 @@ def test_quantization(r, vecs, ids, queries):
         check(digests(r, [key]) == digest, "%s set: DEBUG RELOAD keeps the digest" % name)
         check(before_truth == [r.execute_command("VSIM", key, "FP32", blob(q), "WITHSCORES", "TRUTH")
                                for q in queries[:20]], "%s set: DEBUG RELOAD keeps TRUTH answers" % name)
-        same = snapshot_results(r, key, queries[:20]) == before
-        print("  %s: HNSW answers identical after DEBUG RELOAD: %s" % (name, same))
-        if name == "int8":
-            check(same, "int8 set: DEBUG RELOAD keeps HNSW answers")
+        # The codes are saved with the graph and restored bit for bit, so the graph walk
+        # after a reload (or a full resync) is the same walk.
+        check(snapshot_results(r, key, queries[:20]) == before, "%s set: DEBUG RELOAD keeps HNSW answers" % name)
         r.delete(key)
 
 
