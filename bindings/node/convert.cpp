@@ -138,10 +138,11 @@ Napi::Array HitsToRaw(Napi::Env env, const std::vector<ruvector::SearchHit>& hit
 }
 
 Napi::Array RecordToRaw(Napi::Env env, const ruvector::Record& r) {
-  Napi::Array out = Napi::Array::New(env, 3);
+  Napi::Array out = Napi::Array::New(env, 4);
   out.Set(0u, Napi::String::New(env, r.id));
   out.Set(1u, FloatsToJs(env, r.vector));
   out.Set(2u, r.metadata.is_null() ? env.Null() : Napi::Value(Napi::String::New(env, r.metadata.dump())));
+  out.Set(3u, Napi::Boolean::New(env, r.vector_decoded));  // the floats were dropped (docs/quantization.md)
   return out;
 }
 

@@ -294,7 +294,7 @@ EMSCRIPTEN_KEEPALIVE std::uint32_t* rv_get(Database* db, const char* id, std::ui
       if (r.status().code() == StatusCode::kNotFound) return publish(0, 0, false, false);
       return set_error(r.status()), nullptr;
     }
-    g_scores.push_back(0);
+    g_scores.push_back(r->vector_decoded ? 1.0f : 0.0f);  // a record has no score: 1 = decoded vector
     add_id(r->id);
     g_vectors = std::move(r->vector);
     g_meta.push_back('[');

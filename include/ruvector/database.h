@@ -39,6 +39,12 @@ struct DatabaseInfo {
   Quantization quantization = Quantization::kNone;
   // Re-ranking factor in use (1 for none; see DatabaseOptions::rescore).
   std::uint32_t rescore = 1;
+  // Where the float vectors live in this open (DatabaseOptions::floats after defaults).
+  FloatPlacement floats = FloatPlacement::kMemory;
+  // True when the database holds decoded codes instead of the inserted floats: it
+  // dropped them (kDrop, once the codes are trained), or it was loaded from a snapshot
+  // of such a database. get() then sets Record::vector_decoded, and snapshots say so.
+  bool vectors_decoded = false;
   // Number of vectors the codes were last trained on; 0 = not trained yet (searches
   // are exact on the floats until kMinTrainVectors are stored; docs/quantization.md).
   std::uint64_t codes_trained_on = 0;

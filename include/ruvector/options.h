@@ -39,6 +39,20 @@ const char* quantization_name(Quantization q) noexcept;
 // none: 1 (nothing to re-rank), int8: 3, binary: 5.
 std::uint32_t default_rescore(Quantization q) noexcept;
 
+// Where the float32 vectors of a quantized database live (docs/quantization.md,
+// "Where the floats live"). The codes, graph and ids are always in memory.
+enum class FloatPlacement : int {
+  kMemory = 0,  // in RAM beside the codes (re-ranking, get and snapshots read them there)
+  kStore = 1,   // only in the database's storage: read in place (LMDB's map, no copy)
+                // when re-ranking, retraining, converting, building the graph, get, snapshots
+  kDrop = 2,    // nowhere: dropped once the codes are trained; no re-ranking, get returns
+                // the decoded vector (Record::vector_decoded), snapshots hold decoded vectors
+};
+
+// Case-insensitive "memory" | "store" | "drop"; anything else INVALID_ARGUMENT.
+Result<FloatPlacement> parse_float_placement(std::string_view name);
+const char* float_placement_name(FloatPlacement p) noexcept;
+
 // Largest accepted rescore factor (per database and per query).
 inline constexpr std::uint32_t kMaxRescore = 100;
 
@@ -95,6 +109,11 @@ struct DatabaseOptions {
   // codes' estimates). Unset = the stored value, or default_rescore(quantization) for a
   // new database or when the quantization changes. Ignored (must be unset or 1) for none.
   std::optional<std::uint32_t> rescore;
+  // Where the float vectors live (FloatPlacement above). Unset = kStore for a quantized
+  // database with storage (storage_path or storage), kMemory otherwise. kStore needs
+  // storage; kDrop needs an in-memory database (no storage); both need quantization.
+  // Otherwise INVALID_ARGUMENT. Not stored: chosen at every open.
+  std::optional<FloatPlacement> floats;
   // Worker threads for batch work (insert_batch, search_batch). 0 = every core.
   std::uint32_t threads = 0;
 };

@@ -46,6 +46,20 @@ struct WriteBatch {
   bool empty() const { return upserts.empty() && deletes.empty(); }
 };
 
+// Read access to the stored vectors without copying them, for a database that keeps
+// its float vectors in the store only (DatabaseOptions::floats, docs/quantization.md).
+// A view is one consistent state of the store: what it returns stays valid, and
+// unchanged, until the view is destroyed. Hold it briefly: it pins that state (LMDB: a
+// read transaction and the map), and the thread holding it must not write to the same
+// storage meanwhile. Threads: vector() may be called from several threads at once.
+class StoredVectorView {
+ public:
+  virtual ~StoredVectorView() = default;
+  // The vector stored under `id`, or an empty span when no record has that id.
+  // CORRUPTION when the record is damaged.
+  virtual Result<std::span<const float>> vector(std::string_view id) = 0;
+};
+
 class Storage {
  public:
   virtual ~Storage() = default;
@@ -64,6 +78,12 @@ class Storage {
   // Incremented by every successful write(); persisted by durable backends. Lets an
   // index image be checked against the records it was built from.
   virtual Result<std::uint64_t> generation() const = 0;
+
+  // A view of the stored vectors (above). Default: UNSUPPORTED (the backend keeps no
+  // vectors a database could read in place).
+  virtual Result<std::unique_ptr<StoredVectorView>> open_vector_view() const {
+    return Status::Unsupported(describe() + " cannot lend its stored vectors");
+  }
 
   virtual bool read_only() const = 0;
   // Short description for logs and `info`, e.g. "memory" or "lmdb:/path".

@@ -30,6 +30,10 @@ struct Record {
   std::string id;
   std::vector<float> vector;
   Json metadata;  // null when the entry has none
+  // True when `vector` is the decoded code, not the float vector that was inserted: the
+  // database dropped its floats (FloatPlacement::kDrop), or was loaded from a snapshot
+  // of such a database (docs/quantization.md).
+  bool vector_decoded = false;
 };
 
 struct SearchQuery {
@@ -50,7 +54,7 @@ struct SearchQuery {
 struct SearchHit {
   std::string id;
   float score = 0;             // distance: lower is better
-  std::vector<float> vector;   // empty unless include_vector
+  std::vector<float> vector;   // empty unless include_vector (decoded: see DatabaseInfo::vectors_decoded)
   Json metadata;               // null unless include_metadata (and present)
   // The metadata's JSON text (an object) as stored; empty unless include_metadata_json
   // and present.

@@ -185,6 +185,7 @@ const OPTION_ALIASES = {
   hnsw: ['hnswConfig', 'hnsw'],
   quantization: ['quantization'],
   rescore: ['rescore'],
+  floats: ['floats'],
   metadataAs: ['metadataAs'],
 };
 const HNSW_ALIASES = {
@@ -276,6 +277,11 @@ export function resolveOpenOptions(args, face) {
     if (q !== 'none') engine.quantization = q;
   }
   if (o.rescore !== undefined && o.rescore !== null) engine.rescore = wholeNumber(o.rescore, 'rescore');
+  // Where the floats of a quantized database live: 'memory' | 'store' | 'drop' (the engine checks).
+  if (o.floats !== undefined && o.floats !== null) {
+    if (typeof o.floats !== 'string') throw typeError(`floats must be 'memory', 'store' or 'drop', got ${describeValue(o.floats)}`);
+    engine.floats = o.floats;
+  }
   let metadataAs = 'auto';
   if (o.metadataAs !== undefined && o.metadataAs !== null) {
     if (o.metadataAs !== 'object' && o.metadataAs !== 'string')
@@ -616,9 +622,11 @@ export function buildHits(ids, scores, metadata, vectors, readVector, metaAsStri
 }
 
 /** get(id) result: {id, vector, metadata?} (null is returned by the face when absent). */
-export function buildRecord(id, vector, metadata, metaAsString) {
+export function buildRecord(id, vector, metadata, metaAsString, vectorDecoded = false) {
   const r = { id, vector };
   if (metadata !== null && metadata !== undefined) r.metadata = metaAsString ? JSON.stringify(metadata) : metadata;
+  // Only when the database dropped its floats: `vector` is the decoded code (docs/quantization.md).
+  if (vectorDecoded) r.vectorDecoded = true;
   return r;
 }
 
@@ -955,7 +963,7 @@ export function createVectorDbClass(driver) {
       }
       return this.#run((h) => {
         const shape = (r) => (r === null ? null
-          : buildRecord(r[0], r[1], r[2] === null ? null : JSON.parse(r[2]), metadataAsString(this.#state)));
+          : buildRecord(r[0], r[1], r[2] === null ? null : JSON.parse(r[2]), metadataAsString(this.#state), r[3] === true));
         const raw = driver.get(h, s);
         return isPromise(raw) ? raw.then(shape) : shape(raw);
       });

@@ -11,6 +11,7 @@
 #include <shared_mutex>
 #include <unordered_map>
 
+#include "core/float_rows.h"
 #include "core/id_table.h"
 #include "core/memory_estimate.h"
 #include "core/metadata_column.h"
@@ -42,12 +43,16 @@ constexpr const char* kImageKey = "index_image";
 // Settings format 1: no quantization. Format 2 (written only for quantized databases,
 // so older builds refuse them instead of ignoring the quantization) adds
 // "quantization" and "rescore".
+// Format 3 (written only for a database holding decoded codes instead of its floats:
+// dropped, or loaded from a snapshot of such a database) is format 2 plus
+// "vectors": "decoded", with any quantization; older builds refuse it.
 constexpr int kSettingsFormat = 1;
 constexpr int kSettingsFormatQuantized = 2;
+constexpr int kSettingsFormatDecoded = 3;
 
 Json settings_json(const DatabaseInfo& s) {
   const bool quantized = s.quantization != Quantization::kNone;
-  Json j{{"format", quantized ? kSettingsFormatQuantized : kSettingsFormat},
+  Json j{{"format", s.vectors_decoded ? kSettingsFormatDecoded : quantized ? kSettingsFormatQuantized : kSettingsFormat},
               {"dimensions", s.dimensions},
               {"metric", metric_name(s.metric)},
               {"index", index_kind_name(s.index)},
@@ -56,10 +61,11 @@ Json settings_json(const DatabaseInfo& s) {
                 {"ef_construction", s.hnsw.ef_construction},
                 {"ef_search", s.hnsw.ef_search},
                 {"seed", s.hnsw.seed}}}};
-  if (quantized) {
+  if (quantized || s.vectors_decoded) {
     j["quantization"] = quantization_name(s.quantization);
     j["rescore"] = s.rescore;
   }
+  if (s.vectors_decoded) j["vectors"] = "decoded";
   return j;
 }
 
@@ -68,18 +74,25 @@ Result<DatabaseInfo> parse_settings(const std::string& text) {
   auto bad = [](const std::string& why) { return Status::Corruption("stored settings are unreadable: " + why); };
   if (j.is_discarded() || !j.is_object()) return bad("not a JSON object");
   if (!j.contains("format") || !j["format"].is_number_integer() ||
-      (j["format"].get<int>() != kSettingsFormat && j["format"].get<int>() != kSettingsFormatQuantized))
+      (j["format"].get<int>() != kSettingsFormat && j["format"].get<int>() != kSettingsFormatQuantized &&
+       j["format"].get<int>() != kSettingsFormatDecoded))
     return bad("unknown settings format");
   DatabaseInfo s;
-  if (j["format"].get<int>() == kSettingsFormatQuantized) {
+  const int format = j["format"].get<int>();
+  if (format == kSettingsFormatDecoded) {
+    if (!j.contains("vectors") || j["vectors"] != "decoded") return bad("missing vectors field");
+    s.vectors_decoded = true;
+  }
+  if (format == kSettingsFormatQuantized || format == kSettingsFormatDecoded) {
     if (!j.contains("quantization") || !j["quantization"].is_string() || !j.contains("rescore") ||
         !j["rescore"].is_number_unsigned())
       return bad("missing quantization fields");
     auto q = parse_quantization(j["quantization"].get<std::string>());
-    if (!q.ok() || *q == Quantization::kNone) return bad("unknown quantization");
+    if (!q.ok() || (*q == Quantization::kNone && format == kSettingsFormatQuantized)) return bad("unknown quantization");
     s.quantization = *q;
     if (j["rescore"].get<std::uint64_t>() > kMaxRescore) return bad("rescore out of range");
     s.rescore = j["rescore"].get<std::uint32_t>();
+    if (s.quantization == Quantization::kNone && s.rescore != 1) return bad("rescore out of range");
   }
   const Json* h = j.contains("hnsw") ? &j["hnsw"] : nullptr;
   if (!j.contains("dimensions") || !j["dimensions"].is_number_unsigned() || !j.contains("metric") ||
@@ -137,6 +150,28 @@ Status merge_options(const DatabaseOptions& o, DatabaseInfo& s) {
   }
   if (o.rescore) s.rescore = *o.rescore;
   return detail::validate_rescore(s.quantization, s.metric, s.rescore);
+}
+
+// Where the floats live (DatabaseOptions::floats) for settings `s` of a database with
+// or without storage: the default, or INVALID_ARGUMENT for a placement that cannot work.
+Status resolve_floats(const DatabaseOptions& o, bool has_storage, DatabaseInfo& s) {
+  const bool quantized = s.quantization != Quantization::kNone;
+  s.floats = o.floats.value_or(quantized && has_storage ? FloatPlacement::kStore : FloatPlacement::kMemory);
+  const std::string name = std::string("floats '") + float_placement_name(s.floats) + "'";
+  if (s.floats == FloatPlacement::kMemory) return Status::Ok();
+  if (!quantized)
+    return Status::InvalidArgument(name + " applies only to a quantized database (quantization 'int8' or 'binary'); "
+                                   "this one has quantization 'none' and keeps its floats in memory");
+  if (s.floats == FloatPlacement::kStore && !has_storage)
+    return Status::InvalidArgument(name + " needs a database with storage (storagePath); an in-memory database "
+                                   "keeps its floats in memory or drops them (floats 'drop')");
+  if (s.floats == FloatPlacement::kDrop && has_storage)
+    return Status::InvalidArgument(name + " is for in-memory databases; a durable database keeps its floats only "
+                                   "in its store with floats 'store' (the default)");
+  if (s.floats == FloatPlacement::kDrop && s.quantization == Quantization::kBinary && s.metric == Metric::kManhattan)
+    return Status::InvalidArgument(name + " is not available for binary quantization under manhattan: its codes "
+                                   "estimate euclidean distances only, so results must be re-ranked on floats");
+  return Status::Ok();
 }
 
 // Adapts a compiled filter to the index's per-slot predicate.
@@ -203,6 +238,48 @@ struct Database::Impl {
   static Result<std::unique_ptr<Impl>> create(const DatabaseInfo& s, std::shared_ptr<Storage> storage,
                                               unsigned threads);
 
+  // A row scope of the space for one write (docs/quantization.md "Where the floats
+  // live"): rows that are not resident are lent by the store (in place) or decoded;
+  // rows a training releases are freed when the scope ends. Caller holds `mu`
+  // exclusively for the scope's life, and writes nothing to storage meanwhile.
+  class WriteRows {
+   public:
+    explicit WriteRows(Impl& impl) : impl_(impl) {}
+    ~WriteRows() { impl_.space.end_rows(); }
+    WriteRows(const WriteRows&) = delete;
+    WriteRows& operator=(const WriteRows&) = delete;
+    Status begin() {
+      if (!impl_.space.rows_resident()) {
+        if (impl_.space.float_placement() == FloatPlacement::kStore) {
+          RUVECTOR_ASSIGN_OR_RETURN(std::unique_ptr<StoredVectorView> view, impl_.storage->open_vector_view());
+          store_ = std::make_unique<detail::StoreRows>(std::move(view), impl_.ids, impl_.space);
+          source_ = store_.get();
+        } else {
+          decoded_ = std::make_unique<detail::DecodedRows>(impl_.space);
+          source_ = decoded_.get();
+        }
+      }
+      impl_.space.begin_rows(source_);
+      return Status::Ok();
+    }
+    // OK, or a stored record that could not be read (its decoded code stood in).
+    Status status() const { return store_ ? store_->status() : Status::Ok(); }
+
+   private:
+    Impl& impl_;
+    detail::RowSource* source_ = nullptr;
+    std::unique_ptr<detail::StoreRows> store_;
+    std::unique_ptr<detail::DecodedRows> decoded_;
+  };
+
+  // Reads float rows for a reader (caller holds `mu`).
+  Result<std::unique_ptr<detail::RowReader>> row_reader() const {
+    return detail::RowReader::open(space, storage.get(), ids);
+  }
+  bool vectors_decoded() const noexcept {
+    return settings.vectors_decoded || (!space.rows_resident() && space.float_placement() == FloatPlacement::kDrop);
+  }
+
   // Live slots sorted by id: the node order of snapshots and index images, and the
   // order in which storage scans return records.
   std::vector<Slot> slots_in_id_order() const {
@@ -240,6 +317,8 @@ struct Database::Impl {
   void bulk_load(std::vector<Upsert>& ups, std::optional<std::string_view> image,
                  std::optional<std::uint64_t> generation) {
     std::unique_lock<detail::WriterPriorityMutex> lock(mu);
+    WriteRows rows(*this);  // a fresh space: rows resident until the training below
+    (void)rows.begin();
     const std::size_t n = ups.size();
     next_slot = static_cast<Slot>(n);
     space.reserve(n);
@@ -447,11 +526,12 @@ struct Database::Impl {
   // candidate whose estimate minus its error bound is below the current k-th exact
   // distance (it could still be among the k best). Leaves only exactly scored
   // candidates, sorted. Caller holds `mu` shared.
-  void rerank(const detail::PreparedQuery& coded, const float* query, std::size_t k, std::size_t want,
-              std::vector<Neighbor>& found) const {
-    const detail::PreparedQuery exact = space.prepare(query);
+  // `exact_at(slot)` is the exact distance of a slot (its row read wherever the floats live).
+  template <class ExactAt>
+  void rerank(const detail::PreparedQuery& coded, std::size_t k, std::size_t want, std::vector<Neighbor>& found,
+              ExactAt&& exact_at) const {
     const std::size_t first = std::min(want, found.size());
-    for (std::size_t i = 0; i < first; ++i) found[i].distance = space.distance(exact, found[i].slot);
+    for (std::size_t i = 0; i < first; ++i) found[i].distance = exact_at(found[i].slot);
     const detail::CodeStore* codes = space.codes();
     if (found.size() > first && codes->has_error_bound()) {
       // The k best exact distances so far, as a max-heap: kth = its top once full.
@@ -471,7 +551,7 @@ struct Database::Impl {
       for (std::size_t i = first; i < found.size(); ++i) {
         const Neighbor n = found[i];
         if (best.size() == k && n.distance - codes->error_bound(coded.codes, n.slot) >= best.front()) continue;
-        const float d = space.distance(exact, n.slot);
+        const float d = exact_at(n.slot);
         found[kept++] = Neighbor{d, n.slot};
         keep(d);
       }
@@ -482,8 +562,9 @@ struct Database::Impl {
     std::sort(found.begin(), found.end());
   }
 
-  // Caller holds `mu` shared.
-  std::vector<SearchHit> run_query(const PlannedQuery& p) const {
+  // Caller holds `mu` shared. A stored vector that cannot be read (re-ranking or
+  // include_vector with floats in the store) sets *failure.
+  std::vector<SearchHit> run_query(const PlannedQuery& p, Status* failure) const {
     const SearchQuery& q = *p.query;
     const detail::PreparedQuery prepared = space.prepare_search(q.vector.data());
     std::optional<MetadataPredicate> pred;
@@ -491,7 +572,27 @@ struct Database::Impl {
     const detail::SlotPredicate* predicate = pred ? &*pred : nullptr;
     // On codes, the walk keeps the best rescore * k candidates, which are re-scored
     // with exact float distances (rescore 0: the codes' estimates are the scores).
-    const std::size_t rescore = prepared.coded ? q.rescore.value_or(settings.rescore) : 1;
+    // Dropped floats: no re-ranking (the decoded codes would score as the codes do).
+    const bool dropped = !space.rows_resident() && space.float_placement() == FloatPlacement::kDrop;
+    const std::size_t rescore = !prepared.coded ? 1 : dropped ? 0 : q.rescore.value_or(settings.rescore);
+    std::unique_ptr<detail::RowReader> reader;
+    auto read_row = [&](Slot s) -> const float* {
+      if (space.rows_resident()) return space.vector(s);
+      if (!reader) {
+        auto r = row_reader();
+        if (!r.ok()) {
+          *failure = r.status();
+          return nullptr;
+        }
+        reader = std::move(r).value();
+      }
+      auto v = reader->row(s);
+      if (!v.ok()) {
+        *failure = v.status();
+        return nullptr;
+      }
+      return *v;
+    };
     // k and ef beyond the number of entries ask for nothing more (k = 2^32 - 1 means "all"):
     // cap them so no structure is sized by them.
     const std::size_t count = std::max<std::size_t>(ids.size(), 1);
@@ -502,7 +603,14 @@ struct Database::Impl {
     // Guarantee k results whenever k entries qualify: an approximate walk can come back
     // short with a selective filter or a disconnected region, so fall back to exact.
     if (found.size() < k && found.size() < ids.size()) index->search_exact(prepared, want, predicate, found);
-    if (prepared.coded && rescore > 0) rerank(prepared, q.vector.data(), k, want, found);
+    if (prepared.coded && rescore > 0) {
+      const detail::PreparedQuery exact = space.prepare(q.vector.data());
+      rerank(prepared, k, want, found, [&](Slot slot) {
+        const float* row = read_row(slot);
+        return row == nullptr ? 0.0f : space.exact_distance(exact, row, slot);
+      });
+      if (!failure->ok()) return {};
+    }
     // Rank by (score, id) and build SearchHits for the first k only: the walk returns
     // up to ef candidates, and ids / metadata are not copied for the ones cut.
     thread_local std::vector<std::pair<float, Slot>> ranked;
@@ -520,7 +628,8 @@ struct Database::Impl {
       h.id = ids[s];
       h.score = ranked[i].first;
       if (q.include_vector) {
-        const float* v = space.vector(s);
+        const float* v = read_row(s);
+        if (v == nullptr) return {};
         h.vector.assign(v, v + settings.dimensions);
       }
       if (q.include_metadata) h.metadata = metadata.value(s);
@@ -654,6 +763,10 @@ Status check_shared(const Database::Impl& impl, const DatabaseOptions& o) {
                           "writing, or open it read-only");
   DatabaseInfo s = impl.settings;
   RUVECTOR_RETURN_IF_ERROR(merge_options(o, s));
+  if (o.floats && *o.floats != impl.settings.floats)
+    return Status::InvalidArgument(std::string("floats '") + float_placement_name(*o.floats) +
+                                   "' contradicts the open database's floats '" +
+                                   float_placement_name(impl.settings.floats) + "' in this process");
   if (s.quantization != impl.settings.quantization || s.rescore != impl.settings.rescore)
     return Status::InvalidArgument(std::string("quantization ") + quantization_name(s.quantization) + " (rescore " +
                                    std::to_string(s.rescore) + ") contradicts the open database's quantization " +
@@ -665,7 +778,7 @@ Status check_shared(const Database::Impl& impl, const DatabaseOptions& o) {
 
 
 // Settings for a database that has none stored yet, from explicit options and defaults.
-Result<DatabaseInfo> settings_from_options(const DatabaseOptions& o) {
+Result<DatabaseInfo> settings_from_options(const DatabaseOptions& o, bool has_storage = false) {
   RUVECTOR_RETURN_IF_ERROR(detail::validate_dimensions(o.dimensions));
   DatabaseInfo s;
   s.dimensions = o.dimensions;
@@ -676,6 +789,7 @@ Result<DatabaseInfo> settings_from_options(const DatabaseOptions& o) {
   s.quantization = o.quantization.value_or(Quantization::kNone);
   s.rescore = o.rescore.value_or(default_rescore(s.quantization));
   RUVECTOR_RETURN_IF_ERROR(detail::validate_rescore(s.quantization, s.metric, s.rescore));
+  RUVECTOR_RETURN_IF_ERROR(resolve_floats(o, has_storage, s));
   return s;
 }
 
@@ -684,7 +798,7 @@ Result<DatabaseInfo> new_store_settings(const DatabaseOptions& o) {
   if (o.dimensions == 0)
     return Status::InvalidArgument("dimensions must be given to create a new database (1.." +
                                    std::to_string(kMaxDimensions) + ")");
-  return settings_from_options(o);
+  return settings_from_options(o, true);
 }
 
 }  // namespace
@@ -698,6 +812,7 @@ Result<std::unique_ptr<Database::Impl>> Database::Impl::create(const DatabaseInf
     impl->index = detail::make_flat_index(impl->space);
   }
   impl->space.set_quantization(s.quantization, s.hnsw.seed);
+  impl->space.set_float_placement(s.floats);
   impl->settings.storage = impl->storage ? impl->storage->describe() : "memory";
   return impl;
 }
@@ -719,6 +834,7 @@ Result<std::unique_ptr<Database::Impl>> load_database(const DatabaseOptions& opt
     const DatabaseInfo before = s;
     RUVECTOR_RETURN_IF_ERROR(merge_options(options, s));
     converted = before.quantization != s.quantization || before.rescore != s.rescore;
+    RUVECTOR_RETURN_IF_ERROR(resolve_floats(options, true, s));
   } else {
     if (storage && storage->read_only())
       return Status::NotFound("'" + storage->describe() + "' holds no ruvector database");
@@ -815,7 +931,8 @@ Status check_store(const std::string& path, const detail::StoreLocation& loc, co
     return new_store_settings(options).status();
   }
   RUVECTOR_ASSIGN_OR_RETURN(DatabaseInfo s, parse_settings(*stored));
-  return merge_options(options, s);
+  RUVECTOR_RETURN_IF_ERROR(merge_options(options, s));
+  return resolve_floats(options, true, s);
 }
 
 }  // namespace
@@ -873,8 +990,15 @@ Result<std::vector<std::string>> Database::insert_batch(std::span<const Entry> e
       return Status::Unsupported("the database is open read-only; writes are refused");
     RUVECTOR_RETURN_IF_ERROR(impl_->write_storage(ups, {}));
     std::unique_lock<detail::WriterPriorityMutex> lock(impl_->mu);
+    Impl::WriteRows rows(*impl_);
+    Status st = rows.begin();
+    if (!st.ok()) {
+      impl_->storage_in_doubt = true;  // in the store, not in memory
+      return st;
+    }
     impl_->apply_upserts(ups);
     impl_->image_stale = true;
+    RUVECTOR_RETURN_IF_ERROR(rows.status());
     return ids;
   });
 }
@@ -884,8 +1008,11 @@ Result<Record> Database::get(std::string_view id) const {
     std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
     const std::optional<Slot> slot = impl_->ids.find(id);
     if (!slot) return Status::NotFound("no entry with id '" + std::string(id) + "'");
-    const float* v = impl_->space.vector(*slot);
-    return Record{impl_->ids[*slot], std::vector<float>(v, v + impl_->settings.dimensions), impl_->metadata.value(*slot)};
+    RUVECTOR_ASSIGN_OR_RETURN(std::unique_ptr<detail::RowReader> reader, impl_->row_reader());
+    RUVECTOR_ASSIGN_OR_RETURN(const float* v, reader->row(*slot));
+    Record r{impl_->ids[*slot], std::vector<float>(v, v + impl_->settings.dimensions), impl_->metadata.value(*slot)};
+    r.vector_decoded = impl_->vectors_decoded();
+    return r;
   });
 }
 
@@ -902,8 +1029,15 @@ Result<bool> Database::remove(std::string_view id) {
     const Slot slot = *found;
     RUVECTOR_RETURN_IF_ERROR(impl_->write_storage({}, {std::string(id)}));
     std::unique_lock<detail::WriterPriorityMutex> lock(impl_->mu);
+    Impl::WriteRows rows(*impl_);
+    Status st = rows.begin();
+    if (!st.ok()) {
+      impl_->storage_in_doubt = true;  // deleted in the store, not in memory
+      return st;
+    }
     impl_->apply_remove(slot);
     impl_->image_stale = true;
+    RUVECTOR_RETURN_IF_ERROR(rows.status());
     return true;
   });
 }
@@ -917,9 +1051,14 @@ Result<bool> Database::set_metadata(std::string_view id, const Json& metadata) {
     if (!found) return false;
     const Slot slot = *found;
     if (impl_->storage) {
-      const float* v = impl_->space.vector(slot);
-      Impl::Upsert u{std::string(id), std::span<const float>(v, impl_->settings.dimensions), metadata,
-                     detail::metadata_text(metadata)};
+      std::vector<float> vector;  // copied: the reader is gone before the write
+      {
+        std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
+        RUVECTOR_ASSIGN_OR_RETURN(std::unique_ptr<detail::RowReader> reader, impl_->row_reader());
+        RUVECTOR_ASSIGN_OR_RETURN(const float* v, reader->row(slot));
+        vector.assign(v, v + impl_->settings.dimensions);
+      }
+      Impl::Upsert u{std::string(id), vector, metadata, detail::metadata_text(metadata)};
       RUVECTOR_RETURN_IF_ERROR(impl_->write_storage({u}, {}));
     }
     std::unique_lock<detail::WriterPriorityMutex> lock(impl_->mu);
@@ -937,7 +1076,10 @@ Result<std::vector<SearchHit>> Database::search(const SearchQuery& query) const 
   return guarded([&]() -> Result<std::vector<SearchHit>> {
     RUVECTOR_ASSIGN_OR_RETURN(PlannedQuery plan, impl_->plan_query(query));
     std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
-    return impl_->run_query(plan);
+    Status failure;
+    std::vector<SearchHit> hits = impl_->run_query(plan, &failure);
+    if (!failure.ok()) return failure;
+    return hits;
   });
 }
 
@@ -951,9 +1093,12 @@ Result<std::vector<std::vector<SearchHit>>> Database::search_batch(std::span<con
       plans.push_back(std::move(p).value());
     }
     std::vector<std::vector<SearchHit>> out(queries.size());
+    std::vector<Status> failures(queries.size());
     std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
     detail::parallel_for(plans.size(), impl_->threads, 4,
-                         [&](std::size_t i, unsigned) { out[i] = impl_->run_query(plans[i]); });
+                         [&](std::size_t i, unsigned) { out[i] = impl_->run_query(plans[i], &failures[i]); });
+    for (std::size_t i = 0; i < failures.size(); ++i)
+      if (!failures[i].ok()) return failures[i].WithContext("query " + std::to_string(i));
     return out;
   });
 }
@@ -965,6 +1110,7 @@ DatabaseInfo Database::info() const {
   i.index_source = impl_->index_source;
   const detail::CodeStore* codes = impl_->space.codes();
   i.codes_trained_on = codes ? codes->trained_on() : 0;
+  i.vectors_decoded = impl_->vectors_decoded();
   i.memory.codes = impl_->space.code_bytes();
   i.memory.floats = impl_->space.float_bytes();
   i.memory.graph = impl_->index->memory_bytes();
@@ -978,11 +1124,13 @@ Status Database::for_each(const std::function<Status(const Record&)>& visit) con
   return guarded([&]() -> Status {
     std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
     Record r;
+    RUVECTOR_ASSIGN_OR_RETURN(std::unique_ptr<detail::RowReader> reader, impl_->row_reader());
+    r.vector_decoded = impl_->vectors_decoded();
     for (std::size_t s = 0; s < impl_->ids.slot_count(); ++s) {
       const auto slot = static_cast<Slot>(s);
       if (impl_->ids[slot].empty()) continue;
       r.id = impl_->ids[slot];
-      const float* v = impl_->space.vector(slot);
+      RUVECTOR_ASSIGN_OR_RETURN(const float* v, reader->row(slot));
       r.vector.assign(v, v + impl_->settings.dimensions);
       r.metadata = impl_->metadata.value(slot);
       RUVECTOR_RETURN_IF_ERROR(visit(r));
@@ -1030,16 +1178,27 @@ Status Database::serialize_to(const std::function<Status(std::string_view)>& sin
     const Impl& m = *impl_;
     const std::vector<Slot> order = m.slots_in_id_order();
     const std::string image = m.make_image(order, 0);
-    return detail::encode_snapshot_stream(
+    RUVECTOR_ASSIGN_OR_RETURN(std::unique_ptr<detail::RowReader> reader, m.row_reader());
+    DatabaseInfo settings = m.settings;
+    settings.vectors_decoded = m.vectors_decoded();  // the snapshot says it holds decoded codes
+    Status row_failure;
+    Status st = detail::encode_snapshot_stream(
         m.settings.quantization == Quantization::kNone ? detail::kSnapshotVersionPlain
                                                        : detail::kSnapshotVersionQuantized,
-        settings_json(m.settings).dump(), order.size(), m.settings.dimensions,
+        settings_json(settings).dump(), order.size(), m.settings.dimensions,
         [&](const std::function<void(const detail::SnapshotRecord&)>& emit) {
           for (Slot s : order) {
-            emit({m.ids[s], std::span<const float>(m.space.vector(s), m.settings.dimensions), m.metadata.text(s)});
+            auto v = reader->row(s);
+            if (!v.ok()) {  // the encoder cannot stop here: the sink is told below
+              if (row_failure.ok()) row_failure = v.status();
+              continue;
+            }
+            emit({m.ids[s], std::span<const float>(*v, m.settings.dimensions), m.metadata.text(s)});
           }
         },
         image, chunk_bytes, sink);
+    if (!row_failure.ok()) return row_failure;
+    return st;
   });
 }
 
@@ -1088,6 +1247,7 @@ Result<std::unique_ptr<Database>> Database::load_decoded(detail::DecodedSnapshot
       return Status::Corruption("snapshot: format version " + std::to_string(snap.version) +
                                 " does not match its settings' quantization");
     RUVECTOR_RETURN_IF_ERROR(merge_options(options, s));
+    RUVECTOR_RETURN_IF_ERROR(resolve_floats(options, options.storage || !options.storage_path.empty(), s));
     if (snap.dimensions != s.dimensions) return Status::Corruption("snapshot: records do not match its settings");
     // Every record must be one the engine would have accepted.
     std::vector<Impl::Upsert> ups(snap.ids.size());

@@ -43,8 +43,14 @@ std::size_t estimate_memory_bytes(const DatabaseOptions& options, std::uint64_t 
   const Metric metric = options.metric.value_or(Metric::kCosine);
   const Quantization q = options.quantization.value_or(Quantization::kNone);
   const std::size_t m = options.hnsw ? options.hnsw->m : HnswParams{}.m;
-  // floats: the vectors, and 1/|x| per vector under cosine.
-  std::size_t bytes = n * 4 * d + (metric == Metric::kCosine ? 4 * n : 0);
+  // floats: the vectors, unless they are out of RAM (a quantized database with storage
+  // by default, or floats store/drop) once the codes are trained; and 1/|x| per vector
+  // under cosine.
+  const bool has_storage = options.storage != nullptr || !options.storage_path.empty();
+  const FloatPlacement placement = options.floats.value_or(
+      q != Quantization::kNone && has_storage ? FloatPlacement::kStore : FloatPlacement::kMemory);
+  const bool floats_in_ram = placement == FloatPlacement::kMemory || n < 1000;
+  std::size_t bytes = (floats_in_ram ? n * 4 * d : 0) + (metric == Metric::kCosine ? 4 * n : 0);
   // codes: one fixed-size code per vector, the codec's offset/scale (int8) or centres.
   if (q == Quantization::kInt8) bytes += n * ((d + 4 + 7) / 8 * 8) + 8 * d;
   if (q == Quantization::kBinary) {

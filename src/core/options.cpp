@@ -41,6 +41,23 @@ std::uint32_t default_rescore(Quantization q) noexcept {
   }
 }
 
+Result<FloatPlacement> parse_float_placement(std::string_view name) {
+  std::string n;
+  for (char c : name) n += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  if (n == "memory") return FloatPlacement::kMemory;
+  if (n == "store") return FloatPlacement::kStore;
+  if (n == "drop") return FloatPlacement::kDrop;
+  return Status::InvalidArgument("unknown floats placement '" + std::string(name) + "', expected memory, store or drop");
+}
+
+const char* float_placement_name(FloatPlacement p) noexcept {
+  switch (p) {
+    case FloatPlacement::kStore: return "store";
+    case FloatPlacement::kDrop: return "drop";
+    default: return "memory";
+  }
+}
+
 const char* index_kind_name(IndexKind kind) noexcept { return kind == IndexKind::kFlat ? "flat" : "hnsw"; }
 
 }  // namespace ruvector

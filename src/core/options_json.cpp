@@ -107,6 +107,12 @@ Result<DatabaseOptions> database_options_from_json(const Json& options) {
       auto q = parse_quantization(name);
       if (!q.ok()) return q.status();
       o.quantization = *q;
+    } else if (key == "floats") {
+      std::string name;
+      RUVECTOR_RETURN_IF_ERROR(read_string(v, "floats", name));
+      auto f = parse_float_placement(name);
+      if (!f.ok()) return f.status();
+      o.floats = *f;
     } else if (key == "rescore") {
       std::uint64_t r = 0;
       RUVECTOR_RETURN_IF_ERROR(read_uint(v, "rescore", kMaxRescore, r));
@@ -129,6 +135,8 @@ Json database_info_to_json(const DatabaseInfo& info) {
                 {"maxElements", info.hnsw.max_elements}}},
               {"quantization", quantization_name(info.quantization)},
               {"rescore", info.rescore},
+              {"floats", float_placement_name(info.floats)},
+              {"vectorsDecoded", info.vectors_decoded},
               {"codesTrainedOn", info.codes_trained_on},
               {"count", info.count},
               {"storage", info.storage},

@@ -24,7 +24,8 @@ VectorSpace::VectorSpace(std::size_t dim, Metric metric)
 QueryDistance VectorSpace::distance_to(const PreparedQuery& q) const noexcept {
   QueryDistance d;
   d.q_ = q.vector;
-  d.base_ = data_.get();
+  d.base_ = resident_ ? data_.get() : nullptr;
+  d.space_ = this;
   d.dim_ = dim_;
   d.inv_norms_ = inv_norms_.data();
   d.q_inv_norm_ = q.inv_norm;
@@ -58,18 +59,28 @@ QueryDistance VectorSpace::distance_to(const PreparedQuery& q) const noexcept {
 void VectorSpace::reserve(std::size_t n) {
   if (n <= capacity_) return;
   std::size_t cap = std::max<std::size_t>({n, capacity_ + capacity_ / 2, 64});
-  // Default-initialised: no zero fill.
-  std::unique_ptr<float[], AlignedFree> grown(
-      static_cast<float*>(::operator new[](cap * dim_ * sizeof(float), kRowAlignment)));
-  if (capacity_ > 0) std::memcpy(grown.get(), data_.get(), capacity_ * dim_ * sizeof(float));
-  data_ = std::move(grown);
+  if (resident_) {
+    // Default-initialised: no zero fill.
+    std::unique_ptr<float[], AlignedFree> grown(
+        static_cast<float*>(::operator new[](cap * dim_ * sizeof(float), kRowAlignment)));
+    if (capacity_ > 0) std::memcpy(grown.get(), data_.get(), capacity_ * dim_ * sizeof(float));
+    data_ = std::move(grown);
+  } else if (in_scope_) {
+    std::unique_ptr<std::atomic<const float*>[]> grown(new std::atomic<const float*>[cap]());
+    for (std::size_t i = 0; i < capacity_; ++i) grown[i].store(lent_[i].load(std::memory_order_relaxed));
+    lent_ = std::move(grown);
+  }
   if (metric_ == Metric::kCosine) inv_norms_.resize(cap, 1.0f);
   if (codes_) codes_->reserve(cap);
   capacity_ = cap;
 }
 
 void VectorSpace::set(Slot slot, const float* v) {
-  std::memcpy(data_.get() + static_cast<std::size_t>(slot) * dim_, v, dim_ * sizeof(float));
+  if (resident_) {
+    std::memcpy(data_.get() + static_cast<std::size_t>(slot) * dim_, v, dim_ * sizeof(float));
+  } else if (in_scope_) {
+    lent_[slot].store(v, std::memory_order_release);
+  }
   if (metric_ == Metric::kCosine) {
     const float sq = kernels_->dot(v, v, dim_);
     inv_norms_[slot] = sq > 0.0f ? 1.0f / std::sqrt(sq) : 0.0f;
@@ -95,11 +106,47 @@ void VectorSpace::set_quantization(Quantization mode, std::uint64_t seed) {
 
 void VectorSpace::train_codes_if_due(const std::vector<Slot>& live, unsigned threads) {
   if (!codes_ || !codes_->wants_training(live.size())) return;
-  std::vector<const float*> sample;
-  sample.reserve(live.size());
-  for (Slot s : live) sample.push_back(vector(s));
+  if (placement_ == FloatPlacement::kDrop && !resident_) return;  // frozen: nothing to train on
+  std::vector<const float*> sample(live.size());
+  parallel_for(live.size(), threads, 256, [&](std::size_t i, unsigned) { sample[i] = vector(live[i]); });
   codes_->train(sample);
   parallel_for(live.size(), threads, 256, [&](std::size_t i, unsigned) { codes_->encode(live[i], sample[i]); });
+  // Released at the end of the current scope: the write that trained still reads them.
+  if (placement_ != FloatPlacement::kMemory && resident_) {
+    if (in_scope_) {
+      release_pending_ = true;
+    } else {
+      data_.reset();
+      resident_ = false;
+    }
+  }
+}
+
+void VectorSpace::begin_rows(RowSource* source) {
+  source_ = source;
+  in_scope_ = true;
+  if (!resident_) lent_.reset(new std::atomic<const float*>[capacity_]());
+}
+
+void VectorSpace::end_rows() noexcept {
+  if (release_pending_) {
+    data_.reset();
+    resident_ = false;
+    release_pending_ = false;
+  }
+  source_ = nullptr;
+  in_scope_ = false;
+  lent_.reset();
+}
+
+const float* VectorSpace::lent_row(Slot slot) const {
+  if (source_ == nullptr) throw RowUnavailable("float row read outside a row scope (a bug in ruvector)");
+  const float* r = lent_[slot].load(std::memory_order_acquire);
+  if (r != nullptr) return r;
+  r = source_->row(slot);
+  const float* expected = nullptr;
+  if (!lent_[slot].compare_exchange_strong(expected, r, std::memory_order_acq_rel)) return expected;
+  return r;
 }
 
 PreparedQuery VectorSpace::prepare(const float* q) const noexcept {
@@ -121,7 +168,7 @@ float VectorSpace::to_score(float internal) const noexcept {
 }
 
 std::size_t VectorSpace::float_bytes() const noexcept {
-  return capacity_ * dim_ * sizeof(float) + inv_norms_.capacity() * sizeof(float);
+  return (resident_ ? capacity_ * dim_ * sizeof(float) : 0) + inv_norms_.capacity() * sizeof(float);
 }
 
 std::size_t VectorSpace::memory_bytes() const noexcept { return float_bytes() + code_bytes(); }

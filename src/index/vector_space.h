@@ -12,16 +12,23 @@
 // that scores against the codes once they are trained, else an exact one.
 //
 // Storage: one row of dim floats per slot, rows back to back from a 64-byte aligned
-// base (so rows are cache-line aligned whenever dim is a multiple of 16).
+// base (so rows are cache-line aligned whenever dim is a multiple of 16) while the
+// rows are resident. With a float placement other than memory (docs/quantization.md)
+// the rows are released once the codes are trained; from then on vector(slot) is
+// answered only inside a row scope (begin_rows/end_rows), by a RowSource (the store
+// read in place, or the codes decoded), each row fetched once per scope.
 //
-// Threads: const methods may run concurrently; set()/reserve() need exclusive
-// access, except set() on distinct slots below capacity(), which may run in parallel.
+// Threads: const methods may run concurrently; set()/reserve()/begin_rows()/
+// end_rows()/release need exclusive access, except set() on distinct slots below
+// capacity(), which may run in parallel. Inside a scope vector() may run in parallel.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <atomic>
 #include <memory>
+#include <stdexcept>
 #include <vector>
 
 #include "quant/code_store.h"
@@ -32,6 +39,21 @@
 namespace ruvector::detail {
 
 using Slot = std::uint32_t;
+
+// Lends the float rows of a non-resident space for one scope. row() is called from
+// several threads at once and returns a row of dim floats valid until the source is
+// destroyed; it throws RowUnavailable when it cannot (the store failed).
+class RowSource {
+ public:
+  virtual ~RowSource() = default;
+  virtual const float* row(Slot slot) = 0;
+};
+
+struct RowUnavailable : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class VectorSpace;
 
 // A query vector with what the metric needs precomputed. Does not own the vector.
 struct PreparedQuery {
@@ -49,23 +71,14 @@ struct PreparedQuery {
 // VectorSpace::distance(q, x).
 class QueryDistance {
  public:
-  __attribute__((always_inline)) float operator()(Slot x) const noexcept {
-    if (mode_ == Mode::kCoded) return codes_->distance(*query_codes_, x);
-    const float r = fn_(q_, base_ + static_cast<std::size_t>(x) * dim_, dim_);
-    switch (mode_) {
-      case Mode::kRaw: return r;
-      case Mode::kNegated: return -r;
-      case Mode::kCosine: return 1.0f - r * q_inv_norm_ * inv_norms_[x];
-      case Mode::kCoded: break;
-    }
-    return r;
-  }
+  __attribute__((always_inline)) inline float operator()(Slot x) const;
 
  private:
   friend class VectorSpace;
   enum class Mode : unsigned char { kRaw, kNegated, kCosine, kCoded };
   const CodeStore* codes_ = nullptr;
   const QueryCodes* query_codes_ = nullptr;
+  const VectorSpace* space_ = nullptr;  // rows when base_ is null (not resident)
   const float* q_ = nullptr;
   const float* base_ = nullptr;
   std::size_t dim_ = 0;
@@ -85,9 +98,28 @@ class VectorSpace {
 
   // Grows storage to hold slots [0, n). Never shrinks.
   void reserve(std::size_t n);
-  // Stores a copy of v (length dim) at slot < capacity().
+  // Stores a copy of v (length dim) at slot < capacity() (not resident: encodes it, and
+  // inside a row scope lends v as the slot's row, so v must outlive the scope).
   void set(Slot slot, const float* v);
-  const float* vector(Slot slot) const noexcept { return data_.get() + static_cast<std::size_t>(slot) * dim_; }
+  // The float row of slot (resident), or the row lent in the current scope.
+  const float* vector(Slot slot) const {
+    if (resident_) return data_.get() + static_cast<std::size_t>(slot) * dim_;
+    return lent_row(slot);
+  }
+
+  // Float placement (FloatPlacement): memory keeps the rows; store and drop release them
+  // when the codes are trained (drop also freezes the codes: they are never retrained,
+  // there is nothing left to train on). Set before any row is stored.
+  void set_float_placement(FloatPlacement p) noexcept { placement_ = p; }
+  FloatPlacement float_placement() const noexcept { return placement_; }
+  bool rows_resident() const noexcept { return resident_; }
+  // A row scope: until end_rows(), rows that are not resident are lent by `source`
+  // (not read while the rows are resident). Rows released by a training inside the
+  // scope are freed at its end.
+  void begin_rows(RowSource* source);
+  void end_rows() noexcept;
+  // A row of the codes decoded (requires trained codes).
+  void decode(Slot slot, float* out) const noexcept { codes_->decode(slot, out); }
 
   PreparedQuery prepare(const float* q) const noexcept;
   // A query for searching: scores against the codes when they are trained.
@@ -110,7 +142,9 @@ class VectorSpace {
   // (up to 4; the hardware prefetcher follows the rest of a longer row) and, for
   // cosine, its inverse norm.
   void prefetch(Slot x) const noexcept {
-    if (codes_trained()) {  // a coded search reads the codes; the float row is a hint only
+    if (!resident_) {
+      if (codes_trained()) codes_->prefetch(x);
+    } else if (codes_trained()) {  // a coded search reads the codes; the float row is a hint only
       codes_->prefetch(x);
       __builtin_prefetch(vector(x));
     } else {
@@ -123,9 +157,12 @@ class VectorSpace {
 
   QueryDistance distance_to(const PreparedQuery& q) const noexcept;
 
-  float distance(const PreparedQuery& q, Slot x) const noexcept {
+  float distance(const PreparedQuery& q, Slot x) const {
     if (q.coded) return codes_->distance(q.codes, x);
-    const float* v = vector(x);
+    return exact_distance(q, vector(x), x);
+  }
+  // The exact distance from q (not coded) to `v`, the float row of slot x.
+  float exact_distance(const PreparedQuery& q, const float* v, Slot x) const noexcept {
     switch (metric_) {
       case Metric::kEuclidean: return kernels_->l2sq(q.vector, v, dim_);
       case Metric::kCosine: return 1.0f - kernels_->dot(q.vector, v, dim_) * q.inv_norm * inv_norms_[x];
@@ -134,7 +171,7 @@ class VectorSpace {
     }
     return 0.0f;
   }
-  float distance(Slot a, Slot b) const noexcept {
+  float distance(Slot a, Slot b) const {
     PreparedQuery q;
     q.vector = vector(a);
     q.inv_norm = metric_ == Metric::kCosine ? inv_norms_[a] : 1.0f;
@@ -151,9 +188,17 @@ class VectorSpace {
   std::size_t code_bytes() const noexcept { return codes_ ? codes_->memory_bytes() : 0; }
 
  private:
+  const float* lent_row(Slot slot) const;
+
   std::size_t dim_;
   Metric metric_;
   const Kernels* kernels_;
+  FloatPlacement placement_ = FloatPlacement::kMemory;
+  bool resident_ = true;
+  RowSource* source_ = nullptr;  // inside a row scope
+  bool in_scope_ = false;
+  bool release_pending_ = false;  // release the rows at the end of the scope
+  std::unique_ptr<std::atomic<const float*>[]> lent_;  // capacity_ rows, fetched on demand
   std::size_t capacity_ = 0;
   struct AlignedFree {
     void operator()(float* p) const noexcept;
@@ -164,5 +209,18 @@ class VectorSpace {
   std::vector<float> inv_norms_;  // cosine only
   std::unique_ptr<CodeStore> codes_;  // null = no quantization
 };
+
+__attribute__((always_inline)) inline float QueryDistance::operator()(Slot x) const {
+  if (mode_ == Mode::kCoded) return codes_->distance(*query_codes_, x);
+  const float* row = base_ ? base_ + static_cast<std::size_t>(x) * dim_ : space_->vector(x);
+  const float r = fn_(q_, row, dim_);
+  switch (mode_) {
+    case Mode::kRaw: return r;
+    case Mode::kNegated: return -r;
+    case Mode::kCosine: return 1.0f - r * q_inv_norm_ * inv_norms_[x];
+    case Mode::kCoded: break;
+  }
+  return r;
+}
 
 }  // namespace ruvector::detail

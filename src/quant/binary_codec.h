@@ -85,6 +85,10 @@ class BinaryCodec {
   // False for a code no encode() can produce (centroid number out of range, non-finite
   // constants, padding bits set).
   bool code_valid(const std::uint8_t* code) const noexcept;
+  // The vector a code stands for (binary_decode.cpp): c_j + R^T (a s), s_i = +-1 the
+  // sign bits, a = 2 f1 / pi the mean |y_i| of a rotated residual (|y_i| ~ half-normal:
+  // sum |y_i| ~ |r| sqrt(2D / pi)). Under cosine a direction near x / |x|.
+  void decode(const std::uint8_t* code, float* out) const noexcept;
 
   float distance(const QueryCodes& q, const std::uint8_t* code, const QuantKernels& k) const noexcept {
     float f[2];

@@ -42,6 +42,11 @@ void CodeStore::encode(std::uint32_t slot, const float* v) noexcept {
   if (binary_) binary_->encode(v, c);
 }
 
+void CodeStore::decode(std::uint32_t slot, float* out) const noexcept {
+  if (int8_) int8_->decode(code(slot), out);
+  if (binary_) binary_->decode(code(slot), out);
+}
+
 void CodeStore::prepare(const float* q, QueryCodes& out) const {
   if (int8_) int8_->prepare(q, out);
   if (binary_) binary_->prepare(q, out);

@@ -50,6 +50,8 @@ class CodeStore {
   // Encodes v into slot (< capacity). Requires trained().
   void encode(std::uint32_t slot, const float* v) noexcept;
   void prepare(const float* q, QueryCodes& out) const;
+  // The vector the code of slot stands for (dim floats). Requires trained().
+  void decode(std::uint32_t slot, float* out) const noexcept;
 
   const std::uint8_t* code(std::uint32_t slot) const noexcept { return data_.get() + slot * stride_; }
   void prefetch(std::uint32_t slot) const noexcept { __builtin_prefetch(code(slot)); }

@@ -44,4 +44,19 @@ void Rotation::apply(const float* in, float* out) const noexcept {
   }
 }
 
+void Rotation::apply_transpose(const float* in, float* out) const noexcept {
+  // Each step is its own inverse (sign flips; the normalised Walsh-Hadamard matrix is
+  // symmetric and orthogonal).
+  std::memcpy(out, in, dim_ * sizeof(float));
+  const float* s = signs_.data() + signs_.size();
+  for (int r = 0; r < kRounds; ++r) {
+    walsh_hadamard(out + (dim_ - block_), block_);
+    s -= dim_;
+    for (std::size_t i = 0; i < dim_; ++i) out[i] *= s[i];
+    walsh_hadamard(out, block_);
+    s -= dim_;
+    for (std::size_t i = 0; i < dim_; ++i) out[i] *= s[i];
+  }
+}
+
 }  // namespace ruvector::detail

@@ -25,6 +25,8 @@ class Rotation {
   std::size_t dim() const noexcept { return dim_; }
   // out = R * in (both length dim; may not alias).
   void apply(const float* in, float* out) const noexcept;
+  // out = R^T * in = R^-1 * in (the steps of apply() undone in reverse order).
+  void apply_transpose(const float* in, float* out) const noexcept;
 
  private:
   std::size_t dim_;

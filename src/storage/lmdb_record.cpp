@@ -49,8 +49,7 @@ std::string encode_lmdb_record(std::span<const float> vector, std::string_view m
   return out;
 }
 
-Status decode_lmdb_record(std::string_view id, std::string_view value, std::vector<float>& vector,
-                          std::string_view& metadata) {
+Result<std::size_t> lmdb_record_dimensions(std::string_view id, std::string_view value) {
   const std::uint64_t size = value.size();
   if (size < 8)
     return Status::Corruption("record '" + std::string(id) + "' is damaged: its stored value has " +
@@ -68,6 +67,16 @@ Status decode_lmdb_record(std::string_view id, std::string_view value, std::vect
                               " dimensions and " + std::to_string(meta_len) + " bytes of metadata need " +
                               std::to_string(meta_at + meta_len) + " bytes, but its stored value has " +
                               std::to_string(size) + " bytes");
+  return static_cast<std::size_t>(dim);
+}
+
+Status decode_lmdb_record(std::string_view id, std::string_view value, std::vector<float>& vector,
+                          std::string_view& metadata) {
+  RUVECTOR_ASSIGN_OR_RETURN(const std::size_t dims, lmdb_record_dimensions(id, value));
+  const auto* p = reinterpret_cast<const unsigned char*>(value.data());
+  const std::uint64_t dim = dims;
+  const std::uint64_t meta_at = 4 + 4 * dim + 4;
+  const std::uint64_t meta_len = load_le32(p + meta_at - 4);
   vector.resize(static_cast<std::size_t>(dim));
   if constexpr (std::endian::native == std::endian::little) {
     if (dim != 0) std::memcpy(vector.data(), p + 4, static_cast<std::size_t>(dim) * 4);

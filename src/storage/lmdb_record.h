@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ruvector/result.h"
 #include "ruvector/status.h"
 
 namespace ruvector::detail {
@@ -35,5 +36,9 @@ std::string encode_lmdb_record(std::span<const float> vector, std::string_view m
 // never reads outside `value`.
 Status decode_lmdb_record(std::string_view id, std::string_view value, std::vector<float>& vector,
                           std::string_view& metadata);
+
+// The dimension count of `value` (the record of `id`) after the same checks as
+// decode_lmdb_record; the floats are the 4 * dim bytes from offset 4.
+Result<std::size_t> lmdb_record_dimensions(std::string_view id, std::string_view value);
 
 }  // namespace ruvector::detail

@@ -44,10 +44,13 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
+#include <bit>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <new>
 #include <optional>
 #include <string>
@@ -85,6 +88,50 @@ auto no_throw(std::string_view what, F&& f) -> decltype(f()) {
     return Status::Internal("internal error while " + std::string(what));
   }
 }
+
+// ---------------------------------------------------------------- vectors in place
+
+class VectorView final : public StoredVectorView {
+ public:
+  VectorView(std::shared_ptr<LmdbEnv> env, std::shared_lock<std::shared_mutex> map_lock, MDB_txn* txn,
+             std::string where)
+      : env_(std::move(env)), map_lock_(std::move(map_lock)), txn_(txn), where_(std::move(where)) {}
+  ~VectorView() override { mdb_txn_abort(txn_); }
+  VectorView(const VectorView&) = delete;
+  VectorView& operator=(const VectorView&) = delete;
+
+  Result<std::span<const float>> vector(std::string_view id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (id.empty() || id.size() > static_cast<std::size_t>(mdb_env_get_maxkeysize(env_->env)))
+      return std::span<const float>();
+    MDB_val k = as_val(id);
+    MDB_val v;
+    const int rc = mdb_get(txn_, env_->records, &k, &v);
+    if (rc == MDB_NOTFOUND) return std::span<const float>();
+    if (rc != 0) return mdb_status(rc, "reading record '" + std::string(id) + "'", where_);
+    const std::string_view value = as_view(v);
+    const auto* p = reinterpret_cast<const unsigned char*>(value.data());
+    const bool in_place = std::endian::native == std::endian::little &&
+                          reinterpret_cast<std::uintptr_t>(p + 4) % alignof(float) == 0;
+    if (in_place) {
+      RUVECTOR_ASSIGN_OR_RETURN(const std::size_t dim, lmdb_record_dimensions(id, value));
+      return std::span<const float>(reinterpret_cast<const float*>(p + 4), dim);
+    }
+    std::string_view metadata;
+    copies_.emplace_back();
+    Status st = decode_lmdb_record(id, value, copies_.back(), metadata);
+    if (!st.ok()) return st.WithContext(where_);
+    return std::span<const float>(copies_.back());
+  }
+
+ private:
+  std::shared_ptr<LmdbEnv> env_;
+  std::shared_lock<std::shared_mutex> map_lock_;  // the map is not resized under the pointers
+  MDB_txn* txn_;  // aborted (before map_lock_ is released) by the destructor
+  std::string where_;
+  std::mutex mu_;
+  std::deque<std::vector<float>> copies_;  // stable addresses
+};
 
 // ---------------------------------------------------------------- the Storage
 
@@ -242,6 +289,25 @@ class LmdbStorage final : public Storage {
     });
     if (!st.ok()) return st;
     return g;
+  }
+
+  // One read transaction (and the map lock, shared) for the view's life; vectors are
+  // read in place from the map (zero copy) unless they are not 4-byte aligned there
+  // (records stored inside a page start anywhere) or the host is big-endian, in which
+  // case they are copied once into the view. LMDB does not allow one transaction in
+  // two threads at once: vector() takes a mutex around mdb_get.
+  Result<std::unique_ptr<StoredVectorView>> open_vector_view() const override {
+    std::unique_ptr<StoredVectorView> out;
+    Status st = no_throw("reading the vectors of '" + path_ + "'", [&]() -> Status {
+      RUVECTOR_RETURN_IF_ERROR(check_usable());
+      std::shared_lock<std::shared_mutex> map_lock;
+      MDB_txn* txn = nullptr;
+      RUVECTOR_RETURN_IF_ERROR(begin_read(*env_, "reading the vectors", map_lock, txn));
+      out = std::make_unique<VectorView>(env_, std::move(map_lock), txn, describe());
+      return Status::Ok();
+    });
+    if (!st.ok()) return st;
+    return out;
   }
 
   bool read_only() const override { return read_only_; }

@@ -90,13 +90,15 @@ Status run_write(LmdbEnv& e, std::string_view what, Body&& body) {
   }
 }
 
-// Runs `body(txn)` in a read transaction (aborted afterwards).
-template <class Body>
-Status run_read(LmdbEnv& e, std::string_view what, Body&& body) {
+// Begins a read transaction in `txn` with `map_lock` holding the map lock shared
+// (adopting a map another process grew). The caller aborts the transaction before
+// releasing the lock.
+inline Status begin_read(LmdbEnv& e, std::string_view what, std::shared_lock<std::shared_mutex>& map_lock,
+                         MDB_txn*& txn) {
   for (int attempt = 0;; ++attempt) {
     if (e.broken.load()) return broken_status(e);
-    std::shared_lock<std::shared_mutex> map_lock(e.map_mu);
-    MDB_txn* txn = nullptr;
+    map_lock = std::shared_lock<std::shared_mutex>(e.map_mu);
+    txn = nullptr;
     const int rc = mdb_txn_begin(e.env, nullptr, MDB_RDONLY, &txn);
     if (rc == MDB_MAP_RESIZED && attempt < kMaxAttempts) {
       map_lock.unlock();
@@ -104,9 +106,18 @@ Status run_read(LmdbEnv& e, std::string_view what, Body&& body) {
       continue;
     }
     if (rc != 0) return mdb_status(rc, what, e.dir);
-    TxnGuard guard(txn);
-    return body(txn);
+    return Status::Ok();
   }
+}
+
+// Runs `body(txn)` in a read transaction (aborted afterwards).
+template <class Body>
+Status run_read(LmdbEnv& e, std::string_view what, Body&& body) {
+  std::shared_lock<std::shared_mutex> map_lock;
+  MDB_txn* txn = nullptr;
+  RUVECTOR_RETURN_IF_ERROR(begin_read(e, what, map_lock, txn));
+  TxnGuard guard(txn);
+  return body(txn);
 }
 
 }  // namespace ruvector::detail

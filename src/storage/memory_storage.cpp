@@ -19,6 +19,8 @@
 //  - scan() visits records in id order (byte-wise std::string order) while holding
 //    the shared lock: its callback must not call any method of the same storage
 //    (a writer would deadlock; a second shared lock on one thread is undefined).
+//  - open_vector_view() holds the shared lock for the view's life: the vectors it
+//    lends stay put, and writes wait until it is destroyed.
 //  - No validation: ids, vectors and metadata are stored as given (the Database
 //    validates before it writes).
 #include <cstdint>
@@ -129,6 +131,24 @@ class MemoryStorage final : public Storage {
   Result<std::uint64_t> generation() const override {
     std::shared_lock lock(mu_);
     return generation_;
+  }
+
+  // The view holds the shared lock: vectors stay where they are until it is destroyed.
+  Result<std::unique_ptr<StoredVectorView>> open_vector_view() const override {
+    class View final : public StoredVectorView {
+     public:
+      explicit View(const MemoryStorage& s) : lock_(s.mu_), records_(s.records_) {}
+      Result<std::span<const float>> vector(std::string_view id) override {
+        auto it = records_.find(id);
+        if (it == records_.end()) return std::span<const float>();
+        return std::span<const float>(it->second.vector);
+      }
+
+     private:
+      std::shared_lock<std::shared_mutex> lock_;
+      const RecordMap& records_;
+    };
+    return std::unique_ptr<StoredVectorView>(std::make_unique<View>(*this));
   }
 
   bool read_only() const override { return false; }

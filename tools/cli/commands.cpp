@@ -590,7 +590,8 @@ Outcome run_info(const GlobalOptions& g, const InfoOptions& o) {
                           ? std::string("none")
                           : std::string(quantization_name(info.quantization)) + " (rescore=" +
                                 std::to_string(info.rescore) + ", codes trained on " +
-                                std::to_string(info.codes_trained_on) + " vectors)");
+                                std::to_string(info.codes_trained_on) + " vectors, floats: " +
+                                float_placement_name(info.floats) + ")");
   row("disk size", human_bytes(disk) + " (" + std::to_string(disk) + " bytes)");
   row("memory", human_bytes(info.memory_bytes) + " (codes " + human_bytes(info.memory.codes) + ", floats " +
                     human_bytes(info.memory.floats) + ", graph " + human_bytes(info.memory.graph) + ", ids " +
@@ -609,7 +610,10 @@ Outcome run_info(const GlobalOptions& g, const InfoOptions& o) {
                    {"graph", info.memory.graph},
                    {"ids", info.memory.ids},
                    {"metadata", info.memory.metadata}};
-  if (info.quantization != Quantization::kNone) doc["codes_trained_on"] = info.codes_trained_on;
+  if (info.quantization != Quantization::kNone) {
+    doc["codes_trained_on"] = info.codes_trained_on;
+    doc["floats"] = float_placement_name(info.floats);  // the CLI opens with the default: store
+  }
   doc["storage"] = info.storage;
   doc["index_source"] = info.index_source;
   doc["simd"] = simd;

@@ -238,7 +238,7 @@ export function createApi(platform) {
     const r = rawHits(hdr, true, true);
     if (r[0].length === 0) return null;
     const metas = JSON.parse(r[2]);
-    return [r[0][0], r[3][0], metas[0] === null ? null : JSON.stringify(metas[0])];
+    return [r[0][0], r[3][0], metas[0] === null ? null : JSON.stringify(metas[0]), r[1][0] === 1];
   }
 
   function insertBatchRaw(h, ids, vectors, metas) {

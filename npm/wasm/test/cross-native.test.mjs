@@ -90,6 +90,57 @@ describe('snapshots across faces: wasm <-> native addon', { skip: core ? false :
     });
   }
 
+  // Quantized databases: the snapshot (version 2) carries the settings; each face rebuilds
+  // the codes from the floats by the same training rule and walks the same graph.
+  for (const [quantization, metric] of [['int8', 'euclidean'], ['binary', 'cosine'], ['int8', 'dot']]) {
+    it(`quantized ${quantization} (${metric}): wasm -> native and native -> wasm answer the same searches`, async () => {
+      const pairs = [];
+      const w = new wasm.VectorDb({ dimensions: 24, metric, quantization });
+      await w.insertBatch(rows);
+      pairs.push([w, await core.VectorDb.deserialize(await w.serialize())]);
+      const n = new core.VectorDb({ dimensions: 24, metric, quantization });
+      await n.insertBatch(rows);
+      pairs.push([n, await wasm.VectorDb.deserialize(await n.serialize())]);
+      for (const [from, to] of pairs) {
+        const [a, b] = [await from.info(), await to.info()];
+        assert.deepEqual([b.quantization, b.rescore, b.codesTrainedOn, b.count], [quantization, a.rescore, 3000, 3000]);
+        for (const rescore of [undefined, 0]) {
+          let overlap = 0;
+          for (const q of rows.slice(0, 40)) {
+            const query = { vector: q.vector, k: 10, includeMetadata: true, rescore };
+            const [x, y] = [await to.search(query), await from.search(query)];
+            if (rescore === undefined) {
+              overlap += similarHits(x, y);  // re-ranked: exact scores
+            } else {
+              const ys = new Set(y.map((h) => h.id));
+              overlap += x.filter((h) => ys.has(h.id)).length / x.length;
+            }
+          }
+          assert.ok(overlap / 40 >= 0.95, `${quantization} rescore ${rescore}: mean overlap ${overlap / 40}`);
+        }
+      }
+      for (const [a, b] of pairs) await Promise.all([a.close(), b.close()]);
+    });
+  }
+
+  it('dropped floats (wasm, binary): the snapshot says its vectors are decoded, on both faces', async () => {
+    const w = new wasm.VectorDb({ dimensions: 24, metric: 'euclidean', quantization: 'binary', floats: 'drop' });
+    await w.insertBatch(rows);
+    const wi = await w.info();
+    assert.deepEqual([wi.floats, wi.vectorsDecoded, wi.memory.floats], ['drop', true, 0]);
+    const got = await w.get('x5');
+    assert.equal(got.vectorDecoded, true);
+    const n = await core.VectorDb.deserialize(await w.serialize());
+    assert.equal((await n.info()).vectorsDecoded, true);
+    const back = await n.get('x5');
+    assert.equal(back.vectorDecoded, true);
+    assert.deepEqual(Array.from(back.vector), Array.from(got.vector));
+    const plain = new core.VectorDb({ dimensions: 24, metric: 'euclidean', quantization: 'binary' });
+    await plain.insert(rows[5]);
+    assert.equal((await plain.get('x5')).vectorDecoded, undefined, 'said only when decoded');
+    await Promise.all([w.close(), n.close(), plain.close()]);
+  });
+
   it('native -> wasm (dot, flat + filter)', async () => {
     const n = new core.VectorDb({ dimensions: 24, metric: 'dot', index: 'flat' });
     await n.insertBatch(rows);
