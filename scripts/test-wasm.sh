@@ -5,6 +5,7 @@
 #   2. node --test npm/wasm/test/   contract suite (simd + forced baseline), IndexedDB
 #      (fake-indexeddb, incl. 100k x 384), worker_threads client, memory cycles,
 #      TypeScript types, snapshots against npm/core when that addon is built
+#   2b. tests/wasm/quant-recall.mjs --quick --check: int8/binary recall, wasm vs native
 #   3. node --test tests/browser/   Debian Chromium via playwright-core: contract essentials,
 #      IndexedDB across a reload, forced baseline, Web Worker client, example page screenshot
 #      (build-wasm-browser/example.png)
@@ -18,6 +19,9 @@ scripts/build-wasm.sh
 
 
 node --test npm/wasm/test/
+# Quantized recall on the wasm build beside the native addon (same data; fails when they
+# differ by more than 0.02; docs/quantization.md).
+node tests/wasm/quant-recall.mjs --quick --check
 
 if [[ "${RUVECTOR_SKIP_BROWSER:-0}" == 1 ]]; then
   echo "test-wasm: browser suite SKIPPED (RUVECTOR_SKIP_BROWSER=1)"

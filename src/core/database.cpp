@@ -239,7 +239,8 @@ struct Database::Impl {
                                               unsigned threads);
 
   // A row scope of the space for one write (docs/quantization.md "Where the floats
-  // live"): rows that are not resident are lent by the store (in place) or decoded;
+  // live"): rows that are not resident are lent by the store (in place) (dropped
+  // floats: the space decodes them itself);
   // rows a training releases are freed when the scope ends. Caller holds `mu`
   // exclusively for the scope's life, and writes nothing to storage meanwhile.
   class WriteRows {
@@ -250,13 +251,10 @@ struct Database::Impl {
     WriteRows& operator=(const WriteRows&) = delete;
     Status begin() {
       if (!impl_.space.rows_resident()) {
-        if (impl_.space.float_placement() == FloatPlacement::kStore) {
+        if (impl_.space.float_placement() == FloatPlacement::kStore) {  // dropped: the space decodes
           RUVECTOR_ASSIGN_OR_RETURN(std::unique_ptr<StoredVectorView> view, impl_.storage->open_vector_view());
           store_ = std::make_unique<detail::StoreRows>(std::move(view), impl_.ids, impl_.space);
           source_ = store_.get();
-        } else {
-          decoded_ = std::make_unique<detail::DecodedRows>(impl_.space);
-          source_ = decoded_.get();
         }
       }
       impl_.space.begin_rows(source_);
@@ -269,7 +267,6 @@ struct Database::Impl {
     Impl& impl_;
     detail::RowSource* source_ = nullptr;
     std::unique_ptr<detail::StoreRows> store_;
-    std::unique_ptr<detail::DecodedRows> decoded_;
   };
 
   // Reads float rows for a reader (caller holds `mu`).

@@ -28,14 +28,6 @@ Status StoreRows::status() const {
   return first_error_;
 }
 
-const float* DecodedRows::row(Slot slot) {
-  std::vector<float> r(space_.dim());
-  space_.decode(slot, r.data());
-  std::lock_guard<std::mutex> lock(mu_);
-  rows_.push_back(std::move(r));
-  return rows_.back().data();
-}
-
 Result<std::unique_ptr<RowReader>> RowReader::open(const VectorSpace& space, const Storage* storage,
                                                    const IdTable& ids) {
   std::unique_ptr<RowReader> r(new RowReader(space, ids));

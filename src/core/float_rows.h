@@ -3,14 +3,13 @@
 //
 //  - StoreRows lends rows to a VectorSpace row scope (a write: graph building,
 //    retraining, conversion) from a StoredVectorView, in place (LMDB's map, no copy).
-//  - DecodedRows lends the codes decoded (dropped floats).
 //  - RowReader reads one row at a time for readers (search re-ranking, include_vector,
 //    get, for_each, snapshots): resident, stored or decoded.
 //
 // Failure: a RowSource must not throw (graph code runs it on worker threads), so
 // StoreRows answers a record it cannot read (damaged or missing: the store disagrees
 // with memory) with the decoded code and keeps the first error for status().
-// Threads: StoreRows::row and DecodedRows::row may run concurrently; a RowReader
+// Threads: StoreRows::row may run concurrently; a RowReader
 // belongs to one thread.
 #pragma once
 
@@ -44,17 +43,6 @@ class StoreRows final : public RowSource {
   mutable std::mutex mu_;
   Status first_error_;
   std::deque<std::vector<float>> decoded_;  // fallback rows, stable addresses
-};
-
-class DecodedRows final : public RowSource {
- public:
-  explicit DecodedRows(const VectorSpace& space) : space_(space) {}
-  const float* row(Slot slot) override;
-
- private:
-  const VectorSpace& space_;
-  std::mutex mu_;
-  std::deque<std::vector<float>> rows_;  // stable addresses
 };
 
 class RowReader {

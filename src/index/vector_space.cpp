@@ -90,7 +90,7 @@ void VectorSpace::set(Slot slot, const float* v) {
 
 PreparedQuery VectorSpace::prepare_search(const float* q) const {
   PreparedQuery p = prepare(q);
-  if (codes_trained()) {
+  if (codes_trained() && !p.coded) {
     codes_->prepare(q, p.codes);
     p.coded = true;
   }
@@ -140,21 +140,33 @@ void VectorSpace::end_rows() noexcept {
 }
 
 const float* VectorSpace::lent_row(Slot slot) const {
-  if (source_ == nullptr) throw RowUnavailable("float row read outside a row scope (a bug in ruvector)");
-  const float* r = lent_[slot].load(std::memory_order_acquire);
+  const float* r = lent_ ? lent_[slot].load(std::memory_order_acquire) : nullptr;
   if (r != nullptr) return r;
+  if (placement_ == FloatPlacement::kDrop) {
+    thread_local std::vector<float> ring[4];
+    thread_local unsigned next = 0;
+    std::vector<float>& row = ring[next++ % 4];
+    row.resize(dim_);
+    codes_->decode(slot, row.data());
+    return row.data();
+  }
+  if (source_ == nullptr) throw RowUnavailable("float row read outside a row scope (a bug in ruvector)");
   r = source_->row(slot);
   const float* expected = nullptr;
   if (!lent_[slot].compare_exchange_strong(expected, r, std::memory_order_acq_rel)) return expected;
   return r;
 }
 
-PreparedQuery VectorSpace::prepare(const float* q) const noexcept {
+PreparedQuery VectorSpace::prepare(const float* q) const {
   PreparedQuery p;
   p.vector = q;
   if (metric_ == Metric::kCosine) {
     const float sq = kernels_->dot(q, q, dim_);
     p.inv_norm = sq > 0.0f ? 1.0f / std::sqrt(sq) : 0.0f;
+  }
+  if (!resident_ && placement_ == FloatPlacement::kDrop) {  // no floats to be exact on
+    codes_->prepare(q, p.codes);
+    p.coded = true;
   }
   return p;
 }

@@ -14,9 +14,12 @@
 // Storage: one row of dim floats per slot, rows back to back from a 64-byte aligned
 // base (so rows are cache-line aligned whenever dim is a multiple of 16) while the
 // rows are resident. With a float placement other than memory (docs/quantization.md)
-// the rows are released once the codes are trained; from then on vector(slot) is
-// answered only inside a row scope (begin_rows/end_rows), by a RowSource (the store
-// read in place, or the codes decoded), each row fetched once per scope.
+// the rows are released once the codes are trained. Floats in the store: from then on
+// vector(slot) is answered only inside a row scope (begin_rows/end_rows), by a
+// RowSource (the store read in place), each row fetched once per scope. Dropped
+// floats: every prepared query scores against the codes (graph building included),
+// and vector(slot) decodes the code into a small per-thread ring (valid until the
+// thread's next few vector() calls) unless the scope lent the slot's row (set()).
 //
 // Threads: const methods may run concurrently; set()/reserve()/begin_rows()/
 // end_rows()/release need exclusive access, except set() on distinct slots below
@@ -121,7 +124,8 @@ class VectorSpace {
   // A row of the codes decoded (requires trained codes).
   void decode(Slot slot, float* out) const noexcept { codes_->decode(slot, out); }
 
-  PreparedQuery prepare(const float* q) const noexcept;
+  // Exact on the floats, except with dropped floats (below): then on the codes.
+  PreparedQuery prepare(const float* q) const;
   // A query for searching: scores against the codes when they are trained.
   PreparedQuery prepare_search(const float* q) const;
 
@@ -172,6 +176,7 @@ class VectorSpace {
     return 0.0f;
   }
   float distance(Slot a, Slot b) const {
+    if (!resident_ && placement_ == FloatPlacement::kDrop) return distance(prepare(vector(a)), b);  // on the codes
     PreparedQuery q;
     q.vector = vector(a);
     q.inv_norm = metric_ == Metric::kCosine ? inv_norms_[a] : 1.0f;
