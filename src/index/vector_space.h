@@ -176,7 +176,7 @@ class VectorSpace {
     return 0.0f;
   }
   float distance(Slot a, Slot b) const {
-    if (!resident_ && placement_ == FloatPlacement::kDrop) return distance(prepare(vector(a)), b);  // on the codes
+    if (!resident_ && placement_ == FloatPlacement::kDrop) return codes_->pair_distance(a, b);  // on the codes
     PreparedQuery q;
     q.vector = vector(a);
     q.inv_norm = metric_ == Metric::kCosine ? inv_norms_[a] : 1.0f;

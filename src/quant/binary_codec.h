@@ -89,6 +89,12 @@ class BinaryCodec {
   // sign bits, a = 2 f1 / pi the mean |y_i| of a rotated residual (|y_i| ~ half-normal:
   // sum |y_i| ~ |r| sqrt(2D / pi)). Under cosine a direction near x / |x|.
   void decode(const std::uint8_t* code, float* out) const noexcept;
+  // The distance (internal, as distance()) between the vectors two codes stand for,
+  // computed in the rotated space (R c_j + a s: O(D), no rotation; R is orthogonal, so
+  // distances and inner products are those of the decoded vectors). For graph building
+  // when the floats were dropped. Manhattan: the euclidean one.
+  float pair_distance(const std::uint8_t* a, const std::uint8_t* b) const noexcept;
+  std::size_t memory_bytes() const noexcept { return (centroids_.size() + rotated_centroids_.size()) * sizeof(float); }
 
   float distance(const QueryCodes& q, const std::uint8_t* code, const QuantKernels& k) const noexcept {
     float f[2];

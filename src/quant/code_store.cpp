@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstring>
 
 #include "format/coding.h"
@@ -45,6 +46,29 @@ void CodeStore::encode(std::uint32_t slot, const float* v) noexcept {
 void CodeStore::decode(std::uint32_t slot, float* out) const noexcept {
   if (int8_) int8_->decode(code(slot), out);
   if (binary_) binary_->decode(code(slot), out);
+}
+
+float CodeStore::pair_distance(std::uint32_t a, std::uint32_t b) const noexcept {
+  if (binary_) return binary_->pair_distance(code(a), code(b));
+  thread_local std::vector<float> x, y;
+  x.resize(dim_);
+  y.resize(dim_);
+  int8_->decode(code(a), x.data());
+  int8_->decode(code(b), y.data());
+  double d = 0.0, xx = 0.0, yy = 0.0;
+  for (std::size_t i = 0; i < dim_; ++i) {
+    switch (metric_) {
+      case Metric::kEuclidean: d += static_cast<double>(x[i] - y[i]) * (x[i] - y[i]); break;
+      case Metric::kManhattan: d += std::fabs(static_cast<double>(x[i]) - y[i]); break;
+      default:
+        d += static_cast<double>(x[i]) * y[i];
+        xx += static_cast<double>(x[i]) * x[i];
+        yy += static_cast<double>(y[i]) * y[i];
+    }
+  }
+  if (metric_ == Metric::kCosine) return xx > 0 && yy > 0 ? static_cast<float>(1.0 - d / std::sqrt(xx * yy)) : 1.0f;
+  if (metric_ == Metric::kDot) return static_cast<float>(-d);
+  return static_cast<float>(d);
 }
 
 void CodeStore::prepare(const float* q, QueryCodes& out) const {

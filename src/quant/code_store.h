@@ -52,6 +52,9 @@ class CodeStore {
   void prepare(const float* q, QueryCodes& out) const;
   // The vector the code of slot stands for (dim floats). Requires trained().
   void decode(std::uint32_t slot, float* out) const noexcept;
+  // The internal distance between the vectors the codes of two slots stand for (graph
+  // building without floats). Requires trained().
+  float pair_distance(std::uint32_t a, std::uint32_t b) const noexcept;
 
   const std::uint8_t* code(std::uint32_t slot) const noexcept { return data_.get() + slot * stride_; }
   void prefetch(std::uint32_t slot) const noexcept { __builtin_prefetch(code(slot)); }
