@@ -77,6 +77,9 @@ export interface DbOptions {
   quantization?: 'none' | 'int8' | 'scalar' | 'binary' | { type: 'none' | 'scalar' | 'int8' | 'binary' | (string & {}) } | (string & {});
   /** Re-ranking factor of a quantized database: the best rescore × k candidates get exact distances. */
   rescore?: number;
+  /** Where a quantized database keeps its floats: 'store' (durable default: only in LMDB, read in place),
+   *  'memory' (in-memory default), 'drop' (in-memory only: no re-ranking, get() returns decoded vectors). */
+  floats?: 'memory' | 'store' | 'drop';
   /** Metadata in results: objects, or JSON text. Default: as the program first writes it. */
   metadataAs?: 'object' | 'string';
   /** Unknown keys are ignored and listed in info().ignoredOptions; near-misses of known keys are errors. */
@@ -139,6 +142,8 @@ export interface VectorRecord {
   vector: Float32Array;
   /** Absent when the entry has none; JSON text at run time in string mode. */
   metadata?: Metadata;
+  /** true when `vector` is the decoded code (the database dropped its floats); absent otherwise. */
+  vectorDecoded?: true;
 }
 
 export interface DbInfo {
@@ -152,6 +157,10 @@ export interface DbInfo {
   /** How the index was obtained at open: 'new', 'image', or 'rebuilt: <reason>'. */
   indexSource: string;
   memoryBytes: number;
+  /** Where the floats of a quantized database live ('memory' when unquantized). */
+  floats: 'memory' | 'store' | 'drop';
+  /** true when the database holds decoded codes instead of its inserted floats. */
+  vectorsDecoded: boolean;
   /** The active kernels: 'avx512' | 'avx2' | 'scalar' | 'neon' (native), 'simd128' | 'scalar' (wasm). */
   simdLevel: string;
   /** Option keys the database did not know and ignored. */
