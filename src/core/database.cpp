@@ -810,6 +810,16 @@ Result<std::unique_ptr<Database::Impl>> Database::Impl::create(const DatabaseInf
   }
   impl->space.set_quantization(s.quantization, s.hnsw.seed);
   impl->space.set_float_placement(s.floats);
+  // Rows outside a write's row scope (floats in the store): one short read each.
+  Impl* raw = impl.get();
+  impl->space.set_row_fallback([raw](Slot slot, float* out) -> bool {
+    auto reader = raw->row_reader();
+    if (!reader.ok()) return false;
+    auto row = (*reader)->row(slot);
+    if (!row.ok()) return false;
+    std::copy(*row, *row + raw->settings.dimensions, out);
+    return true;
+  });
   impl->settings.storage = impl->storage ? impl->storage->describe() : "memory";
   return impl;
 }

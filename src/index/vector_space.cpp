@@ -142,15 +142,16 @@ void VectorSpace::end_rows() noexcept {
 const float* VectorSpace::lent_row(Slot slot) const {
   const float* r = lent_ ? lent_[slot].load(std::memory_order_acquire) : nullptr;
   if (r != nullptr) return r;
-  if (placement_ == FloatPlacement::kDrop) {
+  if (placement_ == FloatPlacement::kDrop || source_ == nullptr) {
+    // Decoded, or copied by the fallback outside a scope: a small per-thread ring.
     thread_local std::vector<float> ring[4];
     thread_local unsigned next = 0;
     std::vector<float>& row = ring[next++ % 4];
     row.resize(dim_);
-    codes_->decode(slot, row.data());
+    if (placement_ == FloatPlacement::kDrop || !fallback_ || !fallback_(slot, row.data()))
+      codes_->decode(slot, row.data());
     return row.data();
   }
-  if (source_ == nullptr) throw RowUnavailable("float row read outside a row scope (a bug in ruvector)");
   r = source_->row(slot);
   const float* expected = nullptr;
   if (!lent_[slot].compare_exchange_strong(expected, r, std::memory_order_acq_rel)) return expected;

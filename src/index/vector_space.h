@@ -30,8 +30,8 @@
 #include <cstdint>
 #include <span>
 #include <atomic>
+#include <functional>
 #include <memory>
-#include <stdexcept>
 #include <vector>
 
 #include "quant/code_store.h"
@@ -45,16 +45,14 @@ using Slot = std::uint32_t;
 
 // Lends the float rows of a non-resident space for one scope. row() is called from
 // several threads at once and returns a row of dim floats valid until the source is
-// destroyed; it throws RowUnavailable when it cannot (the store failed).
+// destroyed; it must not throw (StoreRows answers an unreadable record with its decoded
+// code and reports the error after the write).
 class RowSource {
  public:
   virtual ~RowSource() = default;
   virtual const float* row(Slot slot) = 0;
 };
 
-struct RowUnavailable : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 class VectorSpace;
 
@@ -121,6 +119,12 @@ class VectorSpace {
   // scope are freed at its end.
   void begin_rows(RowSource* source);
   void end_rows() noexcept;
+  // Reads a row that is not resident outside a row scope (a reader needing a few rows,
+  // e.g. an index image relinking around deleted nodes): copies the row into `out`
+  // (dim floats); false when it cannot (the decoded code stands in). Must be
+  // thread-safe. Set once, before the space is shared.
+  using RowFallback = std::function<bool(Slot, float*)>;
+  void set_row_fallback(RowFallback f) { fallback_ = std::move(f); }
   // A row of the codes decoded (requires trained codes).
   void decode(Slot slot, float* out) const noexcept { codes_->decode(slot, out); }
 
@@ -203,6 +207,7 @@ class VectorSpace {
   RowSource* source_ = nullptr;  // inside a row scope
   bool in_scope_ = false;
   bool release_pending_ = false;  // release the rows at the end of the scope
+  RowFallback fallback_;
   std::unique_ptr<std::atomic<const float*>[]> lent_;  // capacity_ rows, fetched on demand
   std::size_t capacity_ = 0;
   struct AlignedFree {

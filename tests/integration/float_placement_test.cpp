@@ -195,7 +195,7 @@ TEST(FloatPlacementStore, AnswersAsWithFloatsInMemory) {
       EXPECT_EQ((*stored)->get("123")->vector, r->vector);
       // A snapshot holds the exact floats.
       auto bytes = (*stored)->serialize();
-      ASSERT_TRUE(bytes.ok());
+      ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
       auto back = Database::deserialize(*bytes);
       ASSERT_TRUE(back.ok());
       EXPECT_FALSE((*back)->info().vectors_decoded);

@@ -418,7 +418,9 @@ TEST(QuantizationMemory, InfoAndEstimateMatchTheMeasuredHeap) {
       const std::size_t before = heap_in_use();
       auto db = Database::open(o);
       ASSERT_TRUE(db.ok());
-      if (where != Where::kStore) ASSERT_TRUE((*db)->insert_batch(entries).ok());
+      if (where != Where::kStore) {
+        ASSERT_TRUE((*db)->insert_batch(entries).ok());
+      }
       const double measured = static_cast<double>(heap_in_use() - before);
       const DatabaseInfo info = (*db)->info();
       const double reported = static_cast<double>(info.memory_bytes);
@@ -435,7 +437,9 @@ TEST(QuantizationMemory, InfoAndEstimateMatchTheMeasuredHeap) {
                 info.memory.codes + info.memory.floats + info.memory.graph + info.memory.ids + info.memory.metadata);
       if (q == Quantization::kNone) EXPECT_EQ(info.memory.codes, 0u);
       if (q != Quantization::kNone) EXPECT_GE(info.memory.codes, base.n * (q == Quantization::kInt8 ? base.dim : base.dim / 8));
-      if (where != Where::kMemory) EXPECT_LE(info.memory.floats, base.n * 8) << "no float rows in RAM";
+      if (where != Where::kMemory) {
+        EXPECT_LE(info.memory.floats, base.n * 8) << "no float rows in RAM";
+      }
     }
     std::filesystem::remove_all(dir);
    }
