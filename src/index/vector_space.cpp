@@ -129,7 +129,9 @@ void VectorSpace::begin_rows(RowSource* source) {
 }
 
 void VectorSpace::end_rows() noexcept {
-  if (release_pending_) {
+  // Also codes restored without a training (loaded with an index image): once trained,
+  // rows that are not to stay in memory go.
+  if (release_pending_ || (resident_ && placement_ != FloatPlacement::kMemory && codes_trained())) {
     data_.reset();
     resident_ = false;
     release_pending_ = false;

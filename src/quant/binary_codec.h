@@ -94,7 +94,6 @@ class BinaryCodec {
   // distances and inner products are those of the decoded vectors). For graph building
   // when the floats were dropped. Manhattan: the euclidean one.
   float pair_distance(const std::uint8_t* a, const std::uint8_t* b) const noexcept;
-  std::size_t memory_bytes() const noexcept { return (centroids_.size() + rotated_centroids_.size()) * sizeof(float); }
 
   float distance(const QueryCodes& q, const std::uint8_t* code, const QuantKernels& k) const noexcept {
     float f[2];
