@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <condition_variable>
 #include <mutex>
 #include <new>
 #include <shared_mutex>
@@ -674,11 +675,20 @@ struct OpenStores {
   std::mutex mu;
   std::map<StoreIdentity, Entry> open;
 
-  // The live database of `identity` opened by this process, or nullptr.
-  std::shared_ptr<Database::Impl> find(const StoreIdentity& identity) {
-    auto it = open.find(identity);
-    if (it == open.end() || it->second.pid != ::getpid()) return nullptr;
-    return it->second.impl.lock();
+  // Signalled when a closing database has left `open` (its storage closed).
+  std::condition_variable closed;
+
+  // The live database of `identity` opened by this process, or nullptr. `lock` holds
+  // `mu`. When the last handle on it is closing (the database is gone but its closer has
+  // not yet closed the storage and left the table), waits for the close to finish, so the
+  // caller never sees the store locked by this very process.
+  std::shared_ptr<Database::Impl> find(std::unique_lock<std::mutex>& lock, const StoreIdentity& identity) {
+    for (;;) {
+      auto it = open.find(identity);
+      if (it == open.end() || it->second.pid != ::getpid()) return nullptr;
+      if (std::shared_ptr<Database::Impl> live = it->second.impl.lock()) return live;
+      closed.wait(lock);
+    }
   }
 };
 
@@ -714,6 +724,8 @@ struct ImplCloser {
     } catch (...) {
     }
     delete impl;
+    // Opens of this store wait in OpenStores::find() until the storage is closed.
+    if (identity) open_stores().closed.notify_all();
   }
 };
 
@@ -896,10 +908,10 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options)
     }
     OpenStores& stores = open_stores();
     std::shared_ptr<Impl> existing;  // declared before the lock: released after it
-    std::lock_guard<std::mutex> lock(stores.mu);
+    std::unique_lock<std::mutex> lock(stores.mu);
     RUVECTOR_ASSIGN_OR_RETURN(detail::StoreLocation loc, detail::locate_store(options.storage_path));
     if (loc.kind != detail::StoreKind::kMissing) {
-      existing = stores.find(loc.identity);
+      existing = stores.find(lock, loc.identity);
       if (existing) {
         RUVECTOR_RETURN_IF_ERROR(check_shared(*existing, options));
         return std::unique_ptr<Database>(new Database(existing, options.read_only));
@@ -951,10 +963,10 @@ Status Database::check_open(const DatabaseOptions& options) {
     const std::string& path = options.storage_path;
     OpenStores& stores = open_stores();
     std::shared_ptr<Impl> existing;  // declared before the lock: released after it
-    std::lock_guard<std::mutex> lock(stores.mu);
+    std::unique_lock<std::mutex> lock(stores.mu);
     RUVECTOR_ASSIGN_OR_RETURN(detail::StoreLocation loc, detail::locate_store(path));
     if (loc.kind != detail::StoreKind::kMissing) {
-      existing = stores.find(loc.identity);
+      existing = stores.find(lock, loc.identity);
       if (existing) return check_shared(*existing, options);
     }
     switch (loc.kind) {
@@ -1276,7 +1288,7 @@ Result<std::unique_ptr<Database>> Database::load_decoded(detail::DecodedSnapshot
     if (by_path) {
       stores_lock.lock();
       RUVECTOR_ASSIGN_OR_RETURN(detail::StoreLocation loc, detail::locate_store(options.storage_path));
-      if (loc.kind != detail::StoreKind::kMissing && stores.find(loc.identity))
+      if (loc.kind != detail::StoreKind::kMissing && stores.find(stores_lock, loc.identity))
         return Status::AlreadyExists("'" + options.storage_path +
                                      "' is open in this process and holds a database; load a snapshot into an empty "
                                      "location");
