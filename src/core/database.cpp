@@ -1284,11 +1284,15 @@ Result<std::unique_ptr<Database>> Database::load_decoded(detail::DecodedSnapshot
     // this database; a path this process already has open holds a database.
     const bool by_path = !options.storage && !options.storage_path.empty();
     OpenStores& stores = open_stores();
+    // Declared before the lock, so it is released after it: dropping the last handle runs
+    // the closer, which takes the lock.
+    std::shared_ptr<Impl> open_here;
     std::unique_lock<std::mutex> stores_lock(stores.mu, std::defer_lock);
     if (by_path) {
       stores_lock.lock();
       RUVECTOR_ASSIGN_OR_RETURN(detail::StoreLocation loc, detail::locate_store(options.storage_path));
-      if (loc.kind != detail::StoreKind::kMissing && stores.find(stores_lock, loc.identity))
+      if (loc.kind != detail::StoreKind::kMissing) open_here = stores.find(stores_lock, loc.identity);
+      if (open_here)
         return Status::AlreadyExists("'" + options.storage_path +
                                      "' is open in this process and holds a database; load a snapshot into an empty "
                                      "location");
