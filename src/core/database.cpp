@@ -1069,6 +1069,7 @@ Result<bool> Database::set_metadata(std::string_view id, const Json& metadata) {
     RUVECTOR_ASSIGN_OR_RETURN(std::optional<Slot> found, impl_->writable_slot(id));
     if (!found) return false;
     const Slot slot = *found;
+    std::string text = detail::metadata_text(metadata);
     if (impl_->storage) {
       std::vector<float> vector;  // copied: the reader is gone before the write
       {
@@ -1077,11 +1078,11 @@ Result<bool> Database::set_metadata(std::string_view id, const Json& metadata) {
         RUVECTOR_ASSIGN_OR_RETURN(const float* v, reader->row(slot));
         vector.assign(v, v + impl_->settings.dimensions);
       }
-      Impl::Upsert u{std::string(id), vector, metadata, detail::metadata_text(metadata)};
+      Impl::Upsert u{std::string(id), vector, metadata, text};
       RUVECTOR_RETURN_IF_ERROR(impl_->write_storage({u}, {}));
     }
     std::unique_lock<detail::WriterPriorityMutex> lock(impl_->mu);
-    impl_->metadata.set(slot, metadata, detail::metadata_text(metadata));
+    impl_->metadata.set(slot, metadata, std::move(text));
     return true;
   });
 }
