@@ -16,6 +16,7 @@ import zlib from 'node:zlib';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { rng } from '../js/contract.mjs';  // mulberry32, the suites' seeded generator
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const wasm = await import(path.resolve(here, '../../npm/wasm/src/node.mjs'));
@@ -37,16 +38,6 @@ const NQ = quick ? 50 : 100;
 const K = 10;
 const HNSW = { m: 16, efConstruction: 40, efSearch: 100 };
 
-function rng(seed) {  // mulberry32
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function gauss(r) {
   const u = Math.max(r(), 1e-12);
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r());
