@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <optional>
 #include <condition_variable>
@@ -519,6 +520,16 @@ struct Database::Impl {
     return p;
   }
 
+  // How wide a walk on binary codes may get, in units of rescore * k. A walk on 1-bit
+  // estimates whose error is as large as the gaps between the true neighbours (isotropic
+  // clusters) leaves true neighbours outside a beam of rescore * k; when the beam's edge
+  // (its worst estimate minus that candidate's error bound) is still below the k-th
+  // exact distance after re-ranking, the search walks once more with a beam of
+  // kWidestBeamFactor * rescore * k and re-ranks again. Where the codes separate the
+  // neighbours (real data) the first walk already passes the test. Measured in
+  // docs/quantization.md ("Widening the walk").
+  static constexpr std::size_t kWidestBeamFactor = 16;
+
   // Re-scores coded candidates (`found`, sorted by estimate) with exact distances: the
   // best `want` always, then, when the codes bound their error (binary), every further
   // candidate whose estimate minus its error bound is below the current k-th exact
@@ -597,17 +608,35 @@ struct Database::Impl {
     const std::size_t k = std::min(q.k, count);
     const std::size_t want = std::min(k * std::max<std::size_t>(rescore, 1), count);
     thread_local std::vector<Neighbor> found;  // scratch reused by this thread's queries (search() clears it)
-    index->search(prepared, want, std::min(std::max(p.ef, want), count), predicate, found);
-    // Guarantee k results whenever k entries qualify: an approximate walk can come back
-    // short with a selective filter or a disconnected region, so fall back to exact.
-    if (found.size() < k && found.size() < ids.size()) index->search_exact(prepared, want, predicate, found);
-    if (prepared.coded && rescore > 0) {
-      const detail::PreparedQuery exact = space.prepare(q.vector.data());
+    const detail::CodeStore* codes = space.codes();
+    const bool rerank_codes = prepared.coded && rescore > 0;
+    // Binary codes may need a wider walk than ef (see kWidestBeamFactor): at most one more.
+    std::size_t walk_ef = std::min(std::max(p.ef, want), count);
+    const std::size_t widest =
+        rerank_codes && codes->has_error_bound() ? std::min(std::max(walk_ef, want * kWidestBeamFactor), count) : walk_ef;
+    std::optional<detail::PreparedQuery> exact;
+    for (;;) {
+      index->search(prepared, want, walk_ef, predicate, found);
+      // Guarantee k results whenever k entries qualify: an approximate walk can come back
+      // short with a selective filter or a disconnected region, so fall back to exact.
+      if (found.size() < k && found.size() < ids.size()) index->search_exact(prepared, want, predicate, found);
+      if (!rerank_codes) break;
+      // The beam's edge: the lowest distance its last (worst-estimated) candidate may have.
+      // The nodes the walk scored and left out estimate no better, so within the bound they
+      // cannot beat an edge already past the k-th exact distance (a heuristic for the nodes
+      // it never reached). A walk that came back short of its beam reached everything it
+      // could: a wider one would find nothing more.
+      float edge = std::numeric_limits<float>::infinity();
+      if (walk_ef < widest && found.size() >= walk_ef)
+        edge = found.back().distance - codes->error_bound(prepared.codes, found.back().slot);
+      if (!exact) exact = space.prepare(q.vector.data());
       rerank(prepared, k, want, found, [&](Slot slot) {
         const float* row = read_row(slot);
-        return row == nullptr ? 0.0f : space.exact_distance(exact, row, slot);
+        return row == nullptr ? 0.0f : space.exact_distance(*exact, row, slot);
       });
       if (!failure->ok()) return {};
+      if (found.size() < k || edge >= found[k - 1].distance) break;
+      walk_ef = widest;
     }
     // Rank by (score, id) and build SearchHits for the first k only: the walk returns
     // up to ef candidates, and ids / metadata are not copied for the ones cut.

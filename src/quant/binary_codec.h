@@ -60,8 +60,10 @@ namespace ruvector::detail {
 class BinaryCodec {
  public:
   static constexpr std::size_t kMaxCentroids = 128;
-  // Width of the error bound in (approximate) standard deviations of the estimator.
-  static constexpr float kBoundSigmas = 2.0f;
+  // Width of the error bound in (approximate) standard deviations of the estimator. 3
+  // rather than 2: on clustered-768 re-ranked recall 0.983 -> 0.989 for ~40% more exact
+  // distances (docs/quantization.md).
+  static constexpr float kBoundSigmas = 3.0f;
 
   BinaryCodec(std::size_t dim, Metric metric, std::uint64_t seed)
       : dim_(dim), words_((dim + 63) / 64), metric_(metric), rotation_(dim, seed) {}
