@@ -14,6 +14,8 @@
 #      over S = 3, 6, 12 keys, TRUTH fan-out = brute force, recall, the VectorDb face, the
 #      `ruvector` CLI and the C++ client on redis:// indexes, kill -9 failover with WAIT,
 #      rejoin, slot migration under load; `--standalone-only` skips it
+#   5. tests/cli/redis_parity.mjs: the C++ and the JS `ruvector` commands on redis:// indexes
+#      of a one-node cluster agree (exit codes, --json documents, messages, brute force)
 # Servers listen on 127.0.0.1 only, on ports from RUVECTOR_REDIS_PORT (default 17300),
 # run in a temporary directory and are stopped at the end, pass or fail.
 # Usage: scripts/test-redis.sh [--standalone-only | --bench OUT.md] [BUILD_DIR]   (default: build)
@@ -94,5 +96,12 @@ if [ "$STANDALONE_ONLY" = 0 ]; then
   start=$SECONDS
   NODE_PATH="$CLIENT/node_modules${NODE_PATH:+:$NODE_PATH}" node "$CLIENT/test/cluster.mjs" "$MODULE" "$WORK" $((PORT + 10)) ${BENCH_OUT:+--bench "$BENCH_OUT"}
   echo "cluster: $((SECONDS - start)) s"
+  # Both `ruvector` commands (C++ and JS) on redis:// indexes of one node: the same
+  # results, documents, messages and exit codes (docs/cli.md).
+  echo "== both CLIs on redis:// (port $((PORT + 25)))"
+  start=$SECONDS
+  NODE_PATH="$CLIENT/node_modules${NODE_PATH:+:$NODE_PATH}" node "$ROOT/tests/cli/redis_parity.mjs" \
+    "$BUILD/tools/cli/ruvector" "$MODULE" $((PORT + 25))
+  echo "CLIs on redis://: $((SECONDS - start)) s"
 fi
 echo "test-redis.sh: all passed"

@@ -34,7 +34,17 @@ Napi::Value ReadRecords(const Napi::CallbackInfo& info) {
     const std::string_view bytes = BytesArg(info[0], "bytes");
     auto format = ruvector::parse_record_format(ToString(info[1], "format", false));
     if (!format.ok()) throw StatusError(env, format.status());
-    auto r = ruvector::read_records(bytes, *format, ruvector::record_read_options_from_json(ToJson(info[2], "options")));
+    ruvector::RecordReadOptions options = ruvector::record_read_options_from_json(ToJson(info[2], "options"));
+    // info[3]: optional progress(done, total), called synchronously on this thread (the
+    // readers report about every MiB read, and once at the end).
+    Napi::Function progress;
+    if (info.Length() > 3 && info[3].IsFunction()) {
+      progress = info[3].As<Napi::Function>();
+      options.progress = [&](std::uint64_t done, std::uint64_t total) {
+        progress.Call({Napi::Number::New(env, static_cast<double>(done)), Napi::Number::New(env, static_cast<double>(total))});
+      };
+    }
+    auto r = ruvector::read_records(bytes, *format, options);
     if (!r.ok()) throw StatusError(env, r.status());
     const ruvector::RecordRows& d = *r;
     Napi::Array ids = Napi::Array::New(env, d.rows());

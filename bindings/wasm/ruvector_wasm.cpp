@@ -349,10 +349,21 @@ EMSCRIPTEN_KEEPALIVE Database* rv_deserialize(const char* bytes, std::uint32_t l
 
 // ---- record formats (include/ruvector/record_io.h), for the `ruvector` CLI ----
 
+}  // extern "C"
+
+// The progress of rv_read_records: Module.rvRecordProgress(done, total) when the JS side
+// set one for the call (npm/wasm/src/api.mjs); called synchronously.
+EM_JS(void, rv_report_record_progress, (double done, double total), {
+  if (typeof Module['rvRecordProgress'] === 'function') Module['rvRecordProgress'](done, total);
+});
+
+extern "C" {
+
 // bytes: the file; format: its name (json, jsonl, csv, npy, fvecs, snapshot);
 // options: JSON {source, dimensions, idPrefix, maxRows} or opt_len < 0. Returns the
 // header (count rows, dims, id_offsets, id_bytes ("" = none), meta_json = JSON array,
 // vectors) or 0; rv_record_positions() / rv_record_line_numbers() describe the rows.
+// Reports its progress through rv_report_record_progress.
 EMSCRIPTEN_KEEPALIVE std::uint32_t* rv_read_records(const char* bytes, std::uint32_t len, const char* format,
                                                     std::uint32_t format_len, const char* options,
                                                     std::int32_t opt_len) {
@@ -361,7 +372,10 @@ EMSCRIPTEN_KEEPALIVE std::uint32_t* rv_read_records(const char* bytes, std::uint
     if (!f.ok()) return set_error(f.status()), nullptr;
     Json j;
     if (!parse_json(options, opt_len, "options", j)) return nullptr;
-    const ruvector::RecordReadOptions o = ruvector::record_read_options_from_json(j);
+    ruvector::RecordReadOptions o = ruvector::record_read_options_from_json(j);
+    o.progress = [](std::uint64_t done, std::uint64_t total) {
+      rv_report_record_progress(static_cast<double>(done), static_cast<double>(total));
+    };
     auto r = ruvector::read_records(std::string_view(bytes, len), *f, o);
     if (!r.ok()) return set_error(r.status()), nullptr;
     clear_out();

@@ -80,9 +80,12 @@ function getMetrics() {
 // the `ruvector` CLI (npm/ruvector/lib/cli); not public API. The same shape as
 // @ruvector/wasm's.
 const records = {
-  /** -> {dimensions, vectors: Float32Array, ids ('' = none), metadata[], positions, lineNumbers}. */
-  read(bytes, format, options = {}) {
-    const r = binding.readRecords(bytes, String(format), JSON.stringify(options));
+  /**
+   * -> {dimensions, vectors: Float32Array, ids ('' = none), metadata[], positions, lineNumbers}.
+   * progress(done, total): optional, called synchronously while the engine reads.
+   */
+  read(bytes, format, options = {}, progress = undefined) {
+    const r = binding.readRecords(bytes, String(format), JSON.stringify(options), progress);
     return { dimensions: r[0], vectors: r[1], ids: r[2], metadata: JSON.parse(r[3]), positions: r[4], lineNumbers: r[5] };
   },
   /** Canonical format name of a name (any case, aliases) or, when isPath, of a file's extension. */

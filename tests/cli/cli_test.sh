@@ -502,6 +502,71 @@ run --json export db --jsonl -
 expect_rc 1 "--json with --jsonl -"
 
 # ---------------------------------------------------------------------------
+section "progress"
+# 3 MiB of .fvecs (768 rows x 1024 values): the readers report about every MiB.
+python3 - <<'EOF'
+import struct
+with open("big.fvecs", "wb") as f:
+    for r in range(768):
+        f.write(struct.pack("<i", 1024) + struct.pack("<1024f", *[(r * 7 + j) % 13 - 6.0 for j in range(1024)]))
+EOF
+run create prog --dimensions 1024 --index flat
+expect_rc 0 "create prog"
+run import prog big.fvecs
+expect_rc 0 "import without --progress"
+if [[ ! -s err.txt ]]; then pass; else fail "no progress on a non-terminal stderr without --progress: $(head -c 200 err.txt)"; fi
+run --progress import prog big.fvecs --id-prefix again-
+expect_rc 0 "import --progress"
+# Lines, not a bar: the steps, 0% first, 100% last, increasing, no control characters.
+if python3 - <<'EOF'
+import re
+lines = open("err.txt").read().split("\n")
+assert "\r" not in "".join(lines) and "\x1b" not in "".join(lines), lines
+assert lines[0] == "reading big.fvecs...", lines
+parsing = [int(m.group(1)) for l in lines if (m := re.fullmatch(r"parsing: (\d+)%", l))]
+assert parsing[0] == 0 and parsing[-1] == 100 and parsing == sorted(set(parsing)) and len(parsing) >= 3, parsing
+assert "inserting 768 vectors..." in lines and "saving index..." in lines, lines
+EOF
+then pass; else fail "--progress lines: $(head -c 400 err.txt)"; fi
+run --progress --quiet import prog big.fvecs --id-prefix third- --batch 100
+expect_err "inserting: 0%"
+expect_err "inserting: 100%"
+
+section "snapshot file databases"
+# A regular file (or a new name ending in .rvs) is a database held in memory and written
+# back atomically by a writing command, as in the JS command.
+run create mem.rvs --dimensions 3 --metric euclidean --json
+expect_rc 0 "create mem.rvs"
+if [[ "$(py 'd["storage"]')" == "snapshot" && -f mem.rvs ]]; then pass; else fail "create mem.rvs: $(cat out.txt)"; fi
+run create mem.rvs --dimensions 3
+expect_rc 2 "create over an existing snapshot file"
+expect_err "ALREADY_EXISTS"
+run insert mem.rvs --vector "[1, 2, 3]" --id m1 --metadata '{"k": 1}'
+expect_rc 0 "insert into mem.rvs"
+printf '{"id": "m2", "vector": [4, 5, 6]}\n{"id": "m3", "vector": [7, 8, 9]}\n' > mem.jsonl
+run import mem.rvs mem.jsonl --json
+expect_rc 0 "import into mem.rvs"
+if [[ "$(py 'd["count"], d["batches"]')" == "3 1" ]]; then pass; else fail "import into mem.rvs: $(cat out.txt)"; fi
+run search mem.rvs --vector "4,5,6.5" -k 1 --json
+if [[ "$(py 'd["hits"][0]["id"]')" == "m2" ]]; then pass; else fail "search mem.rvs: $(cat out.txt)"; fi
+run delete mem.rvs m3 nope --json
+if [[ "$(py 'd["count"]')" == "2" ]]; then pass; else fail "delete from mem.rvs: $(cat out.txt)"; fi
+run info mem.rvs --json
+if [[ "$(py 'd["count"], d["storage"]')" == "2 snapshot" ]]; then pass; else fail "info mem.rvs: $(cat out.txt)"; fi
+run get mem.rvs m1 --json
+if [[ "$(py 'd["metadata"]')" == "{'k': 1}" ]]; then pass; else fail "get from mem.rvs: $(cat out.txt)"; fi
+# A live writer's lock file: LOCKED (exit 5), the file unchanged; a stale one is taken over.
+sleep 30 & HOLDER=$!
+echo "$HOLDER" > mem.rvs.lock
+cp mem.rvs mem.before
+run insert mem.rvs --vector "1,1,1"
+expect_rc 5 "insert while mem.rvs.lock names a live process"
+if cmp -s mem.rvs mem.before; then pass; else fail "a refused insert changed mem.rvs"; fi
+kill "$HOLDER"; wait "$HOLDER" 2>/dev/null || true
+run insert mem.rvs --vector "1,1,1" --id m4
+expect_rc 0 "insert over a stale lock file"
+if [[ ! -e mem.rvs.lock ]]; then pass; else fail "the lock file was left behind"; fi
+
 section "missing and foreign databases"
 for cmd in info "get nodb x" "search nodb --vector 1,2,3,4" "insert nodb --vector 1,2,3,4" "import nodb data.json" \
   "delete nodb x" "bench nodb" "export nodb --jsonl x.jsonl"; do
@@ -515,7 +580,8 @@ if [[ -e nodb ]]; then fail "a command created 'nodb'"; else pass; fi
 run info junk
 expect_rc 3 "info on a directory that is not a database"
 run info data.json
-expect_rc 3 "info on a file"
+expect_rc 4 "info on a file that is not a snapshot"
+expect_err "CORRUPTION: data.json"
 
 # ---------------------------------------------------------------------------
 section "locking"

@@ -13,12 +13,11 @@ const ONLY_JS_COMMANDS = { doctor: 'reports which JS backend (native addon or wa
 const ONLY_JS_OPTIONS = {
   '--backend': 'chooses the JS backend (native or wasm); the C++ tool has one engine',
   '--k': 'the JS parser gives every short option a long form; both accept -k',
-  '--shards': 'create of a redis:// index (Redis Cluster, docs/scale-out.md), which only the JS CLI opens; the C++ side has build/ruvector-redis-cluster',
 };
 // Options of this tool the JS faces cannot offer, because the Node addon and the wasm module
 // do not expose the engine feature (a gap of the bindings, to close there). None today.
 const ONLY_CXX_OPTIONS = {};
-const GLOBAL = ['--json', '-q', '--quiet', '--version', '-h', '--help'];
+const GLOBAL = ['--json', '-q', '--quiet', '--progress', '--version', '-h', '--help'];
 
 function help(which, args) {
   const r = which === 'cxx' ? spawnSync(cxx, args, { encoding: 'utf8' }) : spawnSync(process.execPath, [js, ...args], { encoding: 'utf8' });

@@ -18,8 +18,12 @@
 #include <utility>
 #include <vector>
 
-#include "ruvector/record_io.h"
+#include "cluster_target.h"
+#include "command_support.h"
+#include "file_lock.h"
+#include "index_target.h"
 #include "progress.h"
+#include "ruvector/record_io.h"
 #include "ruvector/ruvector.h"
 
 namespace ruvector::cli {
@@ -36,116 +40,13 @@ int exit_code_for(const Status& status) {
     case StatusCode::kCorruption:
     case StatusCode::kIoError:
     case StatusCode::kUnsupported:
-    case StatusCode::kResourceExhausted: return kExitDatabase;
+    case StatusCode::kResourceExhausted:
+    case StatusCode::kInternal: return kExitDatabase;
   }
   return kExitDatabase;
 }
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-// Rounds for JSON output, so documents show 0.022 rather than 0.021882000000000002.
-double rounded(double v, int decimals) {
-  const double scale = std::pow(10.0, decimals);
-  return std::round(v * scale) / scale;
-}
-
-// ---- output helpers ----
-
-bool show_progress(const GlobalOptions& g) { return !g.json && !g.quiet; }
-
-// Informational line on stdout (not in --json or --quiet mode).
-void say(const GlobalOptions& g, const std::string& line) {
-  if (g.json || g.quiet) return;
-  std::fputs(line.c_str(), stdout);
-  std::fputc('\n', stdout);
-}
-
-// Result line on stdout (not in --json mode; --quiet keeps it: it is the output).
-void print(const GlobalOptions& g, const std::string& line) {
-  if (g.json) return;
-  std::fputs(line.c_str(), stdout);
-  std::fputc('\n', stdout);
-}
-
-void warn(const std::string& line) { std::fprintf(stderr, "ruvector: warning: %s\n", line.c_str()); }
-
-std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
-
-std::string float_text(float v) {
-  char buf[48];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
-
-std::string fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
-Json vector_json(std::span<const float> v) {
-  Json a = Json::array();
-  a.get_ref<Json::array_t&>().reserve(v.size());
-  for (float x : v) a.push_back(float_for_json(x));
-  return a;
-}
-
-std::string vector_text(std::span<const float> v) {
-  std::string s = "[";
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (i) s += ", ";
-    s += float_text(v[i]);
-  }
-  return s + "]";
-}
-
-std::string human_bytes(std::uint64_t b) {
-  const double v = static_cast<double>(b);
-  if (b >= (1ull << 30)) return fixed(v / (1024.0 * 1024 * 1024), 1) + " GiB";
-  if (b >= (1ull << 20)) return fixed(v / (1024.0 * 1024), 1) + " MiB";
-  if (b >= (1ull << 10)) return fixed(v / 1024.0, 1) + " KiB";
-  return std::to_string(b) + " B";
-}
-
-std::string hnsw_text(const DatabaseInfo& info) {
-  if (info.index != IndexKind::kHnsw) return index_kind_name(info.index);
-  return std::string(index_kind_name(info.index)) + " (m=" + std::to_string(info.hnsw.m) +
-         ", ef_construction=" + std::to_string(info.hnsw.ef_construction) +
-         ", ef_search=" + std::to_string(info.hnsw.ef_search) + ")";
-}
-
-Json settings_doc(const DatabaseInfo& info) {
-  Json j{{"dimensions", info.dimensions}, {"metric", metric_name(info.metric)}, {"index", index_kind_name(info.index)}};
-  if (info.index == IndexKind::kHnsw)
-    j["hnsw"] = {{"m", info.hnsw.m}, {"ef_construction", info.hnsw.ef_construction}, {"ef_search", info.hnsw.ef_search}};
-  j["quantization"] = quantization_name(info.quantization);
-  if (info.quantization != Quantization::kNone) j["rescore"] = info.rescore;
-  return j;
-}
-
-// ---- files ----
-
-Result<std::string> read_file(const std::string& path) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) return Status::InvalidArgument("cannot read '" + path + "': it is a directory");
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return Status::InvalidArgument("cannot read '" + path + "': " + std::strerror(errno));
-  std::string data;
-  struct stat st {};
-  if (fstat(fileno(f), &st) == 0 && st.st_size > 0) data.reserve(static_cast<std::size_t>(st.st_size));
-  char buf[1 << 16];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) data.append(buf, n);
-  const bool failed = std::ferror(f) != 0;
-  const int err = errno;
-  std::fclose(f);
-  if (failed) return Status::IoError("error reading '" + path + "': " + std::strerror(err));
-  return data;
-}
 
 // Sum of the sizes of the regular files under `dir`.
 std::uint64_t directory_bytes(const std::string& dir) {
@@ -162,85 +63,7 @@ std::uint64_t directory_bytes(const std::string& dir) {
   return total;
 }
 
-// ---- databases ----
 
-Status missing_database(const std::string& dir, const std::string& why) {
-  return Status::NotFound(why + "; create a database with: ruvector create " + dir + " --dimensions N");
-}
-
-// Opens the existing database in `dir`. NOT_FOUND when there is none.
-Result<std::unique_ptr<Database>> open_database(const std::string& dir, bool read_only) {
-  std::error_code ec;
-  const auto st = fs::status(dir, ec);
-  if (ec || !fs::exists(st)) return missing_database(dir, "no database at '" + dir + "'");
-  if (!fs::is_directory(st)) return missing_database(dir, "'" + dir + "' is not a database directory");
-  if (fs::is_empty(dir, ec)) return missing_database(dir, "'" + dir + "' is an empty directory, not a database");
-  DurableStorageOptions so;
-  so.read_only = read_only;
-  so.create_if_missing = false;
-  auto storage = open_durable_storage(dir, so);
-  if (!storage.ok()) return storage.status().WithContext("cannot open '" + dir + "'");
-  DatabaseOptions options;
-  options.storage = std::move(storage).value();
-  options.read_only = read_only;
-  // dimensions = 0: the stored settings decide. A store without settings is not a
-  // database (Database::open says dimensions are needed to create one).
-  auto db = Database::open(options);
-  if (!db.ok() && db.status().code() == StatusCode::kInvalidArgument)
-    return missing_database(dir, "'" + dir + "' is not a ruvector database (" + db.status().message() + ")");
-  if (!db.ok()) return db.status().WithContext("cannot open '" + dir + "'");
-  return db;
-}
-
-// Maps "entry N: ..." from insert_batch back to the source row.
-Status locate_batch_error(const Status& s, const RecordRows& data, const std::string& source, std::size_t base) {
-  const std::string& m = s.message();
-  if (m.rfind("entry ", 0) == 0) {
-    std::size_t i = 0;
-    auto r = std::from_chars(m.data() + 6, m.data() + m.size(), i);
-    if (r.ec == std::errc() && r.ptr + 1 < m.data() + m.size() && *r.ptr == ':' && base + i < data.rows())
-      return Status(s.code(), data.where(source, base + i) + m.substr(static_cast<std::size_t>(r.ptr - m.data())));
-  }
-  return s.WithContext(source);
-}
-
-Result<Json> parse_json_option(const std::string& text, const std::string& flag) {
-  try {
-    return Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    std::string detail = e.what();
-    const std::size_t bracket = detail.find("] ");
-    if (bracket != std::string::npos) detail = detail.substr(bracket + 2);
-    return Status::InvalidArgument(flag + " is not valid JSON: " + detail);
-  }
-}
-
-// The query vector of `search`: --vector text, or row `row` of --vector-file.
-Result<std::vector<float>> query_vector(const SearchOptions& o, std::uint32_t dimensions) {
-  if (!o.vector.empty()) {
-    auto v = parse_vector_text(o.vector);
-    if (!v.ok()) return v.status().WithContext("--vector");
-    return v;
-  }
-  RUVECTOR_ASSIGN_OR_RETURN(std::string bytes, read_file(o.vector_file));
-  auto format = record_format_from_path(o.vector_file);
-  if (!format.ok()) {
-    // No known extension: the file holds the vector as text ("[1, 2, 3]" or "1,2,3").
-    auto v = parse_vector_text(bytes);
-    if (!v.ok()) return v.status().WithContext(o.vector_file);
-    return v;
-  }
-  RecordReadOptions io;
-  io.source = o.vector_file;
-  io.dimensions = dimensions;
-  io.max_rows = o.row + 1;
-  RUVECTOR_ASSIGN_OR_RETURN(RecordRows data, read_records(bytes, *format, io));
-  if (o.row >= data.rows())
-    return Status::InvalidArgument(o.vector_file + " has " + std::to_string(data.rows()) + " rows, --row " +
-                                   std::to_string(o.row) + " does not exist");
-  const auto r = data.row(o.row);
-  return std::vector<float>(r.begin(), r.end());
-}
 
 // ---- bench helpers ----
 
@@ -275,10 +98,58 @@ double percentile(std::vector<double> v, double p) {
 // ---------------------------------------------------------------------------
 // create
 
+namespace {
+
+// The summary line and --json document of a new database.
+Outcome created(const GlobalOptions& g, const CreateOptions& o, const DatabaseInfo& info, const char* storage) {
+  const bool from_snapshot = !o.from_snapshot.empty();
+  say(g, "created " + o.dir + ": " + std::to_string(info.dimensions) + " dimensions, " + metric_name(info.metric) +
+             ", " + hnsw_text(info) +
+             (from_snapshot ? ", " + std::to_string(info.count) + " vectors from " + o.from_snapshot : ""));
+  Json doc = settings_doc(info);
+  doc["path"] = o.dir;
+  doc["created"] = true;
+  doc["count"] = info.count;
+  doc["storage"] = storage;
+  return Outcome::Ok(std::move(doc));
+}
+
+// A new snapshot file database (the path does not exist): built in memory, written
+// atomically under the file's lock.
+Outcome create_snapshot_file(const GlobalOptions& g, const CreateOptions& o, const DatabaseOptions& options) {
+  Result<std::unique_ptr<Database>> db = Status::InvalidArgument("unreachable");
+  {
+    Progress progress(o.from_snapshot.empty() ? "creating" : "loading snapshot", 0, show_progress(g));
+    progress.start_ticker();
+    if (o.from_snapshot.empty()) {
+      db = Database::open(options);
+      if (!db.ok()) db = db.status().WithContext("cannot create '" + o.dir + "'");
+    } else {
+      std::error_code ec;
+      if (!fs::exists(o.from_snapshot, ec))
+        return Outcome::Error(Status::InvalidArgument("cannot read '" + o.from_snapshot + "': no such file"));
+      db = Database::deserialize_file(o.from_snapshot, options);
+      if (!db.ok()) db = db.status().WithContext(o.from_snapshot);
+    }
+    if (!db.ok()) return Outcome::Error(db.status());
+    auto lock = FileLock::take(o.dir);
+    if (!lock.ok()) return Outcome::Error(lock.status());
+    std::error_code ec;
+    if (fs::exists(o.dir, ec)) return Outcome::Error(Status::AlreadyExists("'" + o.dir + "' already exists"));
+    Status st = (*db)->serialize_to_file(o.dir);
+    if (!st.ok()) return Outcome::Error(st);
+  }
+  return created(g, o, (*db)->info(), "snapshot");
+}
+
+}  // namespace
+
 Outcome run_create(const GlobalOptions& g, const CreateOptions& o) {
   const bool from_snapshot = !o.from_snapshot.empty();
   if (o.dimensions == 0 && !from_snapshot)
-    return Outcome::Usage(Status::InvalidArgument("--dimensions is required (or --from-snapshot FILE)"));
+    return Outcome::UsageError("--dimensions is required (or --from-snapshot FILE)");
+  if (parse_cluster_address(o.dir)) return run_create_cluster(g, o);
+  if (o.shards) return Outcome::UsageError("--shards applies to a redis:// index only");
   DatabaseOptions options;
   options.dimensions = o.dimensions;
   if (o.metric) {
@@ -311,9 +182,11 @@ Outcome run_create(const GlobalOptions& g, const CreateOptions& o) {
   }
   std::error_code ec;
   const bool existed = fs::exists(o.dir, ec);
+  if (is_snapshot_file(o.dir, /*creating=*/true)) {
+    if (existed) return Outcome::Error(Status::AlreadyExists("'" + o.dir + "' already exists"));
+    return create_snapshot_file(g, o, options);
+  }
   if (existed) {
-    if (!fs::is_directory(o.dir, ec))
-      return Outcome::Error(Status::AlreadyExists("'" + o.dir + "' exists and is not a directory"));
     if (!fs::is_empty(o.dir, ec)) {
       auto existing = open_database(o.dir, /*read_only=*/true);
       if (existing.ok()) {
@@ -353,15 +226,7 @@ Outcome run_create(const GlobalOptions& g, const CreateOptions& o) {
     Status cp = (*db)->checkpoint();
     if (!cp.ok()) warn("the vectors are stored, but the index image was not saved (" + cp.ToString() + ")");
   }
-  const DatabaseInfo info = (*db)->info();
-  say(g, "created " + o.dir + ": " + std::to_string(info.dimensions) + " dimensions, " + metric_name(info.metric) +
-             ", " + hnsw_text(info) +
-             (from_snapshot ? ", " + std::to_string(info.count) + " vectors from " + o.from_snapshot : ""));
-  Json doc = settings_doc(info);
-  doc["path"] = o.dir;
-  doc["created"] = true;
-  doc["count"] = info.count;
-  return Outcome::Ok(std::move(doc));
+  return created(g, o, (*db)->info(), "directory");
 }
 
 // ---------------------------------------------------------------------------
@@ -379,7 +244,7 @@ Outcome run_insert(const GlobalOptions& g, const InsertOptions& o) {
       return Outcome::Error(
           Status::InvalidArgument(std::string("--metadata must be a JSON object, got ") + metadata.type_name()));
   }
-  auto db = open_database(o.dir, false);
+  auto db = open_target(o.dir, false);
   if (!db.ok()) return Outcome::Error(db.status());
   Entry e;
   e.id = o.id;
@@ -387,8 +252,14 @@ Outcome run_insert(const GlobalOptions& g, const InsertOptions& o) {
   e.metadata = std::move(metadata);
   auto id = (*db)->insert(e);
   if (!id.ok()) return Outcome::Error(id.status());
+  if (std::strcmp((*db)->kind(), "snapshot") == 0) {
+    Status st = (*db)->save();
+    if (!st.ok()) return Outcome::Error(st);
+  }
   print(g, *id);
-  return Outcome::Ok(Json{{"id", *id}, {"count", (*db)->size()}});
+  auto count = (*db)->size();
+  if (!count.ok()) return Outcome::Error(count.status());
+  return Outcome::Ok(Json{{"id", *id}, {"count", *count}});
 }
 
 // ---------------------------------------------------------------------------
@@ -396,11 +267,11 @@ Outcome run_insert(const GlobalOptions& g, const InsertOptions& o) {
 
 Outcome run_import(const GlobalOptions& g, const ImportOptionsCli& o) {
   auto format = o.format.empty() ? record_format_from_path(o.file) : parse_record_format(o.format);
-  if (!format.ok()) return Outcome::Usage(format.status().WithContext(o.format.empty() ? o.file : "--format"));
-  auto opened = open_database(o.dir, false);
+  if (!format.ok()) return Outcome::UsageError(format.status().WithContext(o.format.empty() ? o.file : "--format").message());
+  auto opened = open_target(o.dir, false);
   if (!opened.ok()) return Outcome::Error(opened.status());
-  Database& db = **opened;
-  const DatabaseInfo info = db.info();
+  IndexTarget& db = **opened;
+  const std::string kind = db.kind();
   const auto t0 = Clock::now();
 
   // 1. Read and parse the whole file; nothing is written unless all of it is valid.
@@ -408,12 +279,14 @@ Outcome run_import(const GlobalOptions& g, const ImportOptionsCli& o) {
   progress.start_ticker();
   auto bytes = read_file(o.file);
   if (!bytes.ok()) return Outcome::Error(bytes.status());
-  progress.restart("parsing", bytes->size(), Progress::Unit::kBytes);
+  // The readers report bytes read (rows of a snapshot) with their total.
+  const bool snapshot_rows = *format == RecordFormat::kSnapshot;
+  progress.restart("parsing", bytes->size(), snapshot_rows ? Progress::Unit::kItems : Progress::Unit::kBytes);
   RecordReadOptions io;
   io.source = o.file;
-  io.dimensions = info.dimensions;
+  io.dimensions = db.dimensions();
   io.id_prefix = o.id_prefix;
-  io.progress = [&](std::uint64_t done, std::uint64_t) { progress.set(done); };
+  io.progress = [&](std::uint64_t done, std::uint64_t total) { progress.set(done, total); };
   auto parsed = read_records(*bytes, *format, io);
   bytes->clear();
   bytes->shrink_to_fit();
@@ -428,7 +301,10 @@ Outcome run_import(const GlobalOptions& g, const ImportOptionsCli& o) {
     entries[i].vector = data.row(i);
     entries[i].metadata = data.metadata[i];
   }
-  const std::size_t batch = o.batch == 0 ? std::max<std::size_t>(entries.size(), 1) : o.batch;
+  // A snapshot file is written once at the end, so its chunks are all-or-nothing too.
+  const std::size_t batch = o.batch != 0 ? o.batch
+                            : kind == "snapshot" ? std::size_t{4096}
+                                                 : std::max<std::size_t>(entries.size(), 1);
   const auto t1 = Clock::now();
   std::size_t batches = 0;
   if (batch >= entries.size()) {
@@ -442,7 +318,7 @@ Outcome run_import(const GlobalOptions& g, const ImportOptionsCli& o) {
     auto ids = db.insert_batch(std::span<const Entry>(entries).subspan(base, n));
     if (!ids.ok()) {
       Status st = locate_batch_error(ids.status(), data, o.file, base);
-      if (base > 0)
+      if (base > 0 && kind == "directory")
         st = Status(st.code(), st.message() + " (rows before " + data.where(o.file, base) +
                                    " were imported in earlier batches)");
       return Outcome::Error(st);
@@ -452,26 +328,29 @@ Outcome run_import(const GlobalOptions& g, const ImportOptionsCli& o) {
   }
   const double insert_seconds = seconds_since(t1);
   // Persist the index image now, so the next open loads it instead of rebuilding.
-  progress.restart("saving index", 0);
+  progress.restart(kind == "snapshot" ? "writing " + o.dir : std::string("saving index"), 0);
   progress.start_ticker();
-  Status cp = db.checkpoint();
+  Status cp = db.save();
   progress.finish();
+  if (!cp.ok() && kind == "snapshot") return Outcome::Error(cp);
   if (!cp.ok()) warn("the vectors are stored, but the index image was not saved (" + cp.ToString() + ")");
 
+  auto count = db.size();
+  if (!count.ok()) return Outcome::Error(count.status());
   const double total = seconds_since(t0);
   const double rate = insert_seconds > 0 ? static_cast<double>(data.rows()) / insert_seconds : 0;
   const bool snapshot = *format == RecordFormat::kSnapshot;
   say(g, "imported " + std::to_string(data.rows()) + " vectors from " + o.file + (snapshot ? " (snapshot)" : "") +
              " in " + fixed(total, 2) + " s (" +
-             fixed(rate, 0) + " vectors/s); " + o.dir + " now holds " + std::to_string(db.size()) + " vectors");
+             fixed(rate, 0) + " vectors/s); " + o.dir + " now holds " + std::to_string(*count) + " vectors");
   return Outcome::Ok(Json{{"imported", data.rows()},
                           {"file", o.file},
                           {"format", record_format_name(*format)},
-                          {"batches", batches},
+                          {"batches", kind == "snapshot" ? std::size_t{1} : batches},
                           {"parse_seconds", rounded(parse_seconds, 3)},
                           {"insert_seconds", rounded(insert_seconds, 3)},
                           {"seconds", rounded(total, 3)},
-                          {"count", db.size()}});
+                          {"count", *count}});
 }
 
 // ---------------------------------------------------------------------------
@@ -479,18 +358,21 @@ Outcome run_import(const GlobalOptions& g, const ImportOptionsCli& o) {
 
 Outcome run_search(const GlobalOptions& g, const SearchOptions& o) {
   if (o.vector.empty() == o.vector_file.empty())
-    return Outcome::Usage(Status::InvalidArgument("give exactly one of --vector and --vector-file"));
-  if (o.k < 1) return Outcome::Usage(Status::InvalidArgument("-k must be at least 1"));
+    return Outcome::UsageError("give exactly one of --vector and --vector-file");
+  if (o.k < 1) return Outcome::UsageError("-k must be at least 1");
+  // A redis:// index takes the servers' FILTER expression text as it is.
+  const bool cluster = parse_cluster_address(o.dir).has_value();
   Json filter;
-  if (!o.filter.empty()) {
+  if (!o.filter.empty() && cluster) {
+    filter = o.filter;
+  } else if (!o.filter.empty()) {
     auto f = parse_json_option(o.filter, "--filter");
     if (!f.ok()) return Outcome::Error(f.status());
     filter = std::move(f).value();
   }
-  auto db = open_database(o.dir, true);
+  auto db = open_target(o.dir, true);
   if (!db.ok()) return Outcome::Error(db.status());
-  const DatabaseInfo info = (*db)->info();
-  auto vec = query_vector(o, info.dimensions);
+  auto vec = query_vector(o, (*db)->dimensions());
   if (!vec.ok()) return Outcome::Error(vec.status());
 
   SearchQuery q;
@@ -538,9 +420,11 @@ Outcome run_search(const GlobalOptions& g, const SearchOptions& o) {
 // get / delete
 
 Outcome run_get(const GlobalOptions& g, const GetOptions& o) {
-  auto db = open_database(o.dir, true);
+  auto db = open_target(o.dir, true);
   if (!db.ok()) return Outcome::Error(db.status());
   auto rec = (*db)->get(o.id);
+  if (!rec.ok() && rec.status().code() == StatusCode::kNotFound)
+    return Outcome::Error(Status::NotFound("no entry with id '" + o.id + "' in '" + o.dir + "'"));
   if (!rec.ok()) return Outcome::Error(rec.status());
   print(g, "id        " + rec->id);
   print(g, "vector    " + vector_text(rec->vector));
@@ -549,13 +433,17 @@ Outcome run_get(const GlobalOptions& g, const GetOptions& o) {
 }
 
 Outcome run_delete(const GlobalOptions& g, const DeleteOptions& o) {
-  auto db = open_database(o.dir, false);
+  auto db = open_target(o.dir, false);
   if (!db.ok()) return Outcome::Error(db.status());
   Json deleted = Json::array(), missing = Json::array();
   for (const std::string& id : o.ids) {
     auto r = (*db)->remove(id);
     if (!r.ok()) return Outcome::Error(r.status().WithContext("deleting '" + id + "'"));
     (*r ? deleted : missing).push_back(id);
+  }
+  if (std::strcmp((*db)->kind(), "snapshot") == 0 && !deleted.empty()) {
+    Status st = (*db)->save();
+    if (!st.ok()) return Outcome::Error(st);
   }
   std::string line = "deleted " + std::to_string(deleted.size()) + " of " + std::to_string(o.ids.size());
   if (!missing.empty()) {
@@ -564,17 +452,23 @@ Outcome run_delete(const GlobalOptions& g, const DeleteOptions& o) {
     line += ")";
   }
   say(g, line);
-  return Outcome::Ok(Json{{"deleted", deleted}, {"not_found", missing}, {"count", (*db)->size()}});
+  auto count = (*db)->size();
+  if (!count.ok()) return Outcome::Error(count.status());
+  return Outcome::Ok(Json{{"deleted", deleted}, {"not_found", missing}, {"count", *count}});
 }
 
 // ---------------------------------------------------------------------------
 // info
 
 Outcome run_info(const GlobalOptions& g, const InfoOptions& o) {
+  if (parse_cluster_address(o.dir)) return run_info_cluster(g, o);
   auto db = open_database(o.dir, true);
   if (!db.ok()) return Outcome::Error(db.status());
   const DatabaseInfo info = (*db)->info();
-  const std::uint64_t disk = directory_bytes(o.dir);
+  const bool file = is_snapshot_file(o.dir);
+  std::error_code ec;
+  const std::uint64_t disk = file ? static_cast<std::uint64_t>(fs::file_size(o.dir, ec)) : directory_bytes(o.dir);
+  const std::string storage = file ? "snapshot file " + o.dir + " (loaded into memory)" : info.storage;
   const char* simd = simd_level_name(active_simd_level());
   auto row = [&](const char* k, const std::string& v) {
     char buf[32];
@@ -596,7 +490,7 @@ Outcome run_info(const GlobalOptions& g, const InfoOptions& o) {
   row("memory", human_bytes(info.memory_bytes) + " (codes " + human_bytes(info.memory.codes) + ", floats " +
                     human_bytes(info.memory.floats) + ", graph " + human_bytes(info.memory.graph) + ", ids " +
                     human_bytes(info.memory.ids) + ", metadata " + human_bytes(info.memory.metadata) + ")");
-  row("storage", info.storage);
+  row("storage", storage);
   row("index source", info.index_source);
   row("simd", simd);
   row("version", version());
@@ -614,7 +508,7 @@ Outcome run_info(const GlobalOptions& g, const InfoOptions& o) {
     doc["codes_trained_on"] = info.codes_trained_on;
     doc["floats"] = float_placement_name(info.floats);  // the CLI opens with the default: store
   }
-  doc["storage"] = info.storage;
+  doc["storage"] = file ? std::string("snapshot") : info.storage;
   doc["index_source"] = info.index_source;
   doc["simd"] = simd;
   doc["version"] = version();
@@ -626,9 +520,13 @@ Outcome run_info(const GlobalOptions& g, const InfoOptions& o) {
 
 Outcome run_bench(const GlobalOptions& g, const BenchOptions& o) {
   auto efs = parse_ef_list(o.ef);
-  if (!efs.ok()) return Outcome::Usage(efs.status());
-  if (o.k < 1) return Outcome::Usage(Status::InvalidArgument("-k must be at least 1"));
-  if (o.sample < 1) return Outcome::Usage(Status::InvalidArgument("--sample must be at least 1"));
+  if (!efs.ok()) return Outcome::UsageError(efs.status().message());
+  if (o.k < 1) return Outcome::UsageError("-k must be at least 1");
+  if (o.sample < 1) return Outcome::UsageError("--sample must be at least 1");
+  if (parse_cluster_address(o.dir))
+    return Outcome::Error(Status::Unsupported(
+        "bench is not available for a redis:// index: it reads every vector for the exact copy; "
+        "measure a cluster with make bench-scale-out (docs/scale-out.md)"));
   auto opened = open_database(o.dir, true);
   if (!opened.ok()) return Outcome::Error(opened.status());
   const Database& db = **opened;
@@ -642,7 +540,7 @@ Outcome run_bench(const GlobalOptions& g, const BenchOptions& o) {
   Progress progress("loading", 0, show_progress(g));
   if (!o.queries.empty()) {
     auto format = record_format_from_path(o.queries);
-    if (!format.ok()) return Outcome::Usage(format.status().WithContext("--queries"));
+    if (!format.ok()) return Outcome::UsageError(format.status().WithContext("--queries").message());
     auto bytes = read_file(o.queries);
     if (!bytes.ok()) return Outcome::Error(bytes.status());
     RecordReadOptions io;
@@ -805,9 +703,13 @@ Outcome run_bench(const GlobalOptions& g, const BenchOptions& o) {
 
 Outcome run_export(const GlobalOptions& g, const ExportOptions& o) {
   if (o.snapshot.empty() == o.jsonl.empty())
-    return Outcome::Usage(Status::InvalidArgument("give exactly one of --snapshot FILE and --jsonl FILE"));
+    return Outcome::UsageError("give exactly one of --snapshot FILE and --jsonl FILE");
   if (g.json && o.jsonl == "-")
-    return Outcome::Usage(Status::InvalidArgument("--json cannot be used with --jsonl - (stdout carries the data)"));
+    return Outcome::UsageError("--json cannot be used with --jsonl - (stdout carries the data)");
+  if (parse_cluster_address(o.dir))
+    return Outcome::Error(Status::Unsupported(
+        "export is not available for a redis:// index: the servers persist each shard key (RDB/AOF), and "
+        "DUMP/RESTORE moves one shard key"));
   auto opened = open_database(o.dir, true);
   if (!opened.ok()) return Outcome::Error(opened.status());
   const Database& db = **opened;
@@ -836,7 +738,7 @@ Outcome run_export(const GlobalOptions& g, const ExportOptions& o) {
   const std::string tmp = to_stdout ? std::string() : o.jsonl + ".tmp" + std::to_string(getpid());
   std::FILE* f = to_stdout ? stdout : std::fopen(tmp.c_str(), "wb");
   if (f == nullptr) return Outcome::Error(Status::IoError("cannot write '" + tmp + "': " + std::strerror(errno)));
-  Progress progress("exporting", count, show_progress(g) && !to_stdout);
+  Progress progress("exporting", count, to_stdout ? Progress::Mode::kOff : show_progress(g));
   std::string line;
   std::size_t written = 0;
   Status st = db.for_each([&](const Record& r) -> Status {

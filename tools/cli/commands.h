@@ -29,19 +29,27 @@ int exit_code_for(const Status& status);
 struct GlobalOptions {
   bool json = false;
   bool quiet = false;
+  bool progress = false;  // --progress: show progress on stderr even when it is not a terminal
 };
 
 struct Outcome {
   Status status;
   int exit_code = kExitOk;
   Json doc;  // the --json document on success
+  std::string code;  // the error code printed; empty = status.code_name()
 
-  static Outcome Ok(Json doc = nullptr) { return {Status::Ok(), kExitOk, std::move(doc)}; }
+  static Outcome Ok(Json doc = nullptr) { return {Status::Ok(), kExitOk, std::move(doc), {}}; }
   static Outcome Error(Status s) {
-    const int code = exit_code_for(s);
-    return {std::move(s), code, nullptr};
+    const int exit = exit_code_for(s);
+    return {std::move(s), exit, nullptr, {}};
   }
-  static Outcome Usage(Status s) { return {std::move(s), kExitUsage, nullptr}; }
+  // A bad setting the engine refused (its code, exit 1).
+  static Outcome Usage(Status s) { return {std::move(s), kExitUsage, nullptr, {}}; }
+  // A bad flag or flag value: code USAGE, exit 1 (as the JS command's UsageError).
+  static Outcome UsageError(std::string message) {
+    return {Status::InvalidArgument(std::move(message)), kExitUsage, nullptr, "USAGE"};
+  }
+  std::string code_name() const { return code.empty() ? std::string(status.code_name()) : code; }
 };
 
 struct CreateOptions {
@@ -53,7 +61,12 @@ struct CreateOptions {
   std::optional<std::string> quantization;  // unset = none, or the snapshot's
   std::optional<std::uint32_t> rescore;     // unset = the mode's default
   std::string from_snapshot;           // load this snapshot file into the new database
+  std::optional<std::uint32_t> shards;  // redis:// index only; unset = kDefaultShards
 };
+
+// Shard keys of a new redis:// index when --shards is not given (docs/scale-out.md).
+inline constexpr std::uint32_t kDefaultShards = 6;
+inline constexpr std::uint32_t kMaxShards = 4096;
 
 struct InsertOptions {
   std::string dir;

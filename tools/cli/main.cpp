@@ -20,6 +20,9 @@ constexpr const char* kFooter =
     "Exit codes: 0 ok, 1 usage error, 2 bad input (INVALID_ARGUMENT, DIMENSION_MISMATCH, ALREADY_EXISTS),\n"
     "3 not found (NOT_FOUND: missing database or id), 4 database error (CORRUPTION, IO_ERROR, UNSUPPORTED,\n"
     "RESOURCE_EXHAUSTED), 5 LOCKED. Errors go to stderr as \"ruvector: CODE: message\".\n"
+    "A database is a directory (durable LMDB storage), a snapshot file named *.rvs (held in memory, written back\n"
+    "by a writing command), or redis://HOST:PORT[,HOST:PORT...]/INDEX: an index over a Redis Cluster running\n"
+    "ruvector-redis.so (--filter then takes a vector-sets FILTER expression).\n"
     "Documentation: docs/cli.md";
 
 void print_json(const Json& doc) {
@@ -44,7 +47,7 @@ CLI::Option* add_uint(CLI::App* app, const std::string& name, T& value, const st
 
 int main(int argc, char** argv) {
   CLI::App app{"ruvector: an embeddable vector database, from the shell.\n"
-               "A database is a directory (durable LMDB storage); create one, import vectors, search."};
+               "A database is a directory, a snapshot file or a redis:// index; create one, import vectors, search."};
   app.name("ruvector");
   app.footer(kFooter);
   app.set_version_flag("--version", std::string("ruvector ") + version() + " (simd " +
@@ -54,12 +57,14 @@ int main(int argc, char** argv) {
   GlobalOptions g;
   app.add_flag("--json", g.json, "Print one machine-readable JSON document on stdout (no progress bar)");
   app.add_flag("-q,--quiet", g.quiet, "Print only results and errors (no progress bar, no summaries)");
+  app.add_flag("--progress", g.progress,
+               "Show progress on stderr even when it is not a terminal: lines \"<step>: <P>%\" every 10%");
 
   // create
   CreateOptions create;
   std::uint32_t m = 0, efc = 0, efs = 0;
   auto* c = app.add_subcommand("create", "Create a new, empty database in a directory");
-  c->add_option("dir", create.dir, "Database directory (must not exist, or be empty)")->required();
+  c->add_option("dir", create.dir, "Database directory (must not exist, or be empty), snapshot file (*.rvs), or redis://HOST:PORT/INDEX")->required();
   add_uint<std::uint32_t>(c, "-d,--dimensions", create.dimensions,
                           "Vector length, 1..65536 (required unless --from-snapshot)", 1, kMaxDimensions);
   std::string metric, index;
@@ -88,11 +93,17 @@ int main(int argc, char** argv) {
   auto* efs_opt = add_uint<std::uint32_t>(
       c, "--ef-search", efs,
       "HNSW default search candidate list, 1..65535 (default " + std::to_string(defaults.ef_search) + ")", 1, 65535);
+  std::uint32_t shards = 0;
+  auto* shards_opt = add_uint<std::uint32_t>(
+      c, "--shards", shards,
+      "redis:// index only: the number of shard keys, fixed at creation; " + std::to_string(kDefaultShards) +
+          " when omitted (docs/scale-out.md)",
+      1, kMaxShards);
 
   // insert
   InsertOptions insert;
   auto* in = app.add_subcommand("insert", "Insert (or replace) one vector");
-  in->add_option("dir", insert.dir, "Database directory")->required();
+  in->add_option("dir", insert.dir, "Database directory, snapshot file, or redis://HOST:PORT[,HOST:PORT...]/INDEX")->required();
   in->add_option("-v,--vector", insert.vector, "The vector: \"[1, 2, 3]\" or \"1,2,3\"")->required();
   in->add_option("--id", insert.id, "Id (default: a generated UUID); an existing id is replaced");
   in->add_option("--metadata", insert.metadata, "Metadata, a JSON object, e.g. '{\"a\": 1}'");
@@ -101,7 +112,7 @@ int main(int argc, char** argv) {
   ImportOptionsCli import;
   std::string id_prefix;
   auto* im = app.add_subcommand("import", "Import vectors from a JSON, JSON Lines, CSV, .npy, .fvecs or snapshot file");
-  im->add_option("dir", import.dir, "Database directory")->required();
+  im->add_option("dir", import.dir, "Database directory, snapshot file, or redis://HOST:PORT[,HOST:PORT...]/INDEX")->required();
   im->add_option("file", import.file, "Input file")->required();
   im->add_option("-f,--format", import.format,
                  "json | jsonl | csv | npy | fvecs | snapshot (default: from the extension; .rvs = snapshot)");
@@ -115,7 +126,7 @@ int main(int argc, char** argv) {
   SearchOptions search;
   std::uint32_t ef = 0;
   auto* s = app.add_subcommand("search", "Find the k nearest vectors");
-  s->add_option("dir", search.dir, "Database directory")->required();
+  s->add_option("dir", search.dir, "Database directory, snapshot file, or redis://HOST:PORT[,HOST:PORT...]/INDEX")->required();
   auto* sv = s->add_option("-v,--vector", search.vector, "The query vector: \"[1, 2, 3]\" or \"1,2,3\"");
   auto* sf = s->add_option("--vector-file", search.vector_file,
                            "Read the query from a file: .json/.jsonl/.csv/.npy/.fvecs (row --row), or text");
@@ -131,24 +142,24 @@ int main(int argc, char** argv) {
   // get
   GetOptions get;
   auto* ge = app.add_subcommand("get", "Print one entry by id");
-  ge->add_option("dir", get.dir, "Database directory")->required();
+  ge->add_option("dir", get.dir, "Database directory, snapshot file, or redis://HOST:PORT[,HOST:PORT...]/INDEX")->required();
   ge->add_option("id", get.id, "Id")->required();
 
   // delete
   DeleteOptions del;
   auto* de = app.add_subcommand("delete", "Delete entries by id (absent ids are reported, not an error)");
-  de->add_option("dir", del.dir, "Database directory")->required();
+  de->add_option("dir", del.dir, "Database directory, snapshot file, or redis://HOST:PORT[,HOST:PORT...]/INDEX")->required();
   de->add_option("ids", del.ids, "Ids")->required();
 
   // info
   InfoOptions info;
   auto* inf = app.add_subcommand("info", "Show a database's settings, size and runtime details");
-  inf->add_option("dir", info.dir, "Database directory")->required();
+  inf->add_option("dir", info.dir, "Database directory, snapshot file, or redis://HOST:PORT[,HOST:PORT...]/INDEX")->required();
 
   // bench
   BenchOptions bench;
   auto* be = app.add_subcommand("bench", "Measure recall@k against brute force and single-thread QPS per ef");
-  be->add_option("dir", bench.dir, "Database directory")->required();
+  be->add_option("dir", bench.dir, "Database directory, snapshot file, or redis://HOST:PORT[,HOST:PORT...]/INDEX")->required();
   be->add_option("--queries", bench.queries,
                  "Query file (.npy/.fvecs/.jsonl/.json/.csv); default: --sample vectors sampled from the database");
   add_uint<std::size_t>(be, "-k", bench.k, "k (default 10)", 1, 1u << 20);
@@ -159,7 +170,7 @@ int main(int argc, char** argv) {
   // export
   ExportOptions exp;
   auto* ex = app.add_subcommand("export", "Write the database to a portable snapshot or to JSON Lines");
-  ex->add_option("dir", exp.dir, "Database directory")->required();
+  ex->add_option("dir", exp.dir, "Database directory, snapshot file, or redis://HOST:PORT[,HOST:PORT...]/INDEX")->required();
   auto* snap = ex->add_option("--snapshot", exp.snapshot, "Snapshot file (docs/file-format.md)");
   auto* jl = ex->add_option("--jsonl", exp.jsonl, "JSON Lines file ('-' = stdout), one entry per line");
   snap->excludes(jl);
@@ -196,6 +207,7 @@ int main(int argc, char** argv) {
   if (m_opt->count()) create.m = m;
   if (efc_opt->count()) create.ef_construction = efc;
   if (efs_opt->count()) create.ef_search = efs;
+  if (shards_opt->count()) create.shards = shards;
   if (prefix_opt->count()) import.id_prefix = id_prefix;
   if (ef_opt->count()) search.ef = ef;
 
@@ -215,7 +227,7 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     out = Outcome::Error(Status::IoError(std::string("internal error: ") + e.what()));
   }
-  if (!out.status.ok()) return report_error(g.json, out.status.code_name(), out.status.message(), out.exit_code);
+  if (!out.status.ok()) return report_error(g.json, out.code_name(), out.status.message(), out.exit_code);
   if (g.json && !out.doc.is_null()) print_json(out.doc);
   if (std::fflush(stdout) != 0) return report_error(g.json, "IO_ERROR", "cannot write to stdout", kExitDatabase);
   return kExitOk;

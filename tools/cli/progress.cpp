@@ -54,13 +54,23 @@ std::string human_seconds(double s) {
 
 }  // namespace
 
-Progress::Progress(std::string label, std::uint64_t total, bool enabled, Unit unit)
+Progress::Mode Progress::mode_for(bool wanted, bool forced) {
+  const bool tty = isatty(STDERR_FILENO) == 1;
+  if (tty && (wanted || forced)) return Mode::kBar;
+  return forced ? Mode::kLines : Mode::kOff;
+}
+
+Progress::Progress(std::string label, std::uint64_t total, Mode mode, Unit unit)
     : label_(std::move(label)),
       total_(total),
       unit_(unit),
-      active_(enabled && isatty(STDERR_FILENO) == 1),
+      active_(mode != Mode::kOff),
+      lines_(mode == Mode::kLines),
       start_(Clock::now()),
-      last_draw_(Clock::time_point{}) {}
+      last_draw_(Clock::time_point{}) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (lines_) draw_locked(true);
+}
 
 Progress::~Progress() { finish(); }
 
@@ -68,6 +78,14 @@ void Progress::set(std::uint64_t done) {
   if (!active_) return;
   std::lock_guard<std::mutex> lock(mu_);
   done_ = done;
+  draw_locked(false);
+}
+
+void Progress::set(std::uint64_t done, std::uint64_t total) {
+  if (!active_) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  done_ = done;
+  total_ = total;
   draw_locked(false);
 }
 
@@ -86,13 +104,14 @@ void Progress::restart(std::string label, std::uint64_t total, Unit unit) {
   total_ = total;
   unit_ = unit;
   done_ = 0;
+  last_step_ = -1;
   start_ = Clock::now();
   last_draw_ = Clock::time_point{};
   draw_locked(true);
 }
 
 void Progress::start_ticker() {
-  if (!active_ || ticker_.joinable()) return;
+  if (!active_ || lines_ || ticker_.joinable()) return;
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = false;
@@ -129,6 +148,17 @@ void Progress::finish() {
 }
 
 void Progress::draw_locked(bool force) {
+  if (lines_) {
+    // One line per 10% step reached (never throttled), or the label once.
+    const int step = total_ > 0 ? static_cast<int>(std::min<std::uint64_t>(done_, total_) * 10 / total_) : 0;
+    if (step > last_step_) {
+      if (total_ > 0) std::fprintf(stderr, "%s: %d%%\n", label_.c_str(), step * 10);
+      else std::fprintf(stderr, "%s...\n", label_.c_str());
+      std::fflush(stderr);
+      last_step_ = step;
+    }
+    return;
+  }
   const auto now = Clock::now();
   if (!force && now - last_draw_ < std::chrono::milliseconds(100) && done_ < total_) return;
   last_draw_ = now;

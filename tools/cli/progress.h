@@ -1,11 +1,14 @@
 // A small progress bar for the `ruvector` CLI (Debian 12 packages no C++
 // progress-bar library, so this is ours: ~150 lines, no dependencies).
 //
-// It draws one line on stderr, and only when it is enabled AND stderr is a
-// terminal; otherwise every method is a cheap no-op, so scripts, pipes, --json and
-// --quiet runs never see control characters. Shows percent, count, rate and ETA
-// when the total is known, or a moving marker and the elapsed time when it is not
-// (work that reports no progress, e.g. one large insert_batch; see start_ticker).
+// Modes (mode_for): kBar draws one line on stderr, redrawn in place, when stderr is a
+// terminal (and not --json / --quiet): percent, count, rate and ETA when the total is
+// known, or a moving marker and the elapsed time when it is not (work that reports no
+// progress, e.g. one large insert_batch; see start_ticker). kLines, for --progress when
+// stderr is not a terminal (a log, a pipe, a test): plain lines "<label>: <P>%" at 0%,
+// each further 10% and 100%, and "<label>..." once for a step with no total; the same
+// lines as the JS command's (npm/ruvector/lib/cli/progress.mjs). kOff: every method is a
+// cheap no-op, so scripts never see control characters.
 //
 // Threads: set()/add() may be called from one thread while the ticker draws from
 // another; state is guarded by a mutex.
@@ -23,17 +26,22 @@ namespace ruvector::cli {
 class Progress {
  public:
   enum class Unit { kItems, kBytes };
+  enum class Mode { kOff, kBar, kLines };
 
-  // `total` 0 = unknown. `enabled` false (e.g. --json or --quiet) draws nothing.
-  Progress(std::string label, std::uint64_t total, bool enabled, Unit unit = Unit::kItems);
+  // wanted: progress suits the output (not --json / --quiet); forced: --progress.
+  static Mode mode_for(bool wanted, bool forced);
+
+  // `total` 0 = unknown.
+  Progress(std::string label, std::uint64_t total, Mode mode, Unit unit = Unit::kItems);
   ~Progress();
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
 
-  // True when the bar draws (enabled and stderr is a TTY).
+  // True when something is shown (mode not kOff).
   bool active() const noexcept { return active_; }
 
   void set(std::uint64_t done);
+  void set(std::uint64_t done, std::uint64_t total);
   void add(std::uint64_t n);
   // Starts a new phase: new label and total, counters and clock reset.
   void restart(std::string label, std::uint64_t total, Unit unit = Unit::kItems);
@@ -52,6 +60,8 @@ class Progress {
   std::uint64_t done_ = 0;
   Unit unit_;
   bool active_;
+  bool lines_;
+  int last_step_ = -1;  // kLines: the last 10% step printed
   bool drawn_ = false;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_;

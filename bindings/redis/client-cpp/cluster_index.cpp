@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstring>
 #include <map>
@@ -75,6 +76,18 @@ class Connection {
 
 bool starts_with(const redisReply* r, const char* prefix) {
   return r->type == REDIS_REPLY_ERROR && std::strncmp(r->str, prefix, std::strlen(prefix)) == 0;
+}
+
+// An error reply as a Status, as the Node client codes them: "ERR ..." is the caller's
+// mistake (DIMENSION_MISMATCH for a vector of the wrong length, else INVALID_ARGUMENT).
+Status error_status(const redisReply* r) {
+  std::string text(r->str, r->len);
+  if (text.rfind("ERR ", 0) != 0) return Status::IoError(text);
+  text.erase(0, 4);
+  std::string lower = text;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower.find("dimension mismatch") != std::string::npos) return Status(StatusCode::kDimensionMismatch, text);
+  return Status::InvalidArgument(text);
 }
 
 Endpoint parse_endpoint(std::string_view text) {
@@ -185,7 +198,7 @@ struct ClusterIndex::Impl {
         refresh();
       }
       if (Clock::now() + std::chrono::milliseconds(backoff_ms) > deadline)
-        return Status::IoError("redis cluster unavailable: " + last);
+        return Status::IoError("cluster unavailable: " + last);
       std::this_thread::sleep_for(std::chrono::milliseconds(backoff_ms));
       backoff_ms = std::min(backoff_ms * 2, 500);
     }
@@ -212,7 +225,7 @@ Result<std::unique_ptr<ClusterIndex>> ClusterIndex::open(const std::vector<Endpo
   out->impl_->refresh();
   RUVECTOR_ASSIGN_OR_RETURN(Reply r, out->impl_->run(meta, {"HGETALL", meta}, deadline));
   if (r->type != REDIS_REPLY_ARRAY) return Status::IoError("unexpected reply to HGETALL");
-  if (r->elements == 0) return Status::NotFound("index '" + index + "' does not exist");
+  if (r->elements == 0) return Status::NotFound("index '" + index + "' does not exist in the cluster (give dimensions to create it)");
   for (std::size_t i = 0; i + 1 < r->elements; i += 2) {
     const std::string field(r->element[i]->str, r->element[i]->len);
     const long long v = std::atoll(r->element[i + 1]->str);
@@ -221,10 +234,37 @@ Result<std::unique_ptr<ClusterIndex>> ClusterIndex::open(const std::vector<Endpo
     if (field == "dimensions") out->dimensions_ = static_cast<std::uint32_t>(v);
     if (field == "m") out->m_ = static_cast<std::uint32_t>(v);
     if (field == "efConstruction") out->ef_construction_ = static_cast<std::uint32_t>(v);
+    if (field == "efSearch" && v > 0) out->ef_search_ = static_cast<std::uint32_t>(v);
     if (field == "quantization") out->quantization_.assign(r->element[i + 1]->str, r->element[i + 1]->len);
   }
   if (out->shards_ == 0 || out->dimensions_ == 0) return Status::Corruption("index metadata incomplete");
   return out;
+}
+
+Result<std::unique_ptr<ClusterIndex>> ClusterIndex::create(const std::vector<Endpoint>& seeds, const std::string& index,
+                                                           const IndexSettings& settings, int timeout_ms) {
+  if (seeds.empty()) return Status::InvalidArgument("no seed nodes");
+  if (settings.dimensions == 0 || settings.shards == 0) return Status::InvalidArgument("dimensions and shards must be >= 1");
+  Impl probe;
+  probe.owner.fill(-1);
+  probe.nodes = seeds;
+  probe.refresh();
+  const std::string meta = "rv:{" + index + "}:meta";
+  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  const std::pair<const char*, std::string> fields[] = {
+      {"version", "1"},
+      {"shards", std::to_string(settings.shards)},
+      {"dimensions", std::to_string(settings.dimensions)},
+      {"m", std::to_string(settings.m)},
+      {"efConstruction", std::to_string(settings.ef_construction)},
+      {"efSearch", std::to_string(settings.ef_search)},
+      {"quantization", settings.quantization},
+  };
+  for (const auto& [field, value] : fields) {
+    RUVECTOR_ASSIGN_OR_RETURN(Reply r, probe.run(meta, {"HSETNX", meta, field, value}, deadline));
+    if (r->type == REDIS_REPLY_ERROR) return error_status(r.get());
+  }
+  return open(seeds, index, timeout_ms);
 }
 
 Status ClusterIndex::insert(std::string_view id, std::span<const float> vector, std::string_view attributes_json) {
@@ -243,7 +283,7 @@ Status ClusterIndex::insert(std::string_view id, std::span<const float> vector, 
   }
   std::lock_guard<std::mutex> lock(impl_->write_mu);
   RUVECTOR_ASSIGN_OR_RETURN(Reply r, impl_->run(key, args, Clock::now() + std::chrono::seconds(30), true));
-  if (r->type == REDIS_REPLY_ERROR) return Status::InvalidArgument(r->str);
+  if (r->type == REDIS_REPLY_ERROR) return error_status(r.get());
   return Status::Ok();
 }
 
@@ -310,12 +350,32 @@ Result<std::uint64_t> ClusterIndex::size() {
   return total;
 }
 
+Result<std::vector<ShardInfo>> ClusterIndex::shard_info() {
+  std::vector<ShardInfo> out(shards_);
+  const auto deadline = Clock::now() + std::chrono::seconds(30);
+  for (std::uint32_t s = 0; s < shards_; ++s) {
+    ShardInfo& info = out[s];
+    info.key = shard_key(s);
+    info.slot = key_slot(info.key);
+    RUVECTOR_ASSIGN_OR_RETURN(Reply card, impl_->run(info.key, {"VCARD", info.key}, deadline));
+    if (card->type != REDIS_REPLY_INTEGER) return Status::IoError(card->type == REDIS_REPLY_ERROR ? card->str : "bad reply to VCARD");
+    info.count = static_cast<std::uint64_t>(card->integer);
+    RUVECTOR_ASSIGN_OR_RETURN(Reply mem, impl_->run(info.key, {"MEMORY", "USAGE", info.key}, deadline));
+    if (mem->type == REDIS_REPLY_INTEGER) info.memory_bytes = static_cast<std::uint64_t>(mem->integer);
+    else if (mem->type == REDIS_REPLY_ERROR) return Status::IoError(mem->str);
+    // The owner after the replies above (a MOVED on the way refreshed the map).
+    if (std::optional<Endpoint> ep = impl_->owner_of(info.slot)) info.master = ep->host + ":" + std::to_string(ep->port);
+  }
+  return out;
+}
+
 Result<SearchOutcome> ClusterIndex::search(std::span<const float> query, const SearchParams& p) {
   if (query.size() != dimensions_)
     return Status(StatusCode::kDimensionMismatch, "query has " + std::to_string(query.size()) +
                                                       " dimensions, the index has " + std::to_string(dimensions_));
   if (p.k == 0) return Status::InvalidArgument("k must be >= 1");
   std::vector<std::string> tail{"WITHSCORES", "COUNT", std::to_string(p.k), "EF", std::to_string(p.ef)};
+  if (p.with_attributes) tail.push_back("WITHATTRIBS");
   if (!p.filter.empty()) {
     tail.push_back("FILTER");
     tail.push_back(p.filter);
@@ -324,6 +384,7 @@ Result<SearchOutcome> ClusterIndex::search(std::span<const float> query, const S
   const std::string blob(reinterpret_cast<const char*>(query.data()), query.size_bytes());
   std::vector<std::vector<Hit>> per_shard(shards_);
   std::vector<std::string> errors(shards_);
+  std::vector<Status> refused(shards_);  // error replies: the query's fault, not the shard's
   std::atomic<std::uint32_t> next{0};
   const auto deadline = Clock::now() + std::chrono::milliseconds(p.timeout_ms);
   auto worker = [&] {
@@ -335,11 +396,19 @@ Result<SearchOutcome> ClusterIndex::search(std::span<const float> query, const S
       if (!r.ok()) {
         errors[s] = r.status().message();
       } else if ((*r)->type == REDIS_REPLY_ERROR) {
-        errors[s] = (*r)->str;
+        refused[s] = error_status(r->get());
+        if (refused[s].code() == StatusCode::kIoError) {
+          errors[s] = (*r)->str;
+          refused[s] = Status::Ok();
+        }
       } else if ((*r)->type == REDIS_REPLY_ARRAY) {
-        for (std::size_t i = 0; i + 1 < (*r)->elements; i += 2)
-          per_shard[s].push_back(Hit{std::string((*r)->element[i]->str, (*r)->element[i]->len),
-                                     std::strtod((*r)->element[i + 1]->str, nullptr)});
+        const std::size_t step = p.with_attributes ? 3 : 2;
+        for (std::size_t i = 0; i + step - 1 < (*r)->elements; i += step) {
+          const redisReply* const* e = (*r)->element + i;
+          Hit h{std::string(e[0]->str, e[0]->len), std::strtod(e[1]->str, nullptr), {}};
+          if (p.with_attributes && e[2]->type == REDIS_REPLY_STRING) h.attributes_json.assign(e[2]->str, e[2]->len);
+          per_shard[s].push_back(std::move(h));
+        }
       } else {
         errors[s] = "unexpected reply";
       }
@@ -349,9 +418,10 @@ Result<SearchOutcome> ClusterIndex::search(std::span<const float> query, const S
   for (std::uint32_t t = 0; t < std::min<std::uint32_t>(shards_, 16); ++t) threads.emplace_back(worker);
   for (auto& t : threads) t.join();
   SearchOutcome out;
+  for (std::uint32_t s = 0; s < shards_; ++s)
+    if (!refused[s].ok()) return refused[s];
   for (std::uint32_t s = 0; s < shards_; ++s) {
     if (!errors[s].empty()) {
-      if (errors[s].find("syntax error") != std::string::npos) return Status::InvalidArgument(errors[s]);
       out.failed_shards.push_back("shard " + std::to_string(s) + ": " + errors[s]);
     }
     out.hits.insert(out.hits.end(), per_shard[s].begin(), per_shard[s].end());

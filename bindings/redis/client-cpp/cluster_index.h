@@ -38,6 +38,7 @@ struct Endpoint {
 struct Hit {
   std::string id;
   double score = 0;  // (1 + cos) / 2, higher is better
+  std::string attributes_json;  // with SearchParams::with_attributes; empty = none
 };
 
 struct SearchParams {
@@ -45,6 +46,7 @@ struct SearchParams {
   std::uint32_t ef = 100;
   std::string filter;  // vector-sets FILTER expression; empty = none
   bool truth = false;  // exact scan on every shard
+  bool with_attributes = false;  // WITHATTRIBS: fill Hit::attributes_json
   int timeout_ms = 2000;  // per shard, including retries
 };
 
@@ -60,6 +62,27 @@ struct SearchOutcome {
   bool partial() const { return !failed_shards.empty(); }
 };
 
+// The settings of a new index, written once into its metadata hash rv:{NAME}:meta
+// (HSETNX per field, as the Node client does). ef_search is the default of searches that
+// give none (clients that predate the field use 100).
+struct IndexSettings {
+  std::uint32_t shards = 6;
+  std::uint32_t dimensions = 0;
+  std::uint32_t m = 16;
+  std::uint32_t ef_construction = 200;
+  std::uint32_t ef_search = 100;
+  std::string quantization = "NOQUANT";  // NOQUANT | Q8 | BIN
+};
+
+// One shard key as info() reports it.
+struct ShardInfo {
+  std::string key;
+  std::uint16_t slot = 0;
+  std::string master;  // "host:port" owning the slot; empty when unknown
+  std::uint64_t count = 0;         // VCARD
+  std::uint64_t memory_bytes = 0;  // MEMORY USAGE
+};
+
 // 32-bit FNV-1a of the id's bytes: the shard of an element is fnv1a32(id) % shards.
 std::uint32_t fnv1a32(std::string_view bytes) noexcept;
 // The Redis Cluster slot of a key (CRC16-XMODEM of its hash tag, mod 16384).
@@ -71,10 +94,19 @@ class ClusterIndex {
   // NOT_FOUND when the index does not exist; UNAVAILABLE-like IO_ERROR when no seed answers.
   static Result<std::unique_ptr<ClusterIndex>> open(const std::vector<Endpoint>& seeds, const std::string& index,
                                                     int timeout_ms = 30000);
+  // Writes `settings` into the index's metadata hash (fields already there are kept:
+  // HSETNX, so of two racing creators the first wins), then opens it.
+  static Result<std::unique_ptr<ClusterIndex>> create(const std::vector<Endpoint>& seeds, const std::string& index,
+                                                      const IndexSettings& settings, int timeout_ms = 30000);
   ~ClusterIndex();
 
+  const std::string& index() const noexcept { return index_; }
   std::uint32_t shards() const noexcept { return shards_; }
   std::uint32_t dimensions() const noexcept { return dimensions_; }
+  std::uint32_t m() const noexcept { return m_; }
+  std::uint32_t ef_construction() const noexcept { return ef_construction_; }
+  std::uint32_t ef_search() const noexcept { return ef_search_; }
+  const std::string& quantization() const noexcept { return quantization_; }
   std::string shard_key(std::uint32_t shard) const;
 
   // VADD on the element's shard key. DIMENSION_MISMATCH, INVALID_ARGUMENT, IO_ERROR.
@@ -90,6 +122,8 @@ class ClusterIndex {
   Result<int> wait_replicas(int num_replicas, int timeout_ms);
   // Sum of VCARD over the shard keys.
   Result<std::uint64_t> size();
+  // Slot, owner, VCARD and MEMORY USAGE of every shard key, in shard order.
+  Result<std::vector<ShardInfo>> shard_info();
   Result<SearchOutcome> search(std::span<const float> query, const SearchParams& params);
 
   struct Impl;
@@ -102,6 +136,7 @@ class ClusterIndex {
   std::uint32_t dimensions_ = 0;
   std::uint32_t m_ = 16;
   std::uint32_t ef_construction_ = 200;
+  std::uint32_t ef_search_ = 100;
   std::string quantization_ = "NOQUANT";  // NOQUANT | Q8 | BIN, from the metadata hash
 };
 

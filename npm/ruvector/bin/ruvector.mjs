@@ -18,6 +18,7 @@ const EXIT = {
 };
 
 const DB = { name: 'path', required: true };
+const D = cmd.CREATE_DEFAULTS;
 const COMMANDS = {
   create: {
     summary: 'Create a new, empty database (a directory, or a .rvs snapshot file)',
@@ -28,11 +29,11 @@ const COMMANDS = {
       index: { value: 'KIND', help: 'hnsw (approximate, default) or flat (exact)' },
       quantization: { value: 'MODE', help: 'none (default), int8 (alias scalar) or binary: codes for the graph walk, re-ranked with the exact floats (docs/quantization.md)' },
       rescore: { value: 'R', help: 'Re-rank the best rescore x k candidates exactly, 0..100 (default int8 3, binary 5; quantized databases only)' },
-      m: { value: 'M', help: 'HNSW links per node, 2..256 (default 16)' },
-      'ef-construction': { value: 'E', help: 'HNSW build candidate list, 1..65535 (default 40)' },
-      'ef-search': { value: 'S', help: 'HNSW default search candidate list, 1..65535 (default 100)' },
+      m: { value: 'M', help: `HNSW links per node, 2..256 (default ${D.m})` },
+      'ef-construction': { value: 'E', help: `HNSW build candidate list, 1..65535 (default ${D.efConstruction})` },
+      'ef-search': { value: 'S', help: `HNSW default search candidate list, 1..65535 (default ${D.efSearch})` },
       'from-snapshot': { value: 'FILE', help: 'Fill the new database from a snapshot file; settings come from it' },
-      shards: { value: 'S', help: 'redis:// index only: the number of shard keys, fixed at creation; 6 when omitted (docs/scale-out.md)' },
+      shards: { value: 'S', help: `redis:// index only: the number of shard keys, fixed at creation; ${D.shards} when omitted (docs/scale-out.md)` },
     },
     run: cmd.create,
   },
@@ -186,6 +187,9 @@ async function main(argv) {
     return 0;
   } catch (e) {
     if (e instanceof UsageError) return fail(json, e.code || 'USAGE', e.message.replace(/^[A-Z_]+: /, ''), 1);
+    // A cluster that does not answer: the facade's UNAVAILABLE is the command's IO_ERROR
+    // (exit 4), as in the C++ tool; the message says which shard keys failed.
+    if (e && e.code === 'UNAVAILABLE') e = Object.assign(new Error(String(e.message).replace(/^UNAVAILABLE: /, '')), { code: 'IO_ERROR' });
     if (e && typeof e.code === 'string' && /^[A-Z_]+$/.test(e.code)) {
       const msg = String(e.message).replace(new RegExp(`^${e.code}: `), '');
       if (e.silent) {

@@ -6,7 +6,7 @@
 //
 // Layout of index NAME: shard keys `rv:{NAME#0}` .. `rv:{NAME#S-1}` (distinct hash tags,
 // so Redis Cluster spreads them over slots and nodes) and a metadata hash
-// `rv:{NAME}:meta` (shards, dimensions, m, efConstruction, quantization, version),
+// `rv:{NAME}:meta` (shards, dimensions, m, efConstruction, efSearch, quantization, version),
 // written once (HSETNX) by the first client; later clients read it and refuse
 // contradicting options. Routing: an element lives in shard fnv1a32(utf8(id)) mod S, so
 // insert/get/delete touch one key. search() sends VSIM ... WITHSCORES COUNT k to every
@@ -174,7 +174,7 @@ class ClusterVectorDb {
     if (QUANTIZATION[this.options.quantization] === undefined)
       throw codedError('INVALID_ARGUMENT', `quantization must be 'none', 'int8' or 'binary', got ${JSON.stringify(options.quantization)}`);
     this.explicit = { m: pick('m') !== undefined, efConstruction: pick('efConstruction') !== undefined,
-      shards: options.shards !== undefined, quantization: options.quantization !== undefined };
+      efSearch: pick('efSearch') !== undefined, shards: options.shards !== undefined, quantization: options.quantization !== undefined };
     this.cluster = null;
     this.meta = null;
     this.closed = false;
@@ -280,7 +280,7 @@ class ClusterVectorDb {
     const o = this.options;
     if (o.dimensions !== undefined) {
       const fields = { version: META_VERSION, shards: o.shards, dimensions: o.dimensions, m: o.m,
-        efConstruction: o.efConstruction, quantization: QUANTIZATION[o.quantization] };
+        efConstruction: o.efConstruction, efSearch: o.efSearch, quantization: QUANTIZATION[o.quantization] };
       for (const [f, v] of Object.entries(fields)) await this.#send(key, false, ['HSETNX', key, f, String(v)]);
     }
     const raw = await this.#send(key, true, ['HGETALL', key]);
@@ -290,6 +290,9 @@ class ClusterVectorDb {
     if (meta.version !== META_VERSION) throw codedError('UNSUPPORTED', `index metadata version ${meta.version}`);
     this.meta = { shards: +meta.shards, dimensions: +meta.dimensions, m: +meta.m, efConstruction: +meta.efConstruction,
       quantization: meta.quantization || 'NOQUANT' };
+    // The index's default ef for searches (written by creators since efSearch joined the
+    // hash; 100 before), unless this client was given one.
+    if (!this.explicit.efSearch && Number(meta.efSearch) > 0) o.efSearch = Number(meta.efSearch);
     const contradictions = [];
     if (o.dimensions !== undefined && o.dimensions !== this.meta.dimensions) contradictions.push(`dimensions=${o.dimensions} (the index has ${this.meta.dimensions})`);
     for (const f of ['shards', 'm', 'efConstruction'])
@@ -509,7 +512,10 @@ class ClusterVectorDb {
         const owner = this.cluster.slots[slot] && this.cluster.slots[slot].master;
         const count = Number(await this.#send(key, true, ['VCARD', key]));
         const bytes = Number(await this.#send(key, true, ['MEMORY', 'USAGE', key]) || 0);
-        return { key, slot, master: owner ? `${owner.host}:${owner.port}` : null, count, memoryBytes: bytes };
+        // A node that knows no address of its own (a one-node cluster) answers with an empty
+        // host: it is the seed's.
+        const host = owner && (owner.host || new URL(this.rootNodes[0].url).hostname);
+        return { key, slot, master: owner ? `${host}:${owner.port}` : null, count, memoryBytes: bytes };
       }));
       const q = { NOQUANT: 'none', Q8: 'int8', BIN: 'binary' }[this.meta.quantization] || this.meta.quantization;
       return {

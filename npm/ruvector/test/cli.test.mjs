@@ -1,8 +1,9 @@
 // The `ruvector` bin (bin/ruvector.mjs), end to end in a temporary folder: every
 // command on a durable directory (native) and on a snapshot file (both backends),
 // --json documents, exit codes, malformed input (the message names the line and
-// nothing is written), LOCKED, the progress bar (only on a terminal), `doctor` on
-// real install trees, and directories shared with the C++ tool when it is built.
+// nothing is written), LOCKED, the progress bar (only on a terminal; lines with --progress,
+// the same as the C++ tool's), `doctor` on real install trees, and directories shared with
+// the C++ tool when it is built.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -265,7 +266,77 @@ describe('ruvector bin', { timeout: 600_000 }, () => {
     assert.equal(ok(['import', 'prog2.rvs', 'many.jsonl']).stderr, '');
   });
 
-  it('directories are shared with the C++ tool (when it is built)', (t) => {
+  it('--progress: percentage lines on a non-terminal stderr, as the C++ tool prints them, on both backends', () => {
+    // 12.1 MiB of .fvecs (3100 rows x 1024 values): the engine's reader reports about every MiB.
+    const rows = 3100, dims = 1024;
+    const buf = Buffer.alloc(rows * (4 + 4 * dims));
+    for (let r = 0, o = 0; r < rows; r++) {
+      buf.writeInt32LE(dims, o); o += 4;
+      for (let j = 0; j < dims; j++, o += 4) buf.writeFloatLE(((r * 7 + j) % 13) - 6, o);
+    }
+    fs.writeFileSync(path.join(tmp, 'prog.fvecs'), buf);
+    const parsing = Array.from({ length: 11 }, (_, i) => `parsing: ${i * 10}%`);
+    const expected = ['reading prog.fvecs...', ...parsing, `inserting ${rows} vectors...`, 'saving index...', ''];
+    json(['create', 'progdir', '-d', String(dims), '--index', 'flat']);
+    assert.equal(ok(['import', 'progdir', 'prog.fvecs', '--id-prefix', 'a']).stderr, '', 'nothing without --progress');
+    assert.deepEqual(ok(['--progress', 'import', 'progdir', 'prog.fvecs']).stderr.split('\n'), expected);
+    json(['create', 'prog-wasm.rvs', '-d', String(dims), '--index', 'flat'], { backend: 'wasm' });
+    const w = ok(['import', 'prog-wasm.rvs', 'prog.fvecs', '--progress'], { backend: 'wasm' }).stderr.split('\n');
+    assert.deepEqual(w, [...expected.slice(0, -2), 'writing prog-wasm.rvs...', '']);
+    const cxx = ['build/tools/cli/ruvector', 'build-cli/tools/cli/ruvector'].map((p) => path.join(repo, p)).find((p) => fs.existsSync(p));
+    if (cxx) {
+      assert.equal(spawnSync(cxx, ['create', 'progcxx', '-d', String(dims), '--index', 'flat'], { cwd: tmp }).status, 0);
+      const c = spawnSync(cxx, ['--progress', 'import', 'progcxx', 'prog.fvecs'], { cwd: tmp, encoding: 'utf8' });
+      assert.equal(c.status, 0, c.stderr);
+      assert.deepEqual(c.stderr.split('\n'), expected, 'the C++ tool prints the same lines');
+    }
+  });
+
+  it('the C++ tool gives every error class the same code and exit code (when it is built)', (t) => {
+    const cxx = ['build/tools/cli/ruvector', 'build-cli/tools/cli/ruvector'].map((p) => path.join(repo, p)).find((p) => fs.existsSync(p));
+    if (!cxx) return t.skip('the C++ tool is not built (build/tools/cli/ruvector)');
+    json(['create', 'errs', '-d', '3', '--metric', 'euclidean']);
+    json(['insert', 'errs', '-v', '1,2,3', '--id', 'a']);
+    write('damaged.rvs', 'RVSNAP not really a snapshot');
+    const cases = [
+      [['frobnicate', 'errs'], 1, 'USAGE'],
+      [['info', 'errs', '--frob'], 1, 'USAGE'],
+      [['create', 'new1'], 1, 'USAGE'],
+      [['create', 'new1', '-d', '3', '--metric', 'bogus'], 1, 'INVALID_ARGUMENT'],
+      [['create', 'new1', '-d', '3', '--m', '1'], 1, 'USAGE'],
+      [['create', 'new1', '-d', '3', '--shards', '2'], 1, 'USAGE'],
+      [['create', 'new1', '--from-snapshot', 'no-such.rvs'], 2, 'INVALID_ARGUMENT'],
+      [['create', 'errs', '-d', '3'], 2, 'ALREADY_EXISTS'],
+      [['insert', 'errs', '-v', '1,2'], 2, 'DIMENSION_MISMATCH'],
+      [['insert', 'errs', '-v', '1,2,3', '--metadata', '{nope'], 2, 'INVALID_ARGUMENT'],
+      [['insert', 'errs', '-v', '1,2,NaN'], 2, 'INVALID_ARGUMENT'],
+      [['import', 'errs', 'damaged.rvs'], 4, 'CORRUPTION'],
+      [['import', 'errs', 'damaged.rvs', '--format', 'parquet'], 1, 'USAGE'],
+      [['import', 'errs', 'no-such.jsonl'], 2, 'INVALID_ARGUMENT'],
+      [['search', 'errs'], 1, 'USAGE'],
+      [['search', 'errs', '-v', '1,2,3', '-k', '0'], 1, 'USAGE'],
+      [['search', 'errs', '-v', '1,2,3', '--filter', '{bad'], 2, 'INVALID_ARGUMENT'],
+      [['search', 'no-such-db', '-v', '1,2,3'], 3, 'NOT_FOUND'],
+      [['get', 'errs', 'zzz'], 3, 'NOT_FOUND'],
+      [['bench', 'errs', '--ef', '0'], 1, 'USAGE'],
+      [['export', 'errs'], 1, 'USAGE'],
+      [['export', 'errs', '--jsonl', '-', '--json'], 1, 'USAGE'],
+    ];
+    for (const [args, exit, code] of cases) {
+      const j = rvc([...args, '--json']);
+      const c = spawnSync(cxx, [...args, '--json'], { cwd: tmp, encoding: 'utf8' });
+      const what = `ruvector ${args.join(' ')}`;
+      assert.equal(j.status, exit, `JS ${what}: exit ${j.status}\n${j.stderr}`);
+      assert.equal(c.status, exit, `C++ ${what}: exit ${c.status}\n${c.stderr}`);
+      for (const [who, r] of [['JS', j], ['C++', c]]) {
+        assert.match(r.stderr, new RegExp(`^ruvector: ${code}: `), `${who} ${what}: ${r.stderr}`);
+        assert.deepEqual(JSON.parse(r.stdout).error.exit_code, exit, `${who} ${what}: --json document`);
+      }
+    }
+    assert.equal(json(['info', 'errs']).count, 1, 'nothing was written');
+  });
+
+  it('directories and snapshot files are shared with the C++ tool (when it is built)', (t) => {
     const cxx = ['build/tools/cli/ruvector', 'build-cli/tools/cli/ruvector'].map((p) => path.join(repo, p)).find((p) => fs.existsSync(p));
     if (!cxx) return t.skip('the C++ tool is not built (build/tools/cli/ruvector)');
     json(['create', 'shared', '-d', '8', '--metric', 'euclidean']);
@@ -276,6 +347,16 @@ describe('ruvector bin', { timeout: 600_000 }, () => {
     const w = spawnSync(cxx, ['insert', 'shared', '-v', JSON.stringify(VECTORS[250]), '--id', 'from-cxx'], { cwd: tmp, encoding: 'utf8' });
     assert.equal(w.status, 0, w.stderr);
     assert.equal(json(['search', 'shared', '-v', JSON.stringify(VECTORS[250]), '-k', '1']).hits[0].id, 'from-cxx');
+    // Snapshot file databases too, with one lock-file protocol.
+    json(['create', 'shared.rvs', '-d', '8', '--metric', 'euclidean'], { backend: 'wasm' });
+    const f = spawnSync(cxx, ['insert', 'shared.rvs', '-v', JSON.stringify(VECTORS[7]), '--id', 'cxx-file'], { cwd: tmp, encoding: 'utf8' });
+    assert.equal(f.status, 0, f.stderr);
+    assert.equal(json(['get', 'shared.rvs', 'cxx-file'], { backend: 'wasm' }).id, 'cxx-file');
+    fs.writeFileSync(path.join(tmp, 'shared.rvs.lock'), `${process.pid}\n`);
+    const locked = spawnSync(cxx, ['insert', 'shared.rvs', '-v', JSON.stringify(VECTORS[8])], { cwd: tmp, encoding: 'utf8' });
+    fs.rmSync(path.join(tmp, 'shared.rvs.lock'));
+    assert.equal(locked.status, 5, locked.stderr);
+    assert.equal(json(['info', 'shared.rvs']).count, 1);
   });
 
   it('doctor: both backends here; wasm only without @ruvector/core; exit 4 with neither', () => {

@@ -415,15 +415,24 @@ export function createApi(platform) {
   }
   // The engine's record readers and JSON Lines writer (include/ruvector/record_io.h).
   const records = {
-    /** -> {dimensions, vectors: Float32Array, ids ('' = none), metadata[], positions, lineNumbers}. */
-    read(bytes, format, options = {}) {
+    /**
+     * -> {dimensions, vectors: Float32Array, ids ('' = none), metadata[], positions, lineNumbers}.
+     * progress(done, total): optional, called synchronously while the engine reads.
+     */
+    read(bytes, format, options = {}, progress = undefined) {
       loaded();
       const fmt = String(format);
       const opts = JSON.stringify(options);
       return withBytes(bytes, 3 * (fmt.length + opts.length) + 8, (p, q) => {
         const flen = writeUtf8(fmt, q);
         const olen = writeUtf8(opts, q + flen);
-        const hdr = M._rv_read_records(p, bytes.byteLength, q, flen, q + flen, olen) >>> 0;
+        M.rvRecordProgress = typeof progress === 'function' ? progress : undefined;  // read by rv_read_records
+        let hdr;
+        try {
+          hdr = M._rv_read_records(p, bytes.byteLength, q, flen, q + flen, olen) >>> 0;
+        } finally {
+          M.rvRecordProgress = undefined;
+        }
         if (!hdr) throw lastError();
         try {
           const u32 = M.HEAPU32;

@@ -6,6 +6,7 @@ import { CliError } from './records.mjs';
 export const GLOBAL = {
   json: { flag: true, help: 'Print one machine-readable JSON document on stdout (no progress bar)' },
   quiet: { flag: true, alias: 'q', help: 'Print only results and errors (no progress bar, no summaries)' },
+  progress: { flag: true, help: 'Show progress on stderr even when it is not a terminal: lines "<step>: <P>%" every 10%' },
   backend: { value: 'NAME', help: 'native | wasm: force a backend (the same as RUVECTOR_BACKEND)' },
   help: { flag: true, alias: 'h', help: 'Show help' },
   version: { flag: true, help: 'Print the version and exit' },

@@ -22,6 +22,7 @@ export class Output {
   constructor(g) {
     this.json = !!g.json;
     this.quiet = !!g.quiet;
+    this.forceProgress = !!g.progress;
   }
   /** Informational line (not in --json or --quiet). */
   say(line) {
@@ -32,11 +33,18 @@ export class Output {
     if (!this.json) process.stdout.write(`${line}\n`);
   }
   progress(label, total = 0, opts = {}) {
-    return new Progress(label, total, { enabled: !this.json && !this.quiet, ...opts });
+    return new Progress(label, total, { enabled: !this.json && !this.quiet, forced: this.forceProgress, ...opts });
   }
 }
 
 const invalid = (m) => new CliError('INVALID_ARGUMENT', m);
+
+/**
+ * The defaults `create` states in its help and applies to every target: the engine's
+ * HnswParams (include/ruvector/options.h; the C++ tool prints them from there, and the
+ * tests check this copy against it) and the shard count of a redis:// index.
+ */
+export const CREATE_DEFAULTS = Object.freeze({ m: 16, efConstruction: 40, efSearch: 100, shards: 6 });
 
 function humanBytes(b) {
   if (b >= 2 ** 30) return `${(b / 2 ** 30).toFixed(1)} GiB`;
@@ -137,11 +145,11 @@ export async function create(rv, out, a, o) {
   if (o.quantization !== undefined) options.quantization = o.quantization;
   if (o.rescore !== undefined) options.rescore = intOption(o, 'rescore', 0, 0, 100);
   const hnsw = {};
-  if (o.m !== undefined) hnsw.m = intOption(o, 'm', 16, 2, 256);
-  if (o['ef-construction'] !== undefined) hnsw.efConstruction = intOption(o, 'ef-construction', 40, 1, 65535);
-  if (o['ef-search'] !== undefined) hnsw.efSearch = intOption(o, 'ef-search', 100, 1, 65535);
+  if (o.m !== undefined) hnsw.m = intOption(o, 'm', CREATE_DEFAULTS.m, 2, 256);
+  if (o['ef-construction'] !== undefined) hnsw.efConstruction = intOption(o, 'ef-construction', CREATE_DEFAULTS.efConstruction, 1, 65535);
+  if (o['ef-search'] !== undefined) hnsw.efSearch = intOption(o, 'ef-search', CREATE_DEFAULTS.efSearch, 1, 65535);
   if (Object.keys(hnsw).length) options.hnswConfig = hnsw;
-  if (clusterTarget(dir)) return createCluster(out, dir, options, o);
+  if (clusterTarget(dir)) return createCluster(out, dir, { dimensions, hnsw }, o);
   if (o.shards !== undefined) throw new UsageError('--shards applies to a redis:// index only');
 
   let snapshotBytes = null;
@@ -219,11 +227,27 @@ export async function create(rv, out, a, o) {
 }
 
 // A logical index over a Redis Cluster: the metadata hash is written by the first open
-// with dimensions; an existing index is ALREADY_EXISTS, as for a directory.
-async function createCluster(out, target, options, o) {
+// with dimensions; an existing index is ALREADY_EXISTS, as for a directory. The flags are
+// checked before any server is asked; unset HNSW settings take CREATE_DEFAULTS, as a
+// directory does (so the index's efConstruction is 40, not the cluster client's 200).
+async function createCluster(out, target, { dimensions, hnsw }, o) {
   if (o['from-snapshot'] !== undefined) throw new UsageError('--from-snapshot does not apply to a redis:// index; create it, then: ruvector import URL FILE.rvs');
   if (o.rescore !== undefined) throw new UsageError('--rescore does not apply to a redis:// index (the servers re-rank every candidate exactly)');
   if (o.index !== undefined && o.index !== 'hnsw') throw new UsageError('a redis:// index is an HNSW index (--index hnsw)');
+  if (o.metric !== undefined && String(o.metric).toLowerCase() !== 'cosine')
+    throw new CliError('UNSUPPORTED', `a redis:// index measures cosine distance only (vector sets), not '${o.metric}'`);
+  if (o.quantization !== undefined && !['none', 'int8', 'scalar', 'binary'].includes(o.quantization))
+    throw new UsageError(`--quantization: expected none, int8 (scalar) or binary, got '${o.quantization}'`);
+  const options = {
+    dimensions,
+    shards: intOption(o, 'shards', CREATE_DEFAULTS.shards, 1, 4096),
+    hnswConfig: {
+      m: hnsw.m ?? CREATE_DEFAULTS.m,
+      efConstruction: hnsw.efConstruction ?? CREATE_DEFAULTS.efConstruction,
+      efSearch: hnsw.efSearch ?? CREATE_DEFAULTS.efSearch,
+    },
+  };
+  if (o.quantization !== undefined) options.quantization = o.quantization;
   try {
     const existing = await openCluster(target);
     const i = await existing.info();
@@ -232,8 +256,12 @@ async function createCluster(out, target, options, o) {
   } catch (e) {
     if (e.code !== 'NOT_FOUND') throw e;
   }
-  if (o.shards !== undefined) options.shards = intOption(o, 'shards', 6, 1, 4096);
-  const db = await openCluster(target, options);
+  let db;
+  try {
+    db = await openCluster(target, options);
+  } catch (e) {
+    throw withContext(e.cause ?? e, `cannot create '${target}'`);
+  }
   const info = await db.info();
   await db.close();
   out.say(`created ${target}: ${info.dimensions} dimensions, cosine, ${hnswText(info)}, ${info.cluster.shards} shard keys`);
@@ -292,9 +320,12 @@ export async function importFile(rv, out, a, o) {
     const progress = out.progress(`reading ${file}`, 0, { bytes: true }).startTicker();
     try {
       const bytes = readInput(file);
-      // One synchronous engine call: the bar shows the step, not a percentage.
-      progress.restart(snapshot ? 'loading snapshot' : 'parsing');
-      const data = readRecords(rv, bytes, format, { source: file, dimensions: info.dimensions, idPrefix: o['id-prefix'] });
+      // One synchronous engine call that reports its progress (bytes read; rows of a
+      // snapshot) to the callback on this thread; stderr writes are synchronous.
+      progress.restart('parsing', bytes.length, { bytes: !snapshot });
+      const data = readRecords(rv, bytes, format, {
+        source: file, dimensions: info.dimensions, idPrefix: o['id-prefix'], progress: (done, total) => progress.set(done, total),
+      });
       const parseSeconds = (performance.now() - t0) / 1000;
 
       // Insert: nothing is written unless the whole file is valid. A directory takes one
@@ -394,7 +425,8 @@ export async function search(rv, out, a, o) {
     const doc = { k, took_ms: round(ms, 3), hits: [] };
     if (ef !== undefined) doc.ef = ef;
     for (const hit of hits) {
-      const j = { id: hit.id, score: floatForJson(hit.score) };
+      // float32, as a database's scores are (a cluster's come in double precision).
+      const j = { id: hit.id, score: floatForJson(Math.fround(hit.score)) };
       if (!o['no-metadata']) j.metadata = hit.metadata ?? null;
       if (o['include-vector']) j.vector = vectorJson(hit.vector);
       doc.hits.push(j);
@@ -404,7 +436,7 @@ export async function search(rv, out, a, o) {
       for (const hit of hits) w = Math.max(w, Math.min(hit.id.length, 40));
       if (!out.quiet) out.print(`${'#'.padStart(4)}  ${'id'.padEnd(w)}  ${'score'.padStart(12)}${o['no-metadata'] ? '' : '  metadata'}`);
       hits.forEach((hit, i) => {
-        let s = `${String(i + 1).padStart(4)}  ${hit.id.padEnd(w)}  ${fmtG(hit.score).padStart(12)}`;
+        let s = `${String(i + 1).padStart(4)}  ${hit.id.padEnd(w)}  ${fmtG(Math.fround(hit.score)).padStart(12)}`;
         if (!o['no-metadata']) s += `  ${hit.metadata == null ? '-' : JSON.stringify(hit.metadata)}`;
         if (o['include-vector']) s += `  ${vectorText(hit.vector)}`;
         out.print(s);
@@ -427,9 +459,10 @@ function clusterInfo(out, target, i) {
   row('quantization', i.quantization);
   row('memory', `${humanBytes(i.memoryBytes)} (MEMORY USAGE over the shard keys)`);
   row('storage', `Redis Cluster index '${i.cluster.index}', ${i.cluster.shards} shard keys`);
-  for (const k of i.cluster.keys) row('', `${k.key}  slot ${k.slot}  on ${k.master}  ${k.count} vectors  ${humanBytes(k.memoryBytes)}`);
-  return { ...settingsDoc(i), path: target, count: i.count, memory_bytes: i.memoryBytes, storage: 'redis-cluster', quantization: i.quantization,
-    cluster: i.cluster };
+  for (const k of i.cluster.keys) row('', `${k.key}  slot ${k.slot}  on ${k.master ?? '?'}  ${k.count} vectors  ${humanBytes(k.memoryBytes)}`);
+  const keys = i.cluster.keys.map((k) => ({ key: k.key, slot: k.slot, master: k.master, count: k.count, memory_bytes: k.memoryBytes }));
+  return { ...settingsDoc(i), path: target, count: i.count, memory_bytes: i.memoryBytes, storage: 'redis-cluster',
+    cluster: { index: i.cluster.index, shards: i.cluster.shards, keys, nodes: i.cluster.nodes } };
 }
 
 // ---------------------------------------------------------------------------
@@ -532,6 +565,10 @@ export async function bench(rv, out, a, o) {
   const k = intOption(o, 'k', 10, 1, 2 ** 20);
   const sample = intOption(o, 'sample', 1000, 1, 2 ** 24);
   const seed = intOption(o, 'seed', 42, 0, Number.MAX_SAFE_INTEGER);
+  if (clusterTarget(a.path)) {
+    throw new CliError('UNSUPPORTED', 'bench is not available for a redis:// index: it reads every vector for the exact copy; ' +
+      'measure a cluster with make bench-scale-out (docs/scale-out.md)');
+  }
   const h = await openDatabase(rv, a.path);
   const progress = out.progress('loading');
   try {
@@ -643,6 +680,10 @@ export async function bench(rv, out, a, o) {
 export async function exportDb(rv, out, a, o) {
   if ((o.snapshot === undefined) === (o.jsonl === undefined)) throw new UsageError('give exactly one of --snapshot FILE and --jsonl FILE');
   if (out.json && o.jsonl === '-') throw new UsageError('--json cannot be used with --jsonl - (stdout carries the data)');
+  if (clusterTarget(a.path)) {
+    throw new CliError('UNSUPPORTED', 'export is not available for a redis:// index: the servers persist each shard key (RDB/AOF), ' +
+      'and DUMP/RESTORE moves one shard key');
+  }
   const h = await openDatabase(rv, a.path);
   const t0 = performance.now();
   try {
@@ -660,7 +701,7 @@ export async function exportDb(rv, out, a, o) {
       return { exported: count, format: 'snapshot', path: o.snapshot, bytes: bytes.length, seconds: round((performance.now() - t0) / 1000, 3) };
     }
     const toStdout = o.jsonl === '-';
-    const progress = out.progress('exporting', 0, { enabled: !out.json && !out.quiet && !toStdout }).startTicker();
+    const progress = out.progress('exporting', 0, { enabled: !out.json && !out.quiet && !toStdout, forced: out.forceProgress && !toStdout }).startTicker();
     let text;
     try {
       text = snapshotToJsonl(rv, await h.db.serialize(), a.path);

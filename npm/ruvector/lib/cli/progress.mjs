@@ -1,8 +1,9 @@
-// A progress bar on stderr, drawn only when stderr is a terminal (never in --json or
-// --quiet mode, never into a pipe or a file): percent, count, rate and ETA, or a
-// moving marker and the elapsed time for steps that report no progress. The same
-// look as the C++ CLI's (tools/cli/progress.cpp). No dependency: a dozen lines of
-// ANSI beat a package.
+// Progress on stderr, as the C++ CLI's (tools/cli/progress.cpp): on a terminal (not in
+// --json or --quiet mode) a bar redrawn in place: percent, count, rate and ETA, or a
+// moving marker and the elapsed time for steps that report no progress. With --progress
+// when stderr is not a terminal: plain lines "<label>: <P>%" at 0%, each further 10% and
+// 100%, and "<label>..." once for a step with no total. Otherwise nothing. No
+// dependency: a dozen lines of ANSI beat a package.
 
 function humanCount(v, bytes) {
   if (bytes) {
@@ -25,10 +26,12 @@ function humanSeconds(s) {
 }
 
 export class Progress {
-  /** enabled: the caller's wish (not --json / --quiet); the bar also needs a TTY on stderr. */
-  constructor(label, total = 0, { enabled = true, bytes = false, stream = process.stderr } = {}) {
+  /** enabled: progress suits the output (not --json / --quiet); forced: --progress. */
+  constructor(label, total = 0, { enabled = true, forced = false, bytes = false, stream = process.stderr } = {}) {
     this.stream = stream;
-    this.active = enabled && stream.isTTY === true;
+    const tty = stream.isTTY === true;
+    this.active = (tty && (enabled || forced)) || forced;
+    this.lines = forced && !tty;
     this.timer = null;
     this.drawn = false;
     this.restart(label, total, { bytes });
@@ -40,6 +43,7 @@ export class Progress {
     this.total = total;
     this.bytes = bytes;
     this.done = 0;
+    this.lastStep = -1;
     this.start = performance.now();
     this.lastDraw = 0;
     this.tick = 0;
@@ -47,8 +51,10 @@ export class Progress {
     return this;
   }
 
-  set(done) {
+  /** done of total (total: unchanged when omitted). */
+  set(done, total = this.total) {
     this.done = done;
+    this.total = total;
     this.draw(false);
   }
 
@@ -59,7 +65,7 @@ export class Progress {
 
   /** Redraws every 200 ms while the event loop is free (for waits on the native thread pool). */
   startTicker() {
-    if (!this.active || this.timer) return this;
+    if (!this.active || this.lines || this.timer) return this;
     this.timer = setInterval(() => this.draw(true), 200);
     this.timer.unref();
     return this;
@@ -72,7 +78,7 @@ export class Progress {
 
   finish() {
     this.stopTicker();
-    if (this.active && this.drawn) {
+    if (this.active && !this.lines && this.drawn) {
       this.stream.write('\r\x1b[K');
       this.drawn = false;
     }
@@ -80,6 +86,15 @@ export class Progress {
 
   draw(force) {
     if (!this.active) return;
+    if (this.lines) {
+      // One line per 10% step reached (never throttled), or the label once.
+      const step = this.total > 0 ? Math.floor((Math.min(this.done, this.total) * 10) / this.total) : 0;
+      if (step > this.lastStep) {
+        this.stream.write(this.total > 0 ? `${this.label}: ${step * 10}%\n` : `${this.label}...\n`);
+        this.lastStep = step;
+      }
+      return;
+    }
     const now = performance.now();
     if (!force && now - this.lastDraw < 100 && this.done < this.total) return;
     this.lastDraw = now;

@@ -26,12 +26,12 @@ export function recordFormat(rv, text, isPath = false) {
 
 /**
  * Rows of a whole file: {dimensions, count, ids ('' = none), metadata (null = none),
- * vector(i), where(source, i)}. options: {source, dimensions, idPrefix, maxRows}.
+ * vector(i), where(source, i)}. options: {source, dimensions, idPrefix, maxRows, progress(done, total)}.
  */
 export function readRecords(rv, bytes, format, options = {}) {
   const o = { source: options.source ?? 'input', dimensions: options.dimensions ?? 0, maxRows: options.maxRows ?? 0 };
   if (options.idPrefix !== undefined && options.idPrefix !== null) o.idPrefix = String(options.idPrefix);
-  const r = engine(rv).read(bytes, format, o);
+  const r = engine(rv).read(bytes, format, o, options.progress);
   const d = r.dimensions;
   return {
     dimensions: d,

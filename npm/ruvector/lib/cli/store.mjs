@@ -24,6 +24,8 @@ export const clusterTarget = (p) => parseClusterUrl(p);
 /** Opens (options.dimensions: creates) the cluster index named by a redis:// argument. */
 export async function openCluster(p, options = {}) {
   const c = parseClusterUrl(p);
+  const bad = c.nodes.find((n) => !/^[^\s/]+:\d+$/.test(n));
+  if (bad !== undefined) throw new CliError('INVALID_ARGUMENT', `cannot open '${p}': bad redis node "${bad}"; expected "host:port"`);
   try {
     return await ClusterVectorDb.open({ ...options, redis: { nodes: c.nodes }, index: c.index });
   } catch (e) {
