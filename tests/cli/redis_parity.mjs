@@ -9,12 +9,13 @@
 // Run by scripts/test-redis.sh (which provides the JS side's `redis` package through
 // NODE_PATH and a local backend for the engine's record readers). About 10 s.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test, after } from 'node:test';
-import { rng } from '../js/contract.mjs';
+import { rng } from '../js/rng.mjs';
+import { startOneNodeCluster } from '../redis/one-node-cluster.mjs';
 
 const [CXX, MODULE, PORT] = [path.resolve(process.argv[2]), path.resolve(process.argv[3]), Number(process.argv[4])];
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -23,21 +24,12 @@ const WORK = fs.mkdtempSync(path.join(os.tmpdir(), 'ruvector-redis-cli-'));
 const NODE = `127.0.0.1:${PORT}`;
 const DIM = 8;
 
-const server = spawn('redis-server', ['--port', String(PORT), '--bind', '127.0.0.1', '--dir', WORK, '--save', '',
-  '--appendonly', 'no', '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf',
-  '--logfile', path.join(WORK, 'redis.log'), '--loadmodule', MODULE], { stdio: 'ignore' });
+let server = null;
+const redisCli = (...args) => server.cli(...args);
 after(() => {
-  if (server.exitCode === null) server.kill('SIGKILL');
+  if (server) server.stop();
   fs.rmSync(WORK, { recursive: true, force: true });
 });
-const redisCli = (...args) => spawnSync('redis-cli', ['-p', String(PORT), ...args], { encoding: 'utf8', timeout: 10000 }).stdout.trim();
-async function until(what, fn) {
-  for (let i = 0; i < 100; i++) {
-    if (fn()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const url = (tool, index = 'pix') => `redis://${NODE}/${index}-${tool}`;
 function run(tool, args) {
@@ -88,9 +80,7 @@ function brute(q, k) {
 }
 
 test('both CLIs on redis:// indexes', async () => {
-  await until('the server', () => redisCli('PING') === 'PONG');
-  redisCli('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
-  await until('cluster_state:ok', () => redisCli('CLUSTER', 'INFO').includes('cluster_state:ok'));
+  server = await startOneNodeCluster({ port: PORT, module: MODULE, dir: WORK });
 
   // create: the same settings, the engine's HNSW defaults, shard keys as asked
   let d = docs(both((u) => ['create', u, '--dimensions', String(DIM), '--shards', '3', '--json'], 'create'));

@@ -35,11 +35,7 @@ Answers run(const Database& db, const Dataset& queries, std::size_t k,
             std::optional<std::uint32_t> rescore = std::nullopt) {
   Answers a;
   for (std::size_t q = 0; q < queries.n; ++q) {
-    SearchQuery sq;
-    sq.vector = std::span<const float>(queries.row(q), queries.dim);
-    sq.k = k;
-    sq.rescore = rescore;
-    auto hits = db.search(sq);
+    auto hits = db.search(testing::query_of(queries, q, k, rescore));
     EXPECT_TRUE(hits.ok()) << hits.status().ToString();
     a.ids.emplace_back();
     a.scores.emplace_back();

@@ -29,6 +29,7 @@
 
 #include "ruvector/ruvector.h"
 #include "ruvector/storage.h"
+#include "storage_contents.h"
 #include "faulty_io_env.h"
 #include "scoped_fixtures.h"
 #include "storage/lmdb_record.h"
@@ -56,26 +57,9 @@ Status OpenStatus(const std::string& dir, bool read_only = false, bool create = 
   return open_durable_storage(dir, o).status();
 }
 
-StoredRecord Rec(std::string id, std::vector<float> v, std::string meta = "") {
-  return StoredRecord{std::move(id), std::move(v), std::move(meta)};
-}
-
-struct Row {
-  std::vector<float> vector;
-  std::string metadata;
-  bool operator==(const Row&) const = default;
-};
-
-std::vector<std::pair<std::string, Row>> Dump(const Storage& s) {
-  std::vector<std::pair<std::string, Row>> out;
-  Status st = s.scan([&](const StoredRecordView& r) {
-    out.emplace_back(std::string(r.id),
-                     Row{std::vector<float>(r.vector.begin(), r.vector.end()), std::string(r.metadata_json)});
-    return Status::Ok();
-  });
-  EXPECT_TRUE(st.ok()) << st.ToString();
-  return out;
-}
+using testing::Dump;
+using testing::Rec;
+using testing::Row;
 
 std::uint64_t Gen(const Storage& s) {
   auto g = s.generation();

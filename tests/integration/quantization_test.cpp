@@ -51,11 +51,7 @@ std::vector<std::vector<std::uint32_t>> run(const Database& db, const Dataset& q
                                             std::optional<std::uint32_t> rescore = std::nullopt) {
   std::vector<std::vector<std::uint32_t>> out(queries.n);
   for (std::size_t q = 0; q < queries.n; ++q) {
-    SearchQuery sq;
-    sq.vector = std::span<const float>(queries.row(q), queries.dim);
-    sq.k = k;
-    sq.rescore = rescore;
-    auto hits = db.search(sq);
+    auto hits = db.search(testing::query_of(queries, q, k, rescore));
     EXPECT_TRUE(hits.ok()) << hits.status().ToString();
     if (!hits.ok()) continue;
     EXPECT_EQ(hits->size(), k);

@@ -145,4 +145,12 @@ double recall_at_k(const std::vector<std::vector<std::uint32_t>>& truth,
   return sum / static_cast<double>(truth.size());
 }
 
+SearchQuery query_of(const Dataset& queries, std::size_t q, std::size_t k, std::optional<std::uint32_t> rescore) {
+  SearchQuery sq;
+  sq.vector = std::span<const float>(queries.row(q), queries.dim);
+  sq.k = k;
+  sq.rescore = rescore;
+  return sq;
+}
+
 }  // namespace ruvector::testing

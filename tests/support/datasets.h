@@ -4,12 +4,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "ruvector/metric.h"
 #include "ruvector/result.h"
+#include "ruvector/types.h"
 
 namespace ruvector::testing {
 
@@ -47,5 +49,10 @@ double reference_score(const float* a, const float* b, std::size_t dim, Metric m
 // Mean fraction of truth[i][0..k) found in got[i] (any order).
 double recall_at_k(const std::vector<std::vector<std::uint32_t>>& truth,
                    const std::vector<std::vector<std::uint32_t>>& got, std::size_t k);
+
+// Row q of `queries` as a search for its k nearest (rescore: the query's override).
+// The query's vector points into `queries`, which must outlive it.
+SearchQuery query_of(const Dataset& queries, std::size_t q, std::size_t k,
+                     std::optional<std::uint32_t> rescore = std::nullopt);
 
 }  // namespace ruvector::testing

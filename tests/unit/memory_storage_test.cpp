@@ -13,31 +13,14 @@
 #include <vector>
 
 #include "ruvector/storage.h"
+#include "storage_contents.h"
 
 namespace ruvector {
 namespace {
 
-StoredRecord Rec(std::string id, std::vector<float> v, std::string meta = "") {
-  return StoredRecord{std::move(id), std::move(v), std::move(meta)};
-}
-
-struct Row {
-  std::vector<float> vector;
-  std::string metadata;
-  bool operator==(const Row&) const = default;
-};
-
-// The whole content, in scan order.
-std::vector<std::pair<std::string, Row>> Dump(const Storage& s) {
-  std::vector<std::pair<std::string, Row>> out;
-  Status st = s.scan([&](const StoredRecordView& r) {
-    out.emplace_back(std::string(r.id),
-                     Row{std::vector<float>(r.vector.begin(), r.vector.end()), std::string(r.metadata_json)});
-    return Status::Ok();
-  });
-  EXPECT_TRUE(st.ok()) << st.ToString();
-  return out;
-}
+using testing::Dump;
+using testing::Rec;
+using testing::Row;
 
 std::uint64_t Gen(const Storage& s) { return s.generation().value(); }
 std::uint64_t Count(const Storage& s) { return s.count().value(); }

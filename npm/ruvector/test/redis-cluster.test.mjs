@@ -8,11 +8,12 @@
 // Needs the module (make build) and redis-server; skipped with the reason otherwise.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pkgDir, repo } from './install-tree.mjs';
+import { startOneNodeCluster } from '../../../tests/redis/one-node-cluster.mjs';
 
 const MODULE = process.env.RUVECTOR_REDIS_MODULE || path.join(repo, 'build', 'ruvector-redis.so');
 const REDIS_MODULES = path.join(repo, 'bindings', 'redis', 'client-node', 'node_modules');
@@ -75,25 +76,10 @@ describe('VectorDb({redis}) through the facade', { skip }, () => {
   let server;
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruvector-redis-facade-'));
-    server = spawn('redis-server', ['--port', String(PORT), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no',
-      '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--logfile', path.join(dir, 'redis.log'),
-      '--loadmodule', MODULE], { stdio: 'ignore' });
-    const cli = (...args) => execFileSync('redis-cli', ['-p', String(PORT), ...args], { encoding: 'utf8', timeout: 10000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const until = async (what, fn) => {
-      for (let i = 0; i < 100; i++) {
-        try {
-          if (fn()) return;
-        } catch { /* not yet */ }
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error(`timed out waiting for ${what}`);
-    };
-    await until('the server', () => cli('PING') === 'PONG');
-    cli('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
-    await until('cluster_state:ok', () => cli('CLUSTER', 'INFO').includes('cluster_state:ok'));
+    server = await startOneNodeCluster({ port: PORT, module: MODULE, dir });
   });
   after(() => {
-    if (server && server.exitCode === null) server.kill('SIGKILL');
+    if (server) server.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
