@@ -872,6 +872,10 @@ Headline run_headline(const BenchData& d, const Config& cfg) {
 
 struct Machine {
   std::string cpu, date_utc, compiler, os, flags, build_type;
+  // /sys/kernel/mm/transparent_hugepage/enabled, e.g. "always [madvise] never": under
+  // madvise only ruvector's row and link arrays (which ask for them) get huge pages;
+  // under always every system's large allocations may.
+  std::string transparent_huge_pages = "unknown";
   unsigned logical_cpus = 0;
   bool engine_used = false;
   std::string load_start, load_end;  // /proc/loadavg 1/5/15-minute averages: the machine may be shared
@@ -929,6 +933,11 @@ Machine describe_machine(const Config& cfg, bool engine_used) {
   m.compiler = trim(m.compiler);
   struct utsname u {};
   if (uname(&u) == 0) m.os = std::string(u.sysname) + " " + u.release + " " + u.machine;
+  {
+    std::ifstream thp("/sys/kernel/mm/transparent_hugepage/enabled");
+    std::string mode;
+    if (std::getline(thp, mode) && !trim(mode).empty()) m.transparent_huge_pages = trim(mode);
+  }
   m.flags = trim(RUVECTOR_BENCH_CXX_FLAGS);
 #ifdef RUVECTOR_BENCH_BUILD_TYPE
   m.build_type = RUVECTOR_BENCH_BUILD_TYPE;
@@ -1078,6 +1087,7 @@ Json to_json(const Machine& m, const Config& cfg, const std::vector<DatasetResul
                   {"load_average_end", m.load_end},
                   {"date_utc", m.date_utc},
                   {"os", m.os},
+                  {"transparent_huge_pages", m.transparent_huge_pages},
                   {"compiler", m.compiler},
                   {"build_type", m.build_type},
                   {"cxx_flags", m.flags},
@@ -1222,6 +1232,8 @@ std::string md_report(const Machine& m, const Config& cfg, const std::vector<Dat
   o << "| CPU | " << md_escape(m.cpu) << " |\n";
   o << "| Logical CPUs | " << m.logical_cpus << " |\n";
   o << "| OS | " << md_escape(m.os) << " |\n";
+  o << "| Transparent huge pages (`/sys/kernel/mm/transparent_hugepage/enabled`) | " << md_escape(m.transparent_huge_pages)
+    << " |\n";
   o << "| Load average (1/5/15 min) at start, end | " << m.load_start << "; " << m.load_end << " |\n";
   o << "| Compiler | " << md_escape(m.compiler) << " |\n";
   o << "| Project build | " << md_escape(m.build_type) << (m.flags.empty() ? "" : ", `" + m.flags + "`") << " |\n\n";
@@ -1368,6 +1380,7 @@ int main(int argc, char** argv) {
 
   std::printf("ann_bench: %s, %u logical CPUs, %s, load average %s\n", machine.cpu.c_str(), machine.logical_cpus,
               machine.date_utc.c_str(), machine.load_start.c_str());
+  std::printf("transparent huge pages: %s\n", machine.transparent_huge_pages.c_str());
   std::printf("compiler: %s; project flags: %s\n", machine.compiler.c_str(),
               machine.flags.empty() ? "-" : machine.flags.c_str());
   if (engine_used)

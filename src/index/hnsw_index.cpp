@@ -27,6 +27,7 @@
 #include "index/exact_scan.h"
 #include "index/index.h"
 #include "index/visited_set.h"
+#include "util/huge_pages.h"
 #include "util/parallel.h"
 
 namespace ruvector::detail {
@@ -858,9 +859,10 @@ class HnswIndex final : public Index {
   const std::uint64_t seed_;
 
   std::size_t capacity_ = 0;
-  std::vector<std::uint32_t> level0_;                 // capacity_ * (1 + m0_)
-  std::vector<signed char> level_;                    // -1 = free slot
-  std::vector<unsigned char> deleted_;                // 1 = removed, awaiting repair
+  // capacity_ * (1 + m0_); read at random by every search, so on huge pages when large
+  std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> level0_;
+  std::vector<signed char> level_;                       // -1 = free slot
+  std::vector<unsigned char> deleted_;                   // 1 = removed, awaiting repair
   std::vector<std::unique_ptr<std::uint32_t[]>> upper_;  // levels 1..level_ blocks
 
   Slot entry_ = kNoSlot;

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <new>
 
+#include "util/huge_pages.h"
 #include "util/parallel.h"
 
 namespace ruvector::detail {
@@ -63,6 +64,7 @@ void VectorSpace::reserve(std::size_t n) {
     // Default-initialised: no zero fill.
     std::unique_ptr<float[], AlignedFree> grown(
         static_cast<float*>(::operator new[](cap * dim_ * sizeof(float), kRowAlignment)));
+    advise_huge_pages(grown.get(), cap * dim_ * sizeof(float));
     if (capacity_ > 0) std::memcpy(grown.get(), data_.get(), capacity_ * dim_ * sizeof(float));
     data_ = std::move(grown);
   } else if (in_scope_) {
