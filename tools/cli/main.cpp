@@ -77,13 +77,16 @@ int main(int argc, char** argv) {
                                   "none (default), int8 (alias scalar) or binary: codes for the graph walk, "
                                   "re-ranked with the exact floats (docs/quantization.md)");
   auto* rescore_opt = add_uint<std::uint32_t>(c, "--rescore", rescore,
-                                              "Re-rank the best rescore x k candidates exactly, 0..100 "
-                                              "(default int8 3, binary 5; quantized databases only)",
+                                              "Re-rank the best rescore x k candidates exactly, 0..100 (default int8 " +
+                                                  std::to_string(default_rescore(Quantization::kInt8)) + ", binary " +
+                                                  std::to_string(default_rescore(Quantization::kBinary)) +
+                                                  "; quantized databases only)",
                                               0, kMaxRescore);
   c->add_option("--from-snapshot", create.from_snapshot,
                 "Fill the new database from a snapshot file (`export --snapshot`, or serialize() of any face); "
                 "settings come from the snapshot");
-  // The defaults shown are the engine's (HnswParams), the one source of them.
+  // Every default shown comes from where the code takes it: the engine's (HnswParams,
+  // default_rescore) or the option structs' initial values (commands.h).
   const HnswParams defaults;
   auto* m_opt = add_uint<std::uint32_t>(
       c, "--m", m, "HNSW links per node, 2..256 (default " + std::to_string(defaults.m) + ")", 2, 256);
@@ -131,8 +134,8 @@ int main(int argc, char** argv) {
   auto* sf = s->add_option("--vector-file", search.vector_file,
                            "Read the query from a file: .json/.jsonl/.csv/.npy/.fvecs (row --row), or text");
   sv->excludes(sf);
-  s->add_option("--row", search.row, "Row of --vector-file to use (0-based, default 0)");
-  add_uint<std::size_t>(s, "-k", search.k, "Number of results (default 10)", 1, 1u << 30);
+  s->add_option("--row", search.row, "Row of --vector-file to use (0-based, default " + std::to_string(search.row) + ")");
+  add_uint<std::size_t>(s, "-k", search.k, "Number of results (default " + std::to_string(search.k) + ")", 1, 1u << 30);
   auto* ef_opt = add_uint<std::uint32_t>(s, "--ef", ef, "HNSW candidate list for this query (default: the database's)",
                                          1, 65535);
   s->add_option("--filter", search.filter, "Metadata filter, e.g. '{\"a\": {\"$gt\": 1}}'");
@@ -162,10 +165,11 @@ int main(int argc, char** argv) {
   be->add_option("dir", bench.dir, "Database directory, snapshot file, or redis://HOST:PORT[,HOST:PORT...]/INDEX")->required();
   be->add_option("--queries", bench.queries,
                  "Query file (.npy/.fvecs/.jsonl/.json/.csv); default: --sample vectors sampled from the database");
-  add_uint<std::size_t>(be, "-k", bench.k, "k (default 10)", 1, 1u << 20);
-  be->add_option("--ef", bench.ef, "Comma-separated ef values (default 16,32,64,128)");
-  add_uint<std::size_t>(be, "--sample", bench.sample, "Number of queries (default 1000)", 1, 1u << 24);
-  be->add_option("--seed", bench.seed, "Seed for sampling queries (default 42)");
+  add_uint<std::size_t>(be, "-k", bench.k, "k (default " + std::to_string(bench.k) + ")", 1, 1u << 20);
+  be->add_option("--ef", bench.ef, "Comma-separated ef values (default " + bench.ef + ")");
+  add_uint<std::size_t>(be, "--sample", bench.sample, "Number of queries (default " + std::to_string(bench.sample) + ")",
+                        1, 1u << 24);
+  be->add_option("--seed", bench.seed, "Seed for sampling queries (default " + std::to_string(bench.seed) + ")");
 
   // export
   ExportOptions exp;

@@ -19,6 +19,8 @@ const EXIT = {
 
 const DB = { name: 'path', required: true };
 const D = cmd.CREATE_DEFAULTS;
+const S = cmd.SEARCH_DEFAULTS;
+const B = cmd.BENCH_DEFAULTS;
 const COMMANDS = {
   create: {
     summary: 'Create a new, empty database (a directory, or a .rvs snapshot file)',
@@ -28,7 +30,7 @@ const COMMANDS = {
       metric: { value: 'NAME', help: 'cosine (default), euclidean|l2, dot|dotproduct|innerproduct|ip, manhattan|l1' },
       index: { value: 'KIND', help: 'hnsw (approximate, default) or flat (exact)' },
       quantization: { value: 'MODE', help: 'none (default), int8 (alias scalar) or binary: codes for the graph walk, re-ranked with the exact floats (docs/quantization.md)' },
-      rescore: { value: 'R', help: 'Re-rank the best rescore x k candidates exactly, 0..100 (default int8 3, binary 5; quantized databases only)' },
+      rescore: { value: 'R', help: `Re-rank the best rescore x k candidates exactly, 0..100 (default int8 ${D.rescoreInt8}, binary ${D.rescoreBinary}; quantized databases only)` },
       m: { value: 'M', help: `HNSW links per node, 2..256 (default ${D.m})` },
       'ef-construction': { value: 'E', help: `HNSW build candidate list, 1..65535 (default ${D.efConstruction})` },
       'ef-search': { value: 'S', help: `HNSW default search candidate list, 1..65535 (default ${D.efSearch})` },
@@ -63,8 +65,8 @@ const COMMANDS = {
     options: {
       vector: { value: 'V', alias: 'v', help: 'The query vector: "[1, 2, 3]" or "1,2,3"' },
       'vector-file': { value: 'F', help: 'Read the query from a file: .json/.jsonl/.csv/.npy/.fvecs (row --row), or text' },
-      row: { value: 'N', help: 'Row of --vector-file to use (0-based, default 0)' },
-      k: { value: 'K', alias: 'k', help: 'Number of results (default 10)' },
+      row: { value: 'N', help: `Row of --vector-file to use (0-based, default ${S.row})` },
+      k: { value: 'K', alias: 'k', help: `Number of results (default ${S.k})` },
       ef: { value: 'E', help: "HNSW candidate list for this query (default: the database's)" },
       filter: { value: 'JSON', help: 'Metadata filter, e.g. \'{"a": {"$gt": 1}}\'' },
       'include-vector': { flag: true, help: 'Include the stored vectors in the results' },
@@ -83,10 +85,10 @@ const COMMANDS = {
     positional: [DB],
     options: {
       queries: { value: 'FILE', help: 'Query file (.npy/.fvecs/.jsonl/.json/.csv); default: --sample vectors sampled from the database' },
-      k: { value: 'K', alias: 'k', help: 'k (default 10)' },
-      ef: { value: 'LIST', help: 'Comma-separated ef values (default 16,32,64,128)' },
-      sample: { value: 'N', help: 'Number of queries (default 1000)' },
-      seed: { value: 'S', help: 'Seed for sampling queries (default 42)' },
+      k: { value: 'K', alias: 'k', help: `k (default ${B.k})` },
+      ef: { value: 'LIST', help: `Comma-separated ef values (default ${B.ef})` },
+      sample: { value: 'N', help: `Number of queries (default ${B.sample})` },
+      seed: { value: 'S', help: `Seed for sampling queries (default ${B.seed})` },
     },
     run: cmd.bench,
   },

@@ -160,7 +160,7 @@ describe('ruvector bin', { timeout: 600_000 }, () => {
     assert.ok(!fs.existsSync(path.join(tmp, 'x')), 'a failed create leaves nothing behind');
   });
 
-  it('create --help states the defaults the engine applies (m, efConstruction, efSearch), on both backends', () => {
+  it('create --help states the defaults the engine applies (m, efConstruction, efSearch, rescore), search -k its default, on both backends', () => {
     const help = ok(['create', '--help']).stdout.replace(/\s+/g, ' ');
     const stated = ['m', 'ef-construction', 'ef-search'].map((f) => {
       const m = help.match(new RegExp(`--${f} [^(]*\\(default (\\d+)\\)`));
@@ -173,6 +173,19 @@ describe('ruvector bin', { timeout: 600_000 }, () => {
       const h = json(['info', db, '--backend', backend]).hnsw;
       assert.deepEqual(stated, [h.m, h.ef_construction, h.ef_search], `the ${backend} engine's defaults`);
     }
+    const rescore = help.match(/\(default int8 (\d+), binary (\d+);/);
+    assert.ok(rescore, 'create --help states the rescore defaults');
+    for (const [i, mode] of [[1, 'int8'], [2, 'binary']]) {
+      ok(['create', `rescore-${mode}.rvs`, '-d', '16', '--quantization', mode]);
+      assert.equal(json(['info', `rescore-${mode}.rvs`]).rescore, Number(rescore[i]), `the engine's ${mode} rescore default`);
+    }
+    // search -k and --row: what the help states is what a search without them does.
+    const searchHelp = ok(['search', '--help']).stdout.replace(/\s+/g, ' ');
+    const k = Number(searchHelp.match(/Number of results \(default (\d+)\)/)[1]);
+    ok(['create', 'k-default.rvs', '-d', '2', '--index', 'flat']);
+    write('k-default.jsonl', Array.from({ length: k + 5 }, (_, i) => JSON.stringify({ id: `r${i}`, vector: [1, i + 1] })).join('\n'));
+    ok(['import', 'k-default.rvs', 'k-default.jsonl']);
+    assert.equal(json(['search', 'k-default.rvs', '-v', '1,1']).hits.length, k);
   });
 
   it('every command on a durable directory (native backend)', () => everyday('dir-db'));

@@ -40,11 +40,16 @@ export class Output {
 const invalid = (m) => new CliError('INVALID_ARGUMENT', m);
 
 /**
- * The defaults `create` states in its help and applies to every target: the engine's
- * HnswParams (include/ruvector/options.h; the C++ tool prints them from there, and the
- * tests check this copy against it) and the shard count of a redis:// index.
+ * The defaults the commands apply and their help texts state (bin/ruvector.mjs builds the
+ * help from here). `create`: the engine's HnswParams and default_rescore()
+ * (include/ruvector/options.h; the C++ tool prints them from there, and the tests check this
+ * copy against what the engine applies) and the shard count of a redis:// index. `search`
+ * and `bench`: the C++ tool's option structs (tools/cli/commands.h); tests/cli/parity.mjs
+ * checks that both help texts state the same.
  */
-export const CREATE_DEFAULTS = Object.freeze({ m: 16, efConstruction: 40, efSearch: 100, shards: 6 });
+export const CREATE_DEFAULTS = Object.freeze({ m: 16, efConstruction: 40, efSearch: 100, shards: 6, rescoreInt8: 3, rescoreBinary: 5 });
+export const SEARCH_DEFAULTS = Object.freeze({ k: 10, row: 0 });
+export const BENCH_DEFAULTS = Object.freeze({ k: 10, ef: '16,32,64,128', sample: 1000, seed: 42 });
 
 function humanBytes(b) {
   if (b >= 2 ** 30) return `${(b / 2 ** 30).toFixed(1)} GiB`;
@@ -390,7 +395,7 @@ async function queryVector(rv, o, dimensions) {
   }
   const file = o['vector-file'];
   const bytes = readInput(file);
-  const row = intOption(o, 'row', 0, 0, Number.MAX_SAFE_INTEGER);
+  const row = intOption(o, 'row', SEARCH_DEFAULTS.row, 0, Number.MAX_SAFE_INTEGER);
   let format;
   try {
     format = recordFormat(rv, file, true);
@@ -408,7 +413,7 @@ async function queryVector(rv, o, dimensions) {
 
 export async function search(rv, out, a, o) {
   if ((o.vector === undefined) === (o['vector-file'] === undefined)) throw new UsageError('give exactly one of --vector and --vector-file');
-  const k = intOption(o, 'k', 10, 1, 2 ** 30);
+  const k = intOption(o, 'k', SEARCH_DEFAULTS.k, 1, 2 ** 30);
   const ef = o.ef !== undefined ? intOption(o, 'ef', 0, 1, 65535) : undefined;
   // A redis:// index takes the servers' FILTER expression text as it is.
   const filter = o.filter === undefined ? undefined : clusterTarget(a.path) ? o.filter : parseJsonOption(o.filter, '--filter');
@@ -557,14 +562,14 @@ function percentile(values, p) {
 }
 
 export async function bench(rv, out, a, o) {
-  const efText = o.ef ?? '16,32,64,128';
+  const efText = o.ef ?? BENCH_DEFAULTS.ef;
   const efs = String(efText).split(',').map((t) => t.trim());
   if (efs.some((t) => !/^\d+$/.test(t) || Number(t) < 1 || Number(t) > 65535))
     throw new UsageError(`--ef expects a comma-separated list of integers 1..65535, got '${efText}'`);
   const efList = efs.map(Number);
-  const k = intOption(o, 'k', 10, 1, 2 ** 20);
-  const sample = intOption(o, 'sample', 1000, 1, 2 ** 24);
-  const seed = intOption(o, 'seed', 42, 0, Number.MAX_SAFE_INTEGER);
+  const k = intOption(o, 'k', BENCH_DEFAULTS.k, 1, 2 ** 20);
+  const sample = intOption(o, 'sample', BENCH_DEFAULTS.sample, 1, 2 ** 24);
+  const seed = intOption(o, 'seed', BENCH_DEFAULTS.seed, 0, Number.MAX_SAFE_INTEGER);
   if (clusterTarget(a.path)) {
     throw new CliError('UNSUPPORTED', 'bench is not available for a redis:// index: it reads every vector for the exact copy; ' +
       'measure a cluster with make bench-scale-out (docs/scale-out.md)');
