@@ -525,18 +525,25 @@ export async function info(rv, out, a) {
     row('dimensions', String(i.dimensions));
     row('metric', i.metric);
     row('index', hnswText(i));
+    row('quantization', i.quantization === 'none' ? 'none'
+      : `${i.quantization} (rescore=${i.rescore}, codes trained on ${i.codesTrainedOn} vectors, floats: ${i.floats})`);
     row('disk size', `${humanBytes(disk)} (${disk} bytes)`);
-    row('memory', humanBytes(i.memoryBytes));
+    const m = i.memory;
+    row('memory', `${humanBytes(i.memoryBytes)} (codes ${humanBytes(m.codes)}, floats ${humanBytes(m.floats)}, graph ${humanBytes(m.graph)}, ` +
+      `ids ${humanBytes(m.ids)}, metadata ${humanBytes(m.metadata)})`);
     row('storage', h.kind === 'directory' ? i.storage : `snapshot file ${a.path} (loaded into memory)`);
     row('index source', i.indexSource);
     row('simd', b.simdLevel);
     row('version', b.version);
     row('backend', `${b.name} (${b.reason})`);
-    return {
+    const doc = {
       ...settingsDoc(i), path: a.path, count: i.count, disk_bytes: disk, memory_bytes: i.memoryBytes,
+      memory: { codes: m.codes, floats: m.floats, graph: m.graph, ids: m.ids, metadata: m.metadata },
       storage: h.kind === 'directory' ? i.storage : 'snapshot', index_source: i.indexSource, simd: b.simdLevel,
       version: b.version, backend: b.name,
     };
+    if (i.quantization !== 'none') Object.assign(doc, { codes_trained_on: i.codesTrainedOn, floats: i.floats });
+    return doc;
   } finally {
     await h.close();
   }
