@@ -72,7 +72,7 @@ Json settings_json(const DatabaseInfo& s) {
 }
 
 Result<DatabaseInfo> parse_settings(const std::string& text) {
-  const Json j = Json::parse(text, nullptr, false);
+  const Json j = Json::parse(std::string_view(text), nullptr, false);
   auto bad = [](const std::string& why) { return Status::Corruption("stored settings are unreadable: " + why); };
   if (j.is_discarded() || !j.is_object()) return bad("not a JSON object");
   if (!j.contains("format") || !j["format"].is_number_integer() ||
