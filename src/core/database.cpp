@@ -1192,6 +1192,9 @@ Status Database::check_invariants() const {
   return guarded([&]() -> Status {
     std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
     RUVECTOR_RETURN_IF_ERROR(impl_->ids.check());
+    if (impl_->metadata.heap_bytes() != impl_->metadata.recount_heap_bytes())
+      return Status::Internal("metadata column: running heap total " + std::to_string(impl_->metadata.heap_bytes()) +
+                              " != recounted " + std::to_string(impl_->metadata.recount_heap_bytes()));
     return impl_->index->check_invariants();
   });
 }

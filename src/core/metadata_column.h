@@ -31,15 +31,19 @@ class MetadataColumn {
   // Sets a slot's metadata: `value` an object and `text` its JSON text, or a null value
   // (then `text` is ignored) to clear it. The slot must exist.
   void set(std::uint32_t slot, Json value, std::string text);
-  void clear(std::uint32_t slot) noexcept { cells_[slot].reset(); }
+  void clear(std::uint32_t slot);
 
   // The slot's parsed metadata; a null value when it has none.
   const Json& value(std::uint32_t slot) const noexcept;
   // The slot's metadata as JSON text; empty when it has none.
   std::string_view text(std::uint32_t slot) const noexcept;
 
-  // Heap bytes held (the slot table, the cells, their parsed trees and texts).
-  std::size_t heap_bytes() const;
+  // Heap bytes held (the slot table, the cells, their parsed trees and texts). O(1): a
+  // running total kept by set/clear/resize (info() is called at every open from JS).
+  std::size_t heap_bytes() const noexcept { return cells_.capacity() * sizeof(cells_[0]) + cell_bytes_; }
+  // The same figure counted cell by cell, O(n): what check_invariants() compares the
+  // running total with.
+  std::size_t recount_heap_bytes() const;
 
  private:
   // One heap block per slot with metadata: the parsed value, then the text's bytes right
@@ -53,8 +57,12 @@ class MetadataColumn {
     void operator()(Cell* c) const noexcept;
   };
   static std::size_t block_bytes(std::size_t text_size) noexcept { return sizeof(Cell) + text_size; }
+  // Heap bytes one cell holds: its block and its parsed tree.
+  static std::size_t cell_heap_bytes(const Cell& c);
+  void drop(std::uint32_t slot);
 
   std::vector<std::unique_ptr<Cell, CellDeleter>> cells_;
+  std::size_t cell_bytes_ = 0;  // sum of cell_heap_bytes over the cells
 };
 
 }  // namespace ruvector::detail
