@@ -540,7 +540,18 @@ struct Database::Impl {
   void rerank(const detail::PreparedQuery& coded, std::size_t k, std::size_t want, std::vector<Neighbor>& found,
               ExactAt&& exact_at) const {
     const std::size_t first = std::min(want, found.size());
-    for (std::size_t i = 0; i < first; ++i) found[i].distance = exact_at(found[i].slot);
+    // Rows in RAM are fetched a few candidates ahead (whole rows: each is read once, in full).
+    constexpr std::size_t kAhead = 4;
+    auto prefetch_row = [&](std::size_t i) {
+      if (i >= first || !space.rows_resident()) return;
+      const char* row = reinterpret_cast<const char*>(space.vector(found[i].slot));
+      for (std::size_t off = 0; off < settings.dimensions * sizeof(float); off += 64) __builtin_prefetch(row + off);
+    };
+    for (std::size_t i = 0; i < kAhead; ++i) prefetch_row(i);
+    for (std::size_t i = 0; i < first; ++i) {
+      prefetch_row(i + kAhead);
+      found[i].distance = exact_at(found[i].slot);
+    }
     const detail::CodeStore* codes = space.codes();
     if (found.size() > first && codes->has_error_bound()) {
       // The k best exact distances so far, as a max-heap: kth = its top once full.

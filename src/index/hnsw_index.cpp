@@ -432,7 +432,7 @@ class HnswIndex final : public Index {
       changed = false;
       const std::uint32_t* l = links(ep, level);
       const std::uint32_t n = load_count(l, max_links(level));
-      for (std::uint32_t i = 1; i <= n; ++i) space_.prefetch(load_link(l + i));
+      for (std::uint32_t i = 1; i <= n; ++i) dist.prefetch(load_link(l + i));
       for (std::uint32_t i = 1; i <= n; ++i) {
         const Slot nb = load_link(l + i);
         const float dn = dist(nb);
@@ -483,7 +483,7 @@ class HnswIndex final : public Index {
       for (std::uint32_t i = 1; i <= n; ++i) {
         const Slot nb = load_link(l + i);
         if (vis.test_and_set(nb)) continue;
-        space_.prefetch(nb);
+        dist.prefetch(nb);
         fresh[nf++] = nb;
       }
       for (std::uint32_t i = 0; i < nf; ++i) {

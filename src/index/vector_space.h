@@ -73,6 +73,10 @@ struct PreparedQuery {
 class QueryDistance {
  public:
   __attribute__((always_inline)) inline float operator()(Slot x) const;
+  // Hints the cache about what operator()(x) will read: the code of x for a coded
+  // query (not its float row, which a coded walk never reads), else as
+  // VectorSpace::prefetch.
+  __attribute__((always_inline)) inline void prefetch(Slot x) const;
 
  private:
   friend class VectorSpace;
@@ -146,16 +150,12 @@ class VectorSpace {
   // Needs exclusive access and a quantized space.
   Status load_codes(std::string_view saved, std::size_t count) { return codes_->load(saved, count); }
 
-  // Hints the cache about the data distance(q, x) will read: the row's first lines
-  // (up to 4; the hardware prefetcher follows the rest of a longer row) and, for
-  // cosine, its inverse norm.
+  // Hints the cache about the data an exact distance to x will read: the row's first
+  // lines (up to 4; the hardware prefetcher follows the rest of a longer row) when the
+  // rows are in RAM and, for cosine, its inverse norm. (A coded distance reads the code
+  // only: QueryDistance::prefetch.)
   void prefetch(Slot x) const noexcept {
-    if (!resident_) {
-      if (codes_trained()) codes_->prefetch(x);
-    } else if (codes_trained()) {  // a coded search reads the codes; the float row is a hint only
-      codes_->prefetch(x);
-      __builtin_prefetch(vector(x));
-    } else {
+    if (resident_) {
       const char* p = reinterpret_cast<const char*>(vector(x));
       __builtin_prefetch(p);
       for (std::size_t off = 64; off < prefetch_bytes_; off += 64) __builtin_prefetch(p + off);
@@ -219,6 +219,14 @@ class VectorSpace {
   std::vector<float> inv_norms_;  // cosine only
   std::unique_ptr<CodeStore> codes_;  // null = no quantization
 };
+
+__attribute__((always_inline)) inline void QueryDistance::prefetch(Slot x) const {
+  if (mode_ == Mode::kCoded) {
+    codes_->prefetch(x);
+  } else {
+    space_->prefetch(x);
+  }
+}
 
 __attribute__((always_inline)) inline float QueryDistance::operator()(Slot x) const {
   if (mode_ == Mode::kCoded) return codes_->distance(*query_codes_, x);

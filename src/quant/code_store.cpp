@@ -19,6 +19,7 @@ CodeStore::CodeStore(std::size_t dim, Metric metric, Quantization mode, std::uin
     stride_ = binary_->code_bytes();
   }
   stride_ = (stride_ + 7) / 8 * 8;
+  prefetch_bytes_ = std::min<std::size_t>(stride_, 256);
 }
 
 void CodeStore::reserve(std::size_t n) {

@@ -45,24 +45,36 @@ void Int8Codec::decode(const std::uint8_t* code, float* out) const noexcept {
 }
 
 void Int8Codec::prepare(const float* q, QueryCodes& out) const {
-  out.w.resize(dim_);
-  double c0 = 0.0, norm_sq = 0.0;
+  std::vector<double> w(dim_);
+  double c0 = 0.0, norm_sq = 0.0, w_max = 0.0;
   for (std::size_t i = 0; i < dim_; ++i) {
     const double centred = static_cast<double>(q[i]) - offset_[i];
     norm_sq += static_cast<double>(q[i]) * q[i];
     switch (metric_) {
       case Metric::kEuclidean:
-        out.w[i] = static_cast<float>(2.0 * centred * scale_[i]);
+        w[i] = 2.0 * centred * scale_[i];
         c0 += centred * centred;
         break;
-      case Metric::kManhattan: out.w[i] = static_cast<float>(centred); break;
+      case Metric::kManhattan: w[i] = centred; break;
       default:
-        out.w[i] = q[i] * scale_[i];
+        w[i] = static_cast<double>(q[i]) * scale_[i];
         c0 += static_cast<double>(q[i]) * offset_[i];
     }
+    w_max = std::max(w_max, std::fabs(w[i]));
   }
   out.c0 = static_cast<float>(c0);
   out.c1 = norm_sq > 0.0 ? static_cast<float>(1.0 / std::sqrt(norm_sq)) : 0.0f;
+  if (metric_ == Metric::kManhattan) {
+    out.w.assign(w.begin(), w.end());
+    return;
+  }
+  // 16-bit fixed point: w_i ~ unit * w16_i, |w16_i| <= 32767 (all zero when w is).
+  const double unit = w_max > 0.0 && std::isfinite(w_max) ? w_max / 32767.0 : 1.0;
+  out.w.clear();
+  out.w16.resize(dim_);
+  for (std::size_t i = 0; i < dim_; ++i)
+    out.w16[i] = static_cast<std::int16_t>(std::clamp(std::nearbyint(w[i] / unit), -32767.0, 32767.0));
+  out.w16_scale = static_cast<float>(unit);
 }
 
 void Int8Codec::save_parameters(std::string& out) const {

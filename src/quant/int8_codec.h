@@ -11,6 +11,12 @@
 //   cosine:    1 - (<q, o> + sum w_i c_i) / |q| * extra,  w_i = q_i s_i
 //   dot:       -(<q, o> + sum w_i c_i)
 //   manhattan: sum |(q_i - o_i) - s_i c_i|
+// The query is prepared once: the constants in double, and for euclidean, cosine and
+// dot the weights w_i in 16-bit fixed point (w_i ~ W w16_i, W = max |w_i| / 32767), so
+// sum w_i c_i is one exact integer kernel (dot_u8_i16: VPDPWSSD / VPMADDWD / SMLAL /
+// i32x4.dot) times W. The weights' rounding error is at most W/2 = max |w_i| / 65534
+// per dimension, 1/128 of the codes' own rounding (half a step of 255); see
+// docs/quantization.md for the measured effect (none on recall).
 //
 // Threads: const methods may run concurrently; train() needs exclusive access.
 #pragma once
@@ -56,15 +62,20 @@ class Int8Codec {
     float extra;
     std::memcpy(&extra, code + dim_, sizeof extra);
     switch (metric_) {
-      case Metric::kEuclidean: return q.c0 - k.dot_u8(q.w.data(), code, dim_) + extra;
-      case Metric::kCosine: return 1.0f - (q.c0 + k.dot_u8(q.w.data(), code, dim_)) * q.c1 * extra;
-      case Metric::kDot: return -(q.c0 + k.dot_u8(q.w.data(), code, dim_));
+      case Metric::kEuclidean: return q.c0 - weighted_sum(q, code, k) + extra;
+      case Metric::kCosine: return 1.0f - (q.c0 + weighted_sum(q, code, k)) * q.c1 * extra;
+      case Metric::kDot: return -(q.c0 + weighted_sum(q, code, k));
       case Metric::kManhattan: return k.l1_u8(q.w.data(), scale_.data(), code, dim_);
     }
     return 0.0f;
   }
 
  private:
+  // sum w_i c_i from the fixed-point weights.
+  float weighted_sum(const QueryCodes& q, const std::uint8_t* code, const QuantKernels& k) const noexcept {
+    return q.w16_scale * static_cast<float>(k.dot_u8_i16(q.w16.data(), code, dim_));
+  }
+
   std::size_t dim_;
   Metric metric_;
   std::vector<float> offset_;

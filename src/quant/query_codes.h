@@ -14,6 +14,10 @@ struct QueryCodes {
   // term and w[2j + 1] = |q - c_j| (for the error bound); see BinaryCodec.
   std::vector<float> w;
   float c0 = 0.0f, c1 = 0.0f;  // int8 constants (see Int8Codec)
+  // int8 under euclidean, cosine and dot: w in 16-bit fixed point, w_i ~ w16_scale *
+  // w16_i with |w16_i| <= 32767 (w is then left empty).
+  std::vector<std::int16_t> w16;
+  float w16_scale = 0.0f;
   // binary: kQueryPlanes bit planes of the rotated, centred query rounded to
   // kQueryPlanes bits (u_i = round((z_i - lo) / delta)), and the constants
   // lo, delta, zsum = sum of the rounded values (lo * D + delta * sum u_i), and

@@ -24,6 +24,20 @@ const QuantKernels* quant_kernels_for(SimdLevel level) noexcept {
   }
 }
 
+std::vector<const QuantKernels*> quant_kernel_variants() {
+  std::vector<const QuantKernels*> out;
+  for (SimdLevel level : supported_simd_levels()) {
+#if defined(RUVECTOR_QUANT_X86)
+    if (level == SimdLevel::kAvx512) {
+      for (const QuantKernels* v : quant_kernels_avx512_variants()) out.push_back(v);
+      continue;
+    }
+#endif
+    if (const QuantKernels* q = quant_kernels_for(level)) out.push_back(q);
+  }
+  return out;
+}
+
 const QuantKernels& active_quant_kernels() noexcept {
   static const QuantKernels* const active = quant_kernels_for(active_kernels().level);
   return active != nullptr ? *active : quant_kernels_scalar();

@@ -1,7 +1,10 @@
 // AVX2 + FMA quantized kernels (x86-64; compiled with -mavx2 -mfma -mpopcnt, chosen
-// only when the float registry found AVX2 + FMA, which implies POPCNT). 32 codes
-// per iteration into 4 accumulators, then 8 at a time, then a scalar tail.
+// only when the float registry found AVX2 + FMA, which implies POPCNT). dot_u8_i16:
+// VPMADDWD on codes widened to 16 bits, 32 per iteration; l1_u8: 32 codes per
+// iteration into 4 accumulators, then 8 at a time, then a scalar tail.
 #include <immintrin.h>
+
+#include <algorithm>
 
 #include "simd/quant_kernels.h"
 
@@ -18,19 +21,31 @@ inline float hsum(__m256 v) noexcept {
   return _mm_cvtss_f32(_mm_add_ss(t, _mm_shuffle_ps(t, t, 1)));
 }
 
-float dot_u8_avx2(const float* w, const std::uint8_t* c, std::size_t n) noexcept {
-  __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+// 16 codes widened to 16 bits, times 16 weights, summed in pairs into 8 lanes.
+inline __m256i madd16(const std::int16_t* w, const std::uint8_t* c) noexcept {
+  return _mm256_madd_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(w)),
+                           _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(c))));
+}
+
+std::int64_t dot_u8_i16_avx2(const std::int16_t* w, const std::uint8_t* c, std::size_t n) noexcept {
+  std::int64_t sum = 0;
   std::size_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    a0 = _mm256_fmadd_ps(_mm256_loadu_ps(w + i), load_u8x8(c + i), a0);
-    a1 = _mm256_fmadd_ps(_mm256_loadu_ps(w + i + 8), load_u8x8(c + i + 8), a1);
-    a2 = _mm256_fmadd_ps(_mm256_loadu_ps(w + i + 16), load_u8x8(c + i + 16), a2);
-    a3 = _mm256_fmadd_ps(_mm256_loadu_ps(w + i + 24), load_u8x8(c + i + 24), a3);
+  while (n - i >= 16) {
+    const std::size_t end = i + std::min(n - i, kDotI16Block);
+    __m256i a0 = _mm256_setzero_si256(), a1 = _mm256_setzero_si256();
+    for (; i + 32 <= end; i += 32) {
+      a0 = _mm256_add_epi32(a0, madd16(w + i, c + i));
+      a1 = _mm256_add_epi32(a1, madd16(w + i + 16, c + i + 16));
+    }
+    if (i + 16 <= end) {
+      a0 = _mm256_add_epi32(a0, madd16(w + i, c + i));
+      i += 16;
+    }
+    std::int32_t lanes[8];
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(lanes), _mm256_add_epi32(a0, a1));
+    sum += sum_lanes(lanes);
   }
-  for (; i + 8 <= n; i += 8) a0 = _mm256_fmadd_ps(_mm256_loadu_ps(w + i), load_u8x8(c + i), a0);
-  float tail = 0.0f;
-  for (; i < n; ++i) tail += w[i] * static_cast<float>(c[i]);
-  return hsum(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3))) + tail;
+  return sum + dot_u8_i16_from(w, c, i, n);
 }
 
 float l1_u8_avx2(const float* a, const float* s, const std::uint8_t* c, std::size_t n) noexcept {
@@ -70,7 +85,7 @@ std::uint64_t bit_planes_popcnt(const std::uint64_t* code, const std::uint64_t* 
   return (pop << 32) | weighted;
 }
 
-constexpr QuantKernels kAvx2{SimdLevel::kAvx2, &dot_u8_avx2, &l1_u8_avx2, &bit_planes_popcnt};
+constexpr QuantKernels kAvx2{SimdLevel::kAvx2, "avx2", &dot_u8_i16_avx2, &l1_u8_avx2, &bit_planes_popcnt};
 
 }  // namespace
 

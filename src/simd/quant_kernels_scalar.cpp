@@ -1,22 +1,13 @@
 // Scalar reference quantized kernels: portable C++, no intrinsics; every other set
-// is tested against these. Four accumulators (element i to accumulator i % 4), as
-// in kernels_scalar.cpp.
+// is tested against these. dot_u8_i16 sums in 64 bits (exact); l1_u8 uses four
+// accumulators (element i to accumulator i % 4), as in kernels_scalar.cpp.
 #include "simd/quant_kernels.h"
 
 namespace ruvector::detail {
 namespace {
 
-float dot_u8_scalar(const float* w, const std::uint8_t* c, std::size_t n) noexcept {
-  float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
-  std::size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    s0 += w[i] * static_cast<float>(c[i]);
-    s1 += w[i + 1] * static_cast<float>(c[i + 1]);
-    s2 += w[i + 2] * static_cast<float>(c[i + 2]);
-    s3 += w[i + 3] * static_cast<float>(c[i + 3]);
-  }
-  for (; i < n; ++i) s0 += w[i] * static_cast<float>(c[i]);
-  return (s0 + s1) + (s2 + s3);
+std::int64_t dot_u8_i16_scalar(const std::int16_t* w, const std::uint8_t* c, std::size_t n) noexcept {
+  return dot_u8_i16_from(w, c, 0, n);
 }
 
 float l1_u8_scalar(const float* a, const float* s, const std::uint8_t* c, std::size_t n) noexcept {
@@ -40,7 +31,7 @@ std::uint64_t bit_planes_scalar(const std::uint64_t* code, const std::uint64_t* 
   return bit_planes_from(code, planes, words, 0);
 }
 
-constexpr QuantKernels kScalar{SimdLevel::kScalar, &dot_u8_scalar, &l1_u8_scalar, &bit_planes_scalar};
+constexpr QuantKernels kScalar{SimdLevel::kScalar, "scalar", &dot_u8_i16_scalar, &l1_u8_scalar, &bit_planes_scalar};
 
 }  // namespace
 

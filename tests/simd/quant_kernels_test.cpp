@@ -1,15 +1,15 @@
 // Quantized-code kernels: every set this CPU supports against the scalar reference
 // and a double-precision reference, on odd lengths (tails) and all code values.
 //
-// Tolerances (derived as in kernels_test.cpp; u = 2^-24, gamma_k = k u / (1 - k u)):
-//   dot_u8: each term w_i * c_i is one rounding (c_i is an exact small integer), so
-//     |computed - exact| <= gamma_{n+2} * sum |w_i c_i|.
+// dot_u8_i16 and bit_planes are integer kernels: exact at every level and variant.
+// Tolerances of the float kernel (derived as in kernels_test.cpp; u = 2^-24,
+// gamma_k = k u / (1 - k u)):
 //   l1_u8: each term |a_i - s_i c_i| takes at most 2 roundings before the sum, so
 //     |computed - exact| <= gamma_{n+3} * sum (|a_i| + |s_i c_i|).
 //   Two float kernels differ from each other by at most twice that.
-//   bit_planes: integer popcounts, exact at every level.
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -24,17 +24,16 @@ namespace {
 constexpr double kU = 0x1p-24;
 double gamma(double k) { return k * kU / (1.0 - k * kU); }
 
+// Every variant this CPU runs: each level's set and the alternatives within a level
+// (AVX-512 with/without BW, VNNI, VPOPCNTDQ).
 std::vector<const QuantKernels*> all_sets() {
-  std::vector<const QuantKernels*> out;
-  for (SimdLevel level : supported_simd_levels()) {
-    const QuantKernels* k = quant_kernels_for(level);
-    EXPECT_NE(k, nullptr) << simd_level_name(level);
-    if (k != nullptr) out.push_back(k);
-  }
-  return out;
+  for (SimdLevel level : supported_simd_levels()) EXPECT_NE(quant_kernels_for(level), nullptr) << simd_level_name(level);
+  return quant_kernel_variants();
 }
 
 const std::size_t kLengths[] = {1, 2, 3, 7, 8, 15, 16, 17, 31, 33, 63, 64, 65, 100, 127, 129, 255, 257, 768, 784, 1001};
+// Beyond one 32-bit block (kDotI16Block) and odd.
+const std::size_t kLongLengths[] = {1023, 1024, 1025, 2047, 4099, 65537};
 
 TEST(QuantKernels, EveryLevelHasASetAndTheActiveOneMatchesTheFloatLevel) {
   EXPECT_FALSE(all_sets().empty());
@@ -42,30 +41,56 @@ TEST(QuantKernels, EveryLevelHasASetAndTheActiveOneMatchesTheFloatLevel) {
   EXPECT_EQ(quant_kernels_scalar().level, SimdLevel::kScalar);
 }
 
-TEST(QuantKernels, DotU8MatchesReferences) {
+TEST(QuantKernels, EveryVariantIsListedOnceAndTheActiveOneIsAmongThem) {
+  const std::vector<const QuantKernels*> sets = all_sets();
+  ASSERT_FALSE(sets.empty());
+  EXPECT_EQ(sets.front(), &quant_kernels_scalar());
+  bool active = false;
+  for (std::size_t i = 0; i < sets.size(); ++i) {
+    active = active || sets[i] == &active_quant_kernels();
+    for (std::size_t j = 0; j < i; ++j) EXPECT_STRNE(sets[i]->variant, sets[j]->variant);
+  }
+  EXPECT_TRUE(active);
+}
+
+// Exact integer result, from an int64 loop written here (the oracle), on random and
+// extreme weights/codes.
+TEST(QuantKernels, DotU8I16IsExactAtEveryVariant) {
   std::mt19937_64 rng(7);
-  std::uniform_real_distribution<float> wd(-3.0f, 3.0f);
-  std::uniform_int_distribution<int> cd(0, 255);
-  for (std::size_t n : kLengths) {
-    std::vector<float> w(n);
-    std::vector<std::uint8_t> c(n);
+  std::uniform_int_distribution<int> wd(-32767, 32767), cd(0, 255);
+  std::vector<std::size_t> lengths(std::begin(kLengths), std::end(kLengths));
+  lengths.insert(lengths.end(), std::begin(kLongLengths), std::end(kLongLengths));
+  for (std::size_t n : lengths) {
+    for (int trial = 0; trial < 4; ++trial) {
+      std::vector<std::int16_t> w(n);
+      std::vector<std::uint8_t> c(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        // trial 0: every product at its maximum (the 32-bit lanes' worst case);
+        // 1: at its minimum; 2, 3: random, with the extremes mixed in.
+        w[i] = static_cast<std::int16_t>(trial == 0 ? 32767 : trial == 1 ? -32767 : i % 5 == 0 ? -32767 : wd(rng));
+        c[i] = static_cast<std::uint8_t>(trial < 2 || i % 7 == 0 ? 255 : cd(rng));
+      }
+      std::int64_t exact = 0;
+      for (std::size_t i = 0; i < n; ++i) exact += static_cast<std::int64_t>(w[i]) * static_cast<std::int64_t>(c[i]);
+      for (const QuantKernels* k : all_sets())
+        EXPECT_EQ(k->dot_u8_i16(w.data(), c.data(), n), exact) << k->variant << " n=" << n << " trial=" << trial;
+    }
+  }
+}
+
+// No read past n: the codes end at the end of an exact-size heap block (ASan) and the
+// kernels are run on every suffix of a short buffer.
+TEST(QuantKernels, DotU8I16ReadsOnlyItsLength) {
+  for (std::size_t n : {1, 15, 16, 17, 31, 32, 33, 63, 65, 100}) {
+    std::unique_ptr<std::int16_t[]> w(new std::int16_t[n]);
+    std::unique_ptr<std::uint8_t[]> c(new std::uint8_t[n]);
+    std::int64_t exact = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      w[i] = wd(rng);
-      c[i] = static_cast<std::uint8_t>(i % 5 == 0 ? 255 : cd(rng));  // the extremes are exercised
+      w[i] = static_cast<std::int16_t>(static_cast<int>(i * 37 % 2001) - 1000);
+      c[i] = static_cast<std::uint8_t>(i * 11 % 256);
+      exact += static_cast<std::int64_t>(w[i]) * c[i];
     }
-    double exact = 0.0, mag = 0.0;
-    for (std::size_t i = 0; i < n; ++i) {
-      exact += static_cast<double>(w[i]) * c[i];
-      mag += std::fabs(static_cast<double>(w[i]) * c[i]);
-    }
-    const double bound = gamma(static_cast<double>(n) + 2) * mag + 1e-30;
-    const float ref = quant_kernels_scalar().dot_u8(w.data(), c.data(), n);
-    EXPECT_LE(std::fabs(ref - exact), bound) << "scalar n=" << n;
-    for (const QuantKernels* k : all_sets()) {
-      const float got = k->dot_u8(w.data(), c.data(), n);
-      EXPECT_LE(std::fabs(got - exact), bound) << simd_level_name(k->level) << " n=" << n;
-      EXPECT_LE(std::fabs(got - ref), 2 * bound) << simd_level_name(k->level) << " n=" << n;
-    }
+    for (const QuantKernels* k : all_sets()) EXPECT_EQ(k->dot_u8_i16(w.get(), c.get(), n), exact) << k->variant << " n=" << n;
   }
 }
 
@@ -92,8 +117,8 @@ TEST(QuantKernels, L1U8MatchesReferences) {
     EXPECT_LE(std::fabs(ref - exact), bound) << "scalar n=" << n;
     for (const QuantKernels* k : all_sets()) {
       const float got = k->l1_u8(a.data(), s.data(), c.data(), n);
-      EXPECT_LE(std::fabs(got - exact), bound) << simd_level_name(k->level) << " n=" << n;
-      EXPECT_LE(std::fabs(got - ref), 2 * bound) << simd_level_name(k->level) << " n=" << n;
+      EXPECT_LE(std::fabs(got - exact), bound) << k->variant << " n=" << n;
+      EXPECT_LE(std::fabs(got - ref), 2 * bound) << k->variant << " n=" << n;
     }
   }
 }
@@ -116,7 +141,7 @@ TEST(QuantKernels, BitPlanesAreExactAtEveryLevel) {
       const std::uint64_t expected = (pop << 32) | weighted;
       for (const QuantKernels* k : all_sets())
         EXPECT_EQ(k->bit_planes(code.data(), planes.data(), words), expected)
-            << simd_level_name(k->level) << " words=" << words << " trial=" << trial;
+            << k->variant << " words=" << words << " trial=" << trial;
     }
   }
 }
