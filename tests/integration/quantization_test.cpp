@@ -130,7 +130,9 @@ void check_recall(const Dataset& base, const Dataset& queries, Quantization q, d
     if (!(q == Quantization::kBinary && metric == Metric::kManhattan)) {
       const double raw = testing::recall_at_k(truth, run(*db, queries, k, 0), k);
       EXPECT_LE(raw, r + 1e-9) << "re-ranking must not lose recall (raw " << raw << ")";
-      if (q == Quantization::kInt8) EXPECT_GE(raw, 0.8) << "int8 codes alone";
+      if (q == Quantization::kInt8) {
+        EXPECT_GE(raw, 0.8) << "int8 codes alone";
+      }
     }
   }
 }
@@ -448,8 +450,12 @@ TEST(QuantizationMemory, InfoAndEstimateMatchTheMeasuredHeap) {
       EXPECT_NEAR(estimated / measured, 1.0, 0.10);
       EXPECT_EQ(info.memory_bytes,
                 info.memory.codes + info.memory.floats + info.memory.graph + info.memory.ids + info.memory.metadata);
-      if (q == Quantization::kNone) EXPECT_EQ(info.memory.codes, 0u);
-      if (q != Quantization::kNone) EXPECT_GE(info.memory.codes, base.n * (q == Quantization::kInt8 ? base.dim : base.dim / 8));
+      if (q == Quantization::kNone) {
+        EXPECT_EQ(info.memory.codes, 0u);
+      }
+      if (q != Quantization::kNone) {
+        EXPECT_GE(info.memory.codes, base.n * (q == Quantization::kInt8 ? base.dim : base.dim / 8));
+      }
       if (where != Where::kMemory) {
         EXPECT_LE(info.memory.floats, base.n * 8) << "no float rows in RAM";
       }
