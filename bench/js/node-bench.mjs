@@ -231,7 +231,7 @@ async function makeAdapter(lib, dim, tmp) {
     return {
       version: `@ruvector/core ${pkgVersion('ruvector-reference-core')} (engine ${ref.version()})`,
       binary: findNode(platformPkg)[0],
-      fixedEf: true, // per-query efSearch is ignored by the reference (reference-system.md §10)
+      fixedEf: true, // per-query efSearch is ignored by the reference (docs/migration.md)
       async create() {
         // It has no in-memory mode; give it its own file (its default ./ruvector.db is shared).
         this.db = new ref.VectorDb({

@@ -12,7 +12,7 @@
 
 namespace ruvector {
 
-// Stable codes (SPEC §2). The numeric values are part of the C++ ABI and the
+// Stable codes (listed with their meaning in docs/js-contract.md). The numeric values are part of the C++ ABI and the
 // names are part of every binding's contract: never renumber or rename.
 enum class StatusCode : int {
   kOk = 0,

@@ -11,7 +11,7 @@
 
 namespace ruvector {
 
-// Limits (SPEC §2).
+// Limits: larger dimensions or ids are INVALID_ARGUMENT.
 inline constexpr std::uint32_t kMaxDimensions = 65536;
 inline constexpr std::size_t kMaxIdBytes = 511;  // fits an LMDB key
 
@@ -44,7 +44,7 @@ struct SearchQuery {
   // Re-ranking factor for this query (quantized databases); unset = the database's
   // rescore. 0 = return the codes' estimated scores without re-ranking. 0..kMaxRescore.
   std::optional<std::uint32_t> rescore;
-  // Mongo-style filter over metadata (SPEC §2); null = no filter.
+  // Mongo-style filter over metadata (docs/filters.md); null = no filter.
   Json filter;
   bool include_vector = false;
   bool include_metadata = false;       // SearchHit::metadata, parsed (a copy of the stored tree)

@@ -4,7 +4,7 @@
 // RUVECTOR_BACKEND=native|wasm forces one (read once, when this module loads).
 //
 // The VectorDb class is the backend's own class, re-exported unchanged: both packages
-// implement the same API and options (SPEC §4), so code runs on either without changes.
+// implement the same API and options (docs/js-contract.md), so code runs on either without changes.
 // When no backend loads, requiring this module throws an Error with code UNSUPPORTED
 // that lists what was tried and the commands that fix it. Nothing is printed.
 const { selectBackend, unsupportedError } = require('./lib/backend.js');

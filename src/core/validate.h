@@ -1,5 +1,5 @@
 // PRIVATE header. Input checks shared by every write and read path. Each returns
-// the SPEC §2 code and a message that says what was wrong and what was expected.
+// its stable code (ruvector/status.h) and a message that says what was wrong and what was expected.
 #pragma once
 
 #include <cstdint>

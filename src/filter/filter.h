@@ -1,4 +1,4 @@
-// PRIVATE header. Compiled metadata filters (SPEC §2).
+// PRIVATE header. Compiled metadata filters (docs/filters.md).
 #pragma once
 
 #include <memory>

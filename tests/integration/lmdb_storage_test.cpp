@@ -915,7 +915,7 @@ TEST(LmdbStorageTest, DatabaseReopensFromStoragePath) {
   EXPECT_EQ(db.value()->insert(Entry{"new", v, nullptr}).status().code(), StatusCode::kUnsupported);
 }
 
-// Kill test (SPEC §5): a child inserts in a loop and acknowledges each write on a
+// Kill test (docs/storage.md): a child inserts in a loop and acknowledges each write on a
 // pipe; the parent kill -9s it at a random moment; the reopened database must hold
 // every acknowledged entry intact and pass a consistency check. Meanwhile reader
 // processes open the store read-only and check every record they see; they are

@@ -1,4 +1,4 @@
-// The shared JS contract suite (SPEC §2–§4): every JS face of ruvector
+// The shared JS contract suite (docs/js-contract.md): every JS face of ruvector
 // (@ruvector/core native, @ruvector/wasm, and the `ruvector` package on either
 // backend) runs this very file under `node --test`.
 //
@@ -12,7 +12,7 @@
 // capabilities (all optional, default false):
 //   durable  the backend supports `storagePath` (durable storage, reopen); wasm has
 //            none, so those tests report themselves skipped with the reason.
-// Everything else is backend-neutral: only the public API of SPEC §4 is used, and
+// Everything else is backend-neutral: only the public API of docs/js-contract.md is used, and
 // errors are checked by their `.code`.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -483,7 +483,7 @@ export function contractSuite(name, loadModule) {
         assert.ok(high >= low, `recall ef=400 ${high} < ef=10 ${low}`);
         assert.ok(high >= 0.95, `recall at ef=400 is ${high}`);
         assert.ok(low < high || low === 1, `efSearch has no visible effect (${low} vs ${high})`);
-        // Default parameters reach the SPEC's recall bar on this data.
+        // Default parameters reach recall@10 >= 0.95 on this data.
         const dflt = new M.VectorDb({ dimensions: DIM, metric: 'euclidean' });
         await dflt.insertBatch(data);
         let sum = 0;
@@ -612,7 +612,7 @@ export function contractSuite(name, loadModule) {
       });
     });
 
-    describe('bad input (SPEC §2): the right code, and the database unchanged', () => {
+    describe('bad input: the right code, and the database unchanged', () => {
       const probe = [0.5, 0.25, 0.125];
       let db;
       let base;

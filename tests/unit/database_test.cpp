@@ -1,5 +1,5 @@
-// Database API: CRUD, upsert, scores per metric, ordering, and every bad input of
-// SPEC §2 with its code, checking that the database is unchanged afterwards.
+// Database API: CRUD, upsert, scores per metric, ordering, and every bad input
+// with its stable code, checking that the database is unchanged afterwards.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -220,7 +220,9 @@ TEST(DatabaseTest, SearchMetadataTextFollowsEveryWrite) {
       EXPECT_TRUE(rec.ok());
       // The oracle: the parsed metadata get() returns, serialised independently.
       EXPECT_EQ(h.metadata_json.empty(), rec->metadata.is_null()) << h.id;
-      if (!h.metadata_json.empty()) EXPECT_EQ(Json::parse(h.metadata_json), rec->metadata) << h.id;
+      if (!h.metadata_json.empty()) {
+        EXPECT_EQ(Json::parse(h.metadata_json), rec->metadata) << h.id;
+      }
       out[h.id] = h.metadata_json;
     }
     return out;

@@ -1,4 +1,4 @@
-// Metadata filters (SPEC §2, docs/filters.md): every operator, the combiners, dotted
+// Metadata filters (docs/filters.md): every operator, the combiners, dotted
 // paths, arrays, type mismatches, every malformed-filter error, and a randomized
 // comparison against a deliberately naive interpreter of the same semantics.
 #include "filter/filter.h"
