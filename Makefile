@@ -184,7 +184,7 @@ bench: setup-bench
 	bench/js/run.sh
 	scripts/build-wasm.sh
 	node bench/js/result-shape.mjs --write docs/bench-node.md
-	cd bench/wasm && npm ci --no-audit --no-fund && node bench.mjs --write ../../docs/bench-wasm.md --json ../../build-bench/bench/wasm.json
+	(cd bench/wasm && npm ci --no-audit --no-fund && node bench.mjs --write ../../docs/bench-wasm.md --json ../../build-bench/bench/wasm.json)
 	/usr/bin/python3 scripts/bench-report.py --cxx build-bench/bench/results.json --node bench/js/last-run.json \
 	  --wasm build-bench/bench/wasm.json --out docs/benchmarks.md --img docs/img
 	$(MAKE) --no-print-directory bench-scale-out
