@@ -106,7 +106,7 @@ Napi::Float32Array FloatsToJs(Napi::Env env, std::span<const float> v) {
 }
 
 Napi::Array HitsToRaw(Napi::Env env, const std::vector<ruvector::SearchHit>& hits, bool include_vector,
-                      bool include_metadata) {
+                      const std::string* metadata_json_array) {
   const std::size_t n = hits.size();
   Napi::Array ids = Napi::Array::New(env, n);
   Napi::Float64Array scores = Napi::Float64Array::New(env, n);
@@ -117,18 +117,7 @@ Napi::Array HitsToRaw(Napi::Env env, const std::vector<ruvector::SearchHit>& hit
   Napi::Array out = Napi::Array::New(env, 4);
   out.Set(0u, ids);
   out.Set(1u, scores);
-  if (include_metadata) {
-    std::string text = "[";
-    for (std::size_t i = 0; i < n; ++i) {
-      if (i) text += ',';
-      if (hits[i].metadata_json.empty())
-        text += "null";
-      else
-        text += hits[i].metadata_json;
-    }
-    text += ']';
-    out.Set(2u, Napi::String::New(env, text));
-  }
+  if (metadata_json_array) out.Set(2u, Napi::String::New(env, *metadata_json_array));
   if (include_vector) {
     Napi::Array vecs = Napi::Array::New(env, n);
     for (std::size_t i = 0; i < n; ++i) vecs.Set(static_cast<std::uint32_t>(i), FloatsToJs(env, hits[i].vector));

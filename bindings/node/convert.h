@@ -82,9 +82,10 @@ QueryArg ToQuery(const Napi::Value& vector, const Napi::Value& k, const Napi::Va
 
 // Raw search hits: [ids: string[], scores: Float64Array, metadata: JSON text of an array
 // (null per hit without metadata) | undefined, vectors: Float32Array[] | undefined].
+// `metadata_json_array`: that text as the engine wrote it, or null when not asked.
 // The contract builds the result objects (V8 builds small objects much faster in JS).
 Napi::Array HitsToRaw(Napi::Env env, const std::vector<ruvector::SearchHit>& hits, bool include_vector,
-                      bool include_metadata);
+                      const std::string* metadata_json_array);
 // get(): [id, Float32Array, metadata JSON text | null].
 Napi::Array RecordToRaw(Napi::Env env, const ruvector::Record& r);
 Napi::Float32Array FloatsToJs(Napi::Env env, std::span<const float> v);

@@ -257,20 +257,31 @@ Napi::Value NativeDb::Search(const Napi::CallbackInfo& info) {
     QueryArg q = ToQuery(info[0], info[1], info[2], info[3], info[4], info[5]);
     const bool vec = q.query.include_vector;
     const bool meta = q.query.include_metadata_json;
-    if (h.inflight == 0 && SmallSearch(h, q.query)) return HitsToRaw(env, Check(env, h.db->search(q.query)), vec, meta);
-    auto state = std::make_shared<std::pair<QueryArg, std::vector<ruvector::SearchHit>>>(std::move(q),
-                                                                                          std::vector<ruvector::SearchHit>{});
-    state->first.vector.make_owned();
-    state->first.Bind();
+    q.query.include_metadata_json = false;  // the engine writes one array text instead (Database::search)
+    if (h.inflight == 0 && SmallSearch(h, q.query)) {
+      std::string text;
+      auto r = meta ? h.db->search(q.query, &text) : h.db->search(q.query);
+      return HitsToRaw(env, Check(env, std::move(r)), vec, meta ? &text : nullptr);
+    }
+    struct State {
+      QueryArg arg;
+      std::vector<ruvector::SearchHit> hits;
+      std::string metadata;
+    };
+    auto state = std::make_shared<State>(State{std::move(q), {}, {}});
+    state->arg.vector.make_owned();
+    state->arg.Bind();
     return (new DbWorker(
                 env, h_, "ruvector:search",
-                [state](ruvector::Database& db) {
-                  auto r = db.search(state->first.query);
+                [state, meta](ruvector::Database& db) {
+                  auto r = meta ? db.search(state->arg.query, &state->metadata) : db.search(state->arg.query);
                   if (!r.ok()) return r.status();
-                  state->second = std::move(r).value();
+                  state->hits = std::move(r).value();
                   return ruvector::Status::Ok();
                 },
-                [state, vec, meta](Napi::Env e2) -> Napi::Value { return HitsToRaw(e2, state->second, vec, meta); }))
+                [state, vec, meta](Napi::Env e2) -> Napi::Value {
+                  return HitsToRaw(e2, state->hits, vec, meta ? &state->metadata : nullptr);
+                }))
         ->Start();
   });
 }
@@ -314,8 +325,10 @@ Napi::Value NativeDb::SearchBatch(const Napi::CallbackInfo& info) {
                   Napi::Array out = Napi::Array::New(e2, st->results.size());
                   for (std::size_t i = 0; i < st->results.size(); ++i) {
                     const auto& q = st->queries[i];
-                    out.Set(static_cast<std::uint32_t>(i),
-                            HitsToRaw(e2, st->results[i], q.include_vector, q.include_metadata_json));
+                    const std::string text =
+                        q.include_metadata_json ? ruvector::metadata_json_array(st->results[i]) : std::string();
+                    out.Set(static_cast<std::uint32_t>(i), HitsToRaw(e2, st->results[i], q.include_vector,
+                                                                     q.include_metadata_json ? &text : nullptr));
                   }
                   return out;
                 }))

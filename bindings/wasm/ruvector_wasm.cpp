@@ -88,11 +88,12 @@ std::uint32_t addr(const T* p) {
   return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(p));
 }
 
-void clear_out() {
+// keep_meta: g_meta already holds this call's metadata text (written by the engine).
+void clear_out(bool keep_meta = false) {
   g_scores.clear();
   g_offsets.clear();
   g_ids.clear();
-  g_meta.clear();
+  if (!keep_meta) g_meta.clear();
   g_vectors.clear();
   std::memset(g_hdr, 0, sizeof g_hdr);
 }
@@ -128,15 +129,6 @@ void add_meta(const Json& m, bool first) {
   } else {
     g_meta += m.dump(-1, ' ', false, Json::error_handler_t::replace);
   }
-}
-
-// A hit's metadata, as the stored JSON text (empty = none).
-void add_meta_text(std::string_view text, bool first) {
-  if (!first) g_meta.push_back(',');
-  if (text.empty())
-    g_meta += "null";
-  else
-    g_meta += text;
 }
 
 bool parse_json(const char* p, std::int32_t len, const char* what, Json& out) {
@@ -267,21 +259,19 @@ EMSCRIPTEN_KEEPALIVE std::uint32_t* rv_search(Database* db, const float* vec, st
     if (rescore >= 0) q.rescore = static_cast<std::uint32_t>(rescore);
     if (!parse_json(filter, filter_len, "filter", q.filter)) return nullptr;
     q.include_vector = (flags & 1) != 0;
-    q.include_metadata_json = (flags & 2) != 0;
-    auto r = db->search(q);
+    const bool meta = (flags & 2) != 0;
+    // With metadata, the engine writes the hits' JSON array text straight into g_meta.
+    auto r = meta ? db->search(q, &g_meta) : db->search(q);
     if (!r.ok()) return set_error(r.status()), nullptr;
-    clear_out();
+    clear_out(/*keep_meta=*/meta);
     const auto& hits = *r;
     g_scores.reserve(hits.size());
-    if (q.include_metadata_json) g_meta.push_back('[');
     for (std::size_t i = 0; i < hits.size(); ++i) {
       g_scores.push_back(hits[i].score);
       add_id(hits[i].id);
       if (q.include_vector) g_vectors.insert(g_vectors.end(), hits[i].vector.begin(), hits[i].vector.end());
-      if (q.include_metadata_json) add_meta_text(hits[i].metadata_json, i == 0);
     }
-    if (q.include_metadata_json) g_meta.push_back(']');
-    return publish(static_cast<std::uint32_t>(hits.size()), n, q.include_metadata_json, q.include_vector);
+    return publish(static_cast<std::uint32_t>(hits.size()), n, meta, q.include_vector);
   });
 }
 

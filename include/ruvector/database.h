@@ -136,6 +136,13 @@ class Database {
   // cosine, malformed filter).
   Result<std::vector<SearchHit>> search(const SearchQuery& query) const;
 
+  // As search(query), and the hits' metadata as one JSON array text in
+  // *metadata_json_array (replaced; must not be null): one element per hit, in order, the
+  // stored object's text or `null`. It is what the JS faces hand to JSON.parse, written
+  // straight from the stored texts without a string per hit; a caller that keeps the
+  // string across calls reuses its capacity. include_metadata_json is not needed for it.
+  Result<std::vector<SearchHit>> search(const SearchQuery& query, std::string* metadata_json_array) const;
+
   // One result list per query, in order. Fails as a whole on the first invalid query
   // ("query 3: ..."). Queries run in parallel.
   Result<std::vector<std::vector<SearchHit>>> search_batch(std::span<const SearchQuery> queries) const;
@@ -196,5 +203,10 @@ class Database {
   std::shared_ptr<Impl> impl_;  // shared by every handle of this process on the same store
   bool read_only_ = false;      // this handle refuses writes (the store may be writable)
 };
+
+// The hits' metadata_json texts as one JSON array text, in the form
+// Database::search(query, &text) writes: a hit without a text (no metadata, or searched
+// without include_metadata_json) is `null`. For results of search_batch.
+std::string metadata_json_array(std::span<const SearchHit> hits);
 
 }  // namespace ruvector

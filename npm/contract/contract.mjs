@@ -567,10 +567,12 @@ function defineResultClasses() {
   class SearchHit {
     #read;
     #vector;
-    constructor(id, score, read) {
+    constructor(id, score, metadata, read) {
       this.id = id;
       this.score = score;
       this.distance = score;
+      // Set here, not after construction: V8 keeps the field in the object (no shape change).
+      if (metadata !== undefined) this.metadata = metadata;
       this.#read = read;
       this.#vector = undefined;
     }
@@ -582,11 +584,12 @@ function defineResultClasses() {
 
   /** A hit that carries its vector as an own property (includeVector: true). */
   class SearchHitWithVector {
-    constructor(id, score, vector) {
+    constructor(id, score, vector, metadata) {
       this.id = id;
       this.score = score;
       this.distance = score;
       this.vector = vector;
+      if (metadata !== undefined) this.metadata = metadata;
     }
   }
   return { SearchHit, SearchHitWithVector };
@@ -611,12 +614,10 @@ export function buildHits(ids, scores, metadata, vectors, readVector, metaAsStri
   if (threshold !== Infinity) while (n > 0 && scores[n - 1] > threshold) n--;
   const out = new Array(n);
   for (let i = 0; i < n; i++) {
-    const h = vectors !== null ? new SearchHitWithVector(ids[i], scores[i], vectors[i]) : new SearchHit(ids[i], scores[i], readVector);
-    if (metadata !== null) {
-      const m = metadata[i];
-      if (m !== null && m !== undefined) h.metadata = metaAsString ? JSON.stringify(m) : m;
-    }
-    out[i] = h;
+    let m = metadata === null ? undefined : metadata[i];
+    if (m === null) m = undefined;
+    else if (m !== undefined && metaAsString) m = JSON.stringify(m);
+    out[i] = vectors !== null ? new SearchHitWithVector(ids[i], scores[i], vectors[i], m) : new SearchHit(ids[i], scores[i], m, readVector);
   }
   return out;
 }

@@ -584,7 +584,8 @@ struct Database::Impl {
 
   // Caller holds `mu` shared. A stored vector that cannot be read (re-ranking or
   // include_vector with floats in the store) sets *failure.
-  std::vector<SearchHit> run_query(const PlannedQuery& p, Status* failure) const {
+  // With `metadata_array`, the hits' metadata also goes there as one JSON array text.
+  std::vector<SearchHit> run_query(const PlannedQuery& p, Status* failure, std::string* metadata_array = nullptr) const {
     const SearchQuery& q = *p.query;
     const detail::PreparedQuery prepared = space.prepare_search(q.vector.data());
     std::optional<MetadataPredicate> pred;
@@ -660,6 +661,7 @@ struct Database::Impl {
                         return a.first < b.first || (a.first == b.first && ids[a.second] < ids[b.second]);
                       });
     std::vector<SearchHit> out(take);
+    if (metadata_array) metadata_array->assign(1, '[');
     for (std::size_t i = 0; i < take; ++i) {
       SearchHit& h = out[i];
       const Slot s = ranked[i].second;
@@ -672,7 +674,9 @@ struct Database::Impl {
       }
       if (q.include_metadata) h.metadata = metadata.value(s);
       if (q.include_metadata_json) h.metadata_json = metadata.text(s);
+      if (metadata_array) detail::append_json_array_element(*metadata_array, metadata.text(s), i == 0);
     }
+    if (metadata_array) metadata_array->push_back(']');
     return out;
   }
 };
@@ -1141,6 +1145,25 @@ Result<std::vector<SearchHit>> Database::search(const SearchQuery& query) const 
     if (!failure.ok()) return failure;
     return hits;
   });
+}
+
+Result<std::vector<SearchHit>> Database::search(const SearchQuery& query, std::string* metadata_json_array) const {
+  return guarded([&]() -> Result<std::vector<SearchHit>> {
+    RV_ASSERT(metadata_json_array != nullptr, "search: metadata_json_array is null");
+    RUVECTOR_ASSIGN_OR_RETURN(PlannedQuery plan, impl_->plan_query(query));
+    std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
+    Status failure;
+    std::vector<SearchHit> hits = impl_->run_query(plan, &failure, metadata_json_array);
+    if (!failure.ok()) return failure;
+    return hits;
+  });
+}
+
+std::string metadata_json_array(std::span<const SearchHit> hits) {
+  std::string out(1, '[');
+  for (std::size_t i = 0; i < hits.size(); ++i) detail::append_json_array_element(out, hits[i].metadata_json, i == 0);
+  out.push_back(']');
+  return out;
 }
 
 Result<std::vector<std::vector<SearchHit>>> Database::search_batch(std::span<const SearchQuery> queries) const {

@@ -7,6 +7,14 @@
 
 namespace ruvector::detail {
 
+void append_json_array_element(std::string& out, std::string_view text, bool first) {
+  if (!first) out.push_back(',');
+  if (text.empty())
+    out.append("null");
+  else
+    out.append(text);
+}
+
 std::string metadata_text(const Json& metadata) {
   if (metadata.is_null()) return {};
   return metadata.dump(-1, ' ', false, Json::error_handler_t::replace);

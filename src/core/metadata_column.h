@@ -24,6 +24,10 @@ namespace ruvector::detail {
 // null (no metadata).
 std::string metadata_text(const Json& metadata);
 
+// Appends one element of a JSON array text to `out`: a comma unless `first`, then `text`,
+// or `null` when it is empty (a slot without metadata).
+void append_json_array_element(std::string& out, std::string_view text, bool first);
+
 class MetadataColumn {
  public:
   // Grows (or shrinks) to `slots` slots; new slots have no metadata.

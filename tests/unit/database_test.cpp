@@ -225,6 +225,25 @@ TEST(DatabaseTest, SearchMetadataTextFollowsEveryWrite) {
       }
       out[h.id] = h.metadata_json;
     }
+    // The array form (what the JS faces parse): the same hits, and element i is hit i's
+    // metadata as get() returns it (null without), written into a string holding old text.
+    std::string array = "stale text from an earlier call";
+    SearchQuery plain = sq;
+    plain.include_metadata_json = false;
+    auto again = d.search(plain, &array);
+    EXPECT_TRUE(again.ok());
+    const Json parsed = Json::parse(array);
+    EXPECT_TRUE(parsed.is_array());
+    EXPECT_EQ(parsed.size(), again->size());
+    EXPECT_EQ(array, metadata_json_array(*hits));
+    for (std::size_t i = 0; i < again->size() && i < parsed.size(); ++i) {
+      const auto& h = (*again)[i];
+      EXPECT_EQ(h.id, (*hits)[i].id);
+      EXPECT_TRUE(h.metadata_json.empty());  // not asked per hit
+      auto rec = d.get(h.id);
+      EXPECT_TRUE(rec.ok());
+      EXPECT_EQ(parsed[i], rec->metadata) << h.id;
+    }
     return out;
   };
   auto t = texts(*db);

@@ -158,9 +158,6 @@ export function createApi(platform) {
   function cstr(p) {
     return M.UTF8ToString(p);
   }
-  function cstr(p) {
-    return M.UTF8ToString(p);
-  }
   function lastError(context) {
     const e = errorFromEngine(M._rv_error_code(), cstr(M._rv_error_message()));
     if (context) e.message = e.message.replace(/^(\w+): /, `$1: ${context}: `);
