@@ -1,6 +1,9 @@
 #include "core/validate.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "ruvector/types.h"
@@ -18,6 +21,15 @@ Status validate_vector(std::span<const float> v, std::uint32_t dimensions) {
   if (v.size() != dimensions)
     return Status::DimensionMismatch("vector has " + std::to_string(v.size()) + " values, database expects " +
                                      std::to_string(dimensions));
+  // Every search validates its query: one branch-free pass (the exponent bits of a NaN or
+  // an infinity are all ones; a max over them vectorises), the position only on failure.
+  std::uint32_t top_exponent = 0;
+  for (float x : v) {
+    std::uint32_t bits;
+    std::memcpy(&bits, &x, sizeof bits);
+    top_exponent = std::max(top_exponent, bits & 0x7f800000u);
+  }
+  if (top_exponent != 0x7f800000u) return Status::Ok();
   for (std::size_t i = 0; i < v.size(); ++i) {
     if (!std::isfinite(v[i]))
       return Status::InvalidArgument("vector[" + std::to_string(i) + "] is " +

@@ -142,8 +142,12 @@ class HnswIndex final : public Index {
     const QueryDistance dist = space_.distance_to(q);
     Slot ep = entry_;
     float d = dist(ep);
-    for (int l = max_level_; l > 0; --l) greedy(dist, ep, d, l);
     auto vis = visited_.acquire(capacity_);
+    if (max_level_ > 0) {
+      vis->test_and_set(ep);
+      for (int l = max_level_; l > 0; --l) greedy(dist, ep, d, l, &*vis);
+      vis->reset(capacity_);  // layer 0 starts with no node visited
+    }
     if (filter == nullptr && deleted_count_ == 0) {
       search_layer(dist, ep, d, 0, ef, AcceptAll{}, *vis, out);
     } else if (filter == nullptr) {
@@ -426,8 +430,12 @@ class HnswIndex final : public Index {
     __atomic_store_n(block, c, __ATOMIC_RELEASE);
   }
 
-  // Moves ep to the nearest node reachable by strictly improving steps.
-  void greedy(const QueryDistance& dist, Slot& ep, float& d, int level) const {
+  // Moves ep to the nearest node reachable by strictly improving steps. With `seen`
+  // (marking every node scored so far in this descent, ep included), a node already
+  // scored is not scored again: its distance was >= d then and d only decreases, so it
+  // cannot be a strict improvement. Same result, fewer distances (a descent through
+  // several layers meets the same nodes on each).
+  void greedy(const QueryDistance& dist, Slot& ep, float& d, int level, VisitedSet* seen = nullptr) const {
     for (bool changed = true; changed;) {
       changed = false;
       const std::uint32_t* l = links(ep, level);
@@ -435,6 +443,7 @@ class HnswIndex final : public Index {
       for (std::uint32_t i = 1; i <= n; ++i) dist.prefetch(load_link(l + i));
       for (std::uint32_t i = 1; i <= n; ++i) {
         const Slot nb = load_link(l + i);
+        if (seen != nullptr && seen->test_and_set(nb)) continue;
         const float dn = dist(nb);
         if (dn < d) {
           d = dn;
