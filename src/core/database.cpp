@@ -488,6 +488,7 @@ struct Database::Impl {
     out_ids.clear();
     out_ids.reserve(entries.size());
     std::unordered_map<std::string_view, std::size_t> last;
+    last.reserve(entries.size());
     for (std::size_t i = 0; i < entries.size(); ++i) {
       Status st = check_entry(entries[i]);
       if (!st.ok()) return entries.size() == 1 ? st : st.WithContext("entry " + std::to_string(i));

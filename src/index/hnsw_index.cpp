@@ -531,9 +531,11 @@ class HnswIndex final : public Index {
 
   // The heuristic's test: `c` (with its distance to the base) is nearer to the base than
   // to every node in `kept`.
-  bool is_diverse(const Neighbor& c, const std::vector<Neighbor>& kept) const noexcept {
+  bool is_diverse(const Neighbor& c, const std::vector<Neighbor>& kept) const {
+    if (kept.empty()) return true;
+    const SlotDistance from_c = space_.distance_from(c.slot);
     for (const Neighbor& k : kept)
-      if (space_.distance(c.slot, k.slot) < c.distance) return false;
+      if (from_c(k.slot) < c.distance) return false;
     return true;
   }
 
@@ -551,10 +553,13 @@ class HnswIndex final : public Index {
       store_count(l, n + 1);
       return;
     }
+    // The rows of a full list are rarely in cache: prefetched all before the first distance.
+    const SlotDistance from_to = space_.distance_from(to);
+    for (std::uint32_t i = 1; i <= n; ++i) from_to.prefetch(l[i]);
     std::vector<Neighbor> cands;
     cands.reserve(n + 1);
-    cands.push_back({space_.distance(to, from), from});
-    for (std::uint32_t i = 1; i <= n; ++i) cands.push_back({space_.distance(to, l[i]), l[i]});
+    cands.push_back({from_to(from), from});
+    for (std::uint32_t i = 1; i <= n; ++i) cands.push_back({from_to(l[i]), l[i]});
     std::sort(cands.begin(), cands.end());
     select_neighbors(cands, max_links(level));
     write_links(l, cands);

@@ -23,37 +23,11 @@ VectorSpace::VectorSpace(std::size_t dim, Metric metric)
       prefetch_bytes_(std::min<std::size_t>(dim * sizeof(float), 256)) {}
 
 QueryDistance VectorSpace::distance_to(const PreparedQuery& q) const noexcept {
-  QueryDistance d;
-  d.q_ = q.vector;
-  d.base_ = resident_ ? data_.get() : nullptr;
-  d.space_ = this;
-  d.dim_ = dim_;
-  d.inv_norms_ = inv_norms_.data();
-  d.q_inv_norm_ = q.inv_norm;
-  if (q.coded) {
-    d.codes_ = codes_.get();
-    d.query_codes_ = &q.codes;
-    d.mode_ = QueryDistance::Mode::kCoded;
-    return d;
-  }
-  switch (metric_) {
-    case Metric::kEuclidean:
-      d.fn_ = kernels_->l2sq;
-      d.mode_ = QueryDistance::Mode::kRaw;
-      break;
-    case Metric::kCosine:
-      d.fn_ = kernels_->dot;
-      d.mode_ = QueryDistance::Mode::kCosine;
-      break;
-    case Metric::kDot:
-      d.fn_ = kernels_->dot;
-      d.mode_ = QueryDistance::Mode::kNegated;
-      break;
-    case Metric::kManhattan:
-      d.fn_ = kernels_->l1;
-      d.mode_ = QueryDistance::Mode::kRaw;
-      break;
-  }
+  QueryDistance d = exact_distance_to(q.vector, q.inv_norm);
+  if (!q.coded) return d;
+  d.codes_ = codes_.get();
+  d.query_codes_ = &q.codes;
+  d.mode_ = QueryDistance::Mode::kCoded;
   return d;
 }
 

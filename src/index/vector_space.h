@@ -93,6 +93,26 @@ class QueryDistance {
   Mode mode_ = Mode::kRaw;
 };
 
+// The distance from one stored slot `a` to other slots, with the metric and kernel
+// resolved once (graph construction's pair distances: a node's list re-pruned, the
+// selection heuristic's tests). Same values as VectorSpace::distance(a, b). Valid
+// while the VectorSpace is not reserve()d.
+class SlotDistance {
+ public:
+  __attribute__((always_inline)) inline float operator()(Slot b) const;
+  // Hints the cache about the row operator()(b) will read (VectorSpace::prefetch).
+  __attribute__((always_inline)) inline void prefetch(Slot b) const;
+
+ private:
+  friend class VectorSpace;
+  QueryDistance exact_;  // on a's float row, while the rows are resident
+  const VectorSpace* space_ = nullptr;
+  Slot a_ = 0;
+  // Rows not resident: VectorSpace::distance(a, b) per pair (on the codes, or on rows
+  // lent per call, e.g. a small per-thread ring that a's row must not be held across).
+  bool per_pair_ = false;
+};
+
 class VectorSpace {
  public:
   VectorSpace(std::size_t dim, Metric metric);
@@ -164,6 +184,7 @@ class VectorSpace {
   }
 
   QueryDistance distance_to(const PreparedQuery& q) const noexcept;
+  inline SlotDistance distance_from(Slot a) const;
 
   float distance(const PreparedQuery& q, Slot x) const {
     if (q.coded) return codes_->distance(q.codes, x);
@@ -198,6 +219,35 @@ class VectorSpace {
 
  private:
   const float* lent_row(Slot slot) const;
+  // Exact distances from the float vector q (inverse norm q_inv_norm for cosine).
+  QueryDistance exact_distance_to(const float* q, float q_inv_norm) const noexcept {
+    QueryDistance d;
+    d.q_ = q;
+    d.base_ = resident_ ? data_.get() : nullptr;
+    d.space_ = this;
+    d.dim_ = dim_;
+    d.inv_norms_ = inv_norms_.data();
+    d.q_inv_norm_ = q_inv_norm;
+    switch (metric_) {
+      case Metric::kEuclidean:
+        d.fn_ = kernels_->l2sq;
+        d.mode_ = QueryDistance::Mode::kRaw;
+        break;
+      case Metric::kCosine:
+        d.fn_ = kernels_->dot;
+        d.mode_ = QueryDistance::Mode::kCosine;
+        break;
+      case Metric::kDot:
+        d.fn_ = kernels_->dot;
+        d.mode_ = QueryDistance::Mode::kNegated;
+        break;
+      case Metric::kManhattan:
+        d.fn_ = kernels_->l1;
+        d.mode_ = QueryDistance::Mode::kRaw;
+        break;
+    }
+    return d;
+  }
 
   std::size_t dim_;
   Metric metric_;
@@ -227,6 +277,23 @@ __attribute__((always_inline)) inline void QueryDistance::prefetch(Slot x) const
     space_->prefetch(x);
   }
 }
+
+inline SlotDistance VectorSpace::distance_from(Slot a) const {
+  SlotDistance d;
+  d.space_ = this;
+  d.a_ = a;
+  d.per_pair_ = !resident_;
+  if (!d.per_pair_) {
+    d.exact_ = exact_distance_to(vector(a), metric_ == Metric::kCosine ? inv_norms_[a] : 1.0f);
+  }
+  return d;
+}
+
+__attribute__((always_inline)) inline float SlotDistance::operator()(Slot b) const {
+  return per_pair_ ? space_->distance(a_, b) : exact_(b);
+}
+
+__attribute__((always_inline)) inline void SlotDistance::prefetch(Slot b) const { space_->prefetch(b); }
 
 __attribute__((always_inline)) inline float QueryDistance::operator()(Slot x) const {
   if (mode_ == Mode::kCoded) return codes_->distance(*query_codes_, x);
