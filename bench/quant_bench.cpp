@@ -2,12 +2,14 @@
 // without) against faiss IndexHNSWSQ (8-bit scalar quantizer) on the same data, same
 // HNSW parameters, one run. For each dataset and mode: build time, heap bytes per vector
 // (glibc mallinfo2 delta around open + insert, and info()'s components), and recall@10 /
-// single-thread QPS (thread CPU time, median of 3 passes after a warm-up pass) over an efSearch sweep. Summary: recall at every ef against our f32
-// rows, QPS at recall 0.95 (linear interpolation between sweep points) as a ratio to f32,
+// single-thread QPS (thread CPU time, median of 3 passes after a warm-up pass; the
+// rows' passes interleaved, so load on a shared machine falls on every row alike) over
+// an efSearch sweep. Summary: recall at every ef against our f32 rows, QPS at recall 0.95 (linear interpolation between sweep points) as a ratio to f32,
 // and heap ratios, checked against the targets of docs/quantization.md.
 //
 // Usage: quant_bench [--quick] [--datasets fashion,clustered128,clustered768]
 //                    [--modes none,int8,binary,faiss] [--queries N] [--write-md FILE]
+//                    [--int8-rescores 3,0]  (the int8 rows: rescore values, 0 = no re-rank)
 // Binary also runs on the flat (exact) index: brute force on the codes' estimates, so
 // the estimator's recall is seen apart from the graph's.
 // Cosine datasets (clustered): ruvector gets raw vectors and metric cosine; faiss gets
@@ -21,6 +23,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -120,28 +123,45 @@ double thread_cpu_s() {
   return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
-// `efs`: how many of kEfs to run (the flat index ignores ef: one point). Per ef: one
-// untimed pass over the queries (warms the caches), then kTimedPasses timed passes;
-// QPS is queries / the median pass's thread CPU time.
+// One row of the table being measured: the row and how it searches one query at one ef.
+using SearchOne = std::function<void(std::size_t qi, unsigned ef, std::vector<std::uint32_t>& out)>;
+struct Runner {
+  Row row;
+  SearchOne search_one;
+  std::size_t efs = std::size(kEfs);  // how many of kEfs apply (the flat index ignores ef: one point)
+  std::shared_ptr<void> keep;         // the database / index the search reads
+};
+
+// Measures every runner over the ef sweep with their passes interleaved, so load on a
+// shared machine falls on all rows alike: per ef, one untimed pass of each runner (warms
+// the caches, gives the recall), then kTimedPasses rounds of one timed pass of each
+// runner in turn; QPS is queries / the median pass's thread CPU time.
 constexpr int kTimedPasses = 3;
-template <class SearchOne>
-std::vector<Point> sweep(const Data& d, SearchOne&& search_one, std::size_t efs = std::size(kEfs)) {
-  std::vector<Point> pts;
+std::vector<std::uint32_t> int8_rescores = {3, 0};
+void sweep_interleaved(const Data& d, std::vector<Runner>& runners) {
   std::vector<std::vector<std::uint32_t>> got(d.queries.n);
-  for (unsigned ef : kEfs) {
-    if (pts.size() == efs) break;
-    for (std::size_t q = 0; q < d.queries.n; ++q) search_one(q, ef, got[q]);
-    std::vector<double> times;
-    for (int pass = 0; pass < kTimedPasses; ++pass) {
-      const double t0 = thread_cpu_s();
-      for (std::size_t q = 0; q < d.queries.n; ++q) search_one(q, ef, got[q]);
-      times.push_back(thread_cpu_s() - t0);
+  for (std::size_t e = 0; e < std::size(kEfs); ++e) {
+    const unsigned ef = kEfs[e];
+    std::vector<Runner*> active;
+    for (Runner& r : runners)
+      if (e < r.efs) active.push_back(&r);
+    std::vector<std::vector<double>> times(active.size());
+    std::vector<double> recall(active.size());
+    for (std::size_t a = 0; a < active.size(); ++a) {
+      for (std::size_t q = 0; q < d.queries.n; ++q) active[a]->search_one(q, ef, got[q]);
+      recall[a] = ruvector::testing::recall_at_k(d.truth, got, kK);
     }
-    std::sort(times.begin(), times.end());
-    pts.push_back({ef, ruvector::testing::recall_at_k(d.truth, got, kK),
-                   static_cast<double>(d.queries.n) / times[times.size() / 2]});
+    for (int pass = 0; pass < kTimedPasses; ++pass)
+      for (std::size_t a = 0; a < active.size(); ++a) {
+        const double t0 = thread_cpu_s();
+        for (std::size_t q = 0; q < d.queries.n; ++q) active[a]->search_one(q, ef, got[q]);
+        times[a].push_back(thread_cpu_s() - t0);
+      }
+    for (std::size_t a = 0; a < active.size(); ++a) {
+      std::sort(times[a].begin(), times[a].end());
+      active[a]->row.points.push_back({ef, recall[a], static_cast<double>(d.queries.n) / times[a][times[a].size() / 2]});
+    }
   }
-  return pts;
 }
 
 std::string fmt(double v, int prec = 3) {
@@ -206,7 +226,7 @@ std::string estimator_vs_gap(const Data& d, const ruvector::Database& flat) {
 // `flat`: the exact index, so a coded search is brute force on the codes' estimates
 // (separates the estimator's quality from the graph's); `analysis` then receives
 // estimator_vs_gap().
-std::vector<Row> run_ruvector(const Data& d, Quantization q, bool flat = false, std::string* analysis = nullptr) {
+std::vector<Runner> run_ruvector(const Data& d, Quantization q, bool flat = false, std::string* analysis = nullptr) {
   ruvector::DatabaseOptions o;
   if (flat) o.index = ruvector::IndexKind::kFlat;
   o.dimensions = static_cast<std::uint32_t>(d.base.dim);
@@ -224,51 +244,57 @@ std::vector<Row> run_ruvector(const Data& d, Quantization q, bool flat = false, 
   }
   const std::size_t heap0 = heap_in_use();
   const double t0 = now_s();
-  auto db = ruvector::Database::open(o);
-  if (!db.ok()) throw std::runtime_error(db.status().ToString());
-  auto st = (*db)->insert_batch(entries);
+  auto opened = ruvector::Database::open(o);
+  if (!opened.ok()) throw std::runtime_error(opened.status().ToString());
+  std::shared_ptr<ruvector::Database> db(std::move(opened).value());
+  auto st = db->insert_batch(entries);
   if (!st.ok()) throw std::runtime_error(st.status().ToString());
   const double build = now_s() - t0;
   const double heap = static_cast<double>(heap_in_use() - heap0) / static_cast<double>(d.base.n);
-  const ruvector::DatabaseInfo info = (*db)->info();
-  if (analysis) *analysis = estimator_vs_gap(d, **db);
+  const ruvector::DatabaseInfo info = db->info();
+  if (analysis) *analysis = estimator_vs_gap(d, *db);
   std::vector<std::optional<std::uint32_t>> rescores = {std::nullopt};
   if (q == Quantization::kBinary) rescores = {5, 3, 0};
-  if (q == Quantization::kInt8) rescores = {3, 0};
-  std::vector<Row> rows;
+  if (q == Quantization::kInt8) rescores.assign(int8_rescores.begin(), int8_rescores.end());
+  std::vector<Runner> runners;
   for (auto rescore : rescores) {
-    Row r;
+    Runner run;
+    Row& r = run.row;
     r.system = flat ? "ruvector flat (brute force)" : "ruvector";
     r.mode = ruvector::quantization_name(q);
     if (rescore) r.mode += *rescore == 0 ? " (no re-rank)" : " rescore " + std::to_string(*rescore);
     r.build_s = build;
     r.heap_per_vector = heap;
     r.heap_without_floats = heap - static_cast<double>(info.memory.floats) / static_cast<double>(d.base.n);
-    r.points = sweep(d, [&](std::size_t qi, unsigned ef, std::vector<std::uint32_t>& out) {
+    run.search_one = [&d, db, rescore](std::size_t qi, unsigned ef, std::vector<std::uint32_t>& out) {
       ruvector::SearchQuery sq;
       sq.vector = std::span<const float>(d.queries.row(qi), d.queries.dim);
       sq.k = kK;
       sq.ef_search = ef;
       sq.rescore = rescore;
-      auto hits = (*db)->search(sq);
+      auto hits = db->search(sq);
       out.clear();
       if (hits.ok())
         for (const auto& h : *hits) out.push_back(static_cast<std::uint32_t>(std::stoul(h.id)));
-    }, flat ? 1 : std::size(kEfs));
-    rows.push_back(std::move(r));
+    };
+    run.efs = flat ? 1 : std::size(kEfs);
+    run.keep = db;
+    runners.push_back(std::move(run));
   }
-  return rows;
+  return runners;
 }
 
-Row run_faiss_sq8(const Data& d) {
-  Row r;
+Runner run_faiss_sq8(const Data& d) {
+  Runner run;
+  Row& r = run.row;
   r.system = "faiss";
   r.mode = "IndexHNSWSQ 8-bit";
   omp_set_num_threads(static_cast<int>(kBuildThreads));
   const std::size_t heap0 = heap_in_use();
   const double t0 = now_s();
-  faiss::IndexHNSWSQ index(static_cast<int>(d.base.dim), faiss::ScalarQuantizer::QT_8bit, static_cast<int>(kM),
-                           faiss::METRIC_L2);
+  auto owned = std::make_shared<faiss::IndexHNSWSQ>(static_cast<int>(d.base.dim), faiss::ScalarQuantizer::QT_8bit,
+                                                   static_cast<int>(kM), faiss::METRIC_L2);
+  faiss::IndexHNSWSQ& index = *owned;
   index.hnsw.efConstruction = static_cast<int>(kEfConstruction);
   index.train(static_cast<faiss::Index::idx_t>(d.unit_base.n), d.unit_base.data.data());
   index.add(static_cast<faiss::Index::idx_t>(d.unit_base.n), d.unit_base.data.data());
@@ -276,16 +302,17 @@ Row run_faiss_sq8(const Data& d) {
   r.heap_per_vector = static_cast<double>(heap_in_use() - heap0) / static_cast<double>(d.base.n);
   r.heap_without_floats = r.heap_per_vector;  // faiss keeps only the codes
   omp_set_num_threads(1);
-  r.points = sweep(d, [&](std::size_t qi, unsigned ef, std::vector<std::uint32_t>& out) {
-    index.hnsw.efSearch = static_cast<int>(ef);
+  run.search_one = [&d, owned](std::size_t qi, unsigned ef, std::vector<std::uint32_t>& out) {
+    owned->hnsw.efSearch = static_cast<int>(ef);
     float dist[kK];
     faiss::Index::idx_t labels[kK];
-    index.search(1, d.unit_queries.row(qi), static_cast<faiss::Index::idx_t>(kK), dist, labels);
+    owned->search(1, d.unit_queries.row(qi), static_cast<faiss::Index::idx_t>(kK), dist, labels);
     out.clear();
     for (std::size_t i = 0; i < kK; ++i)
       if (labels[i] >= 0) out.push_back(static_cast<std::uint32_t>(labels[i]));
-  });
-  return r;
+  };
+  run.keep = owned;
+  return run;
 }
 
 // QPS at `target` recall, interpolated between the sweep points that bracket it; 0 when
@@ -322,10 +349,14 @@ int main(int argc, char** argv) {
       for (std::string s; std::getline(ss, s, ',');) datasets.push_back(s);
     } else if (a == "--modes" && i + 1 < argc) {
       modes = argv[++i];
+    } else if (a == "--int8-rescores" && i + 1 < argc) {
+      int8_rescores.clear();
+      std::stringstream ss(argv[++i]);
+      for (std::string v; std::getline(ss, v, ',');) int8_rescores.push_back(static_cast<std::uint32_t>(std::stoul(v)));
     } else if (a == "--write-md" && i + 1 < argc) {
       write_md = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: quant_bench [--quick] [--queries N] [--datasets LIST] [--modes none,int8,binary,faiss] [--write-md FILE]\n");
+      std::fprintf(stderr, "usage: quant_bench [--quick] [--queries N] [--datasets LIST] [--modes none,int8,binary,faiss] [--int8-rescores LIST] [--write-md FILE]\n");
       return 2;
     }
   }
@@ -333,8 +364,8 @@ int main(int argc, char** argv) {
   md << "# Quantization benchmark (C++)\n\n"
      << "Generated by `bench/quant_bench.cpp` (`make bench`). HNSW M=" << kM << ", efConstruction="
      << kEfConstruction << ", build on " << kBuildThreads << " threads, searches single-threaded one query at a "
-     << "time (QPS = queries / thread CPU seconds, median of " << kTimedPasses << " passes after an untimed one: "
-     << "robust to other work on a shared machine), k=" << kK << ", SIMD level " << ruvector::simd_level_name(ruvector::active_simd_level())
+     << "time (QPS = queries / thread CPU seconds, median of " << kTimedPasses << " passes after an untimed one, the rows' passes "
+     << "interleaved: robust to other work on a shared machine), k=" << kK << ", SIMD level " << ruvector::simd_level_name(ruvector::active_simd_level())
      << ". Heap = glibc `mallinfo2` in-use bytes after open + insert minus before, per vector. "
      << "\"heap w/o floats\" subtracts the float vectors ruvector keeps in RAM (info().memory.floats): what the heap "
      << "holds besides them (codes, graph, ids); it is derived from the measured heap of these in-memory "
@@ -343,21 +374,26 @@ int main(int argc, char** argv) {
   for (const std::string& name : datasets) {
     std::fprintf(stderr, "quant_bench: %s: loading and computing the truth\n", name.c_str());
     const Data d = load(name, quick, nq);
-    std::vector<Row> rows;
+    std::vector<Runner> runners;
     std::string analysis;
     for (Quantization q : {Quantization::kNone, Quantization::kInt8, Quantization::kBinary}) {
       if (!modes.empty() && modes.find(ruvector::quantization_name(q)) == std::string::npos) continue;
       std::fprintf(stderr, "quant_bench: %s: ruvector %s\n", d.name.c_str(), ruvector::quantization_name(q));
-      for (Row& r : run_ruvector(d, q)) rows.push_back(std::move(r));
+      for (Runner& r : run_ruvector(d, q)) runners.push_back(std::move(r));
     }
     if (modes.empty() || modes.find("binary") != std::string::npos) {
       std::fprintf(stderr, "quant_bench: %s: ruvector flat binary\n", d.name.c_str());
-      for (Row& r : run_ruvector(d, Quantization::kBinary, true, &analysis)) rows.push_back(std::move(r));
+      for (Runner& r : run_ruvector(d, Quantization::kBinary, true, &analysis)) runners.push_back(std::move(r));
     }
     if (modes.empty() || modes.find("faiss") != std::string::npos) {
       std::fprintf(stderr, "quant_bench: %s: faiss IndexHNSWSQ\n", d.name.c_str());
-      rows.push_back(run_faiss_sq8(d));
+      runners.push_back(run_faiss_sq8(d));
     }
+    std::fprintf(stderr, "quant_bench: %s: searching (%zu rows, passes interleaved)\n", d.name.c_str(), runners.size());
+    sweep_interleaved(d, runners);
+    std::vector<Row> rows;
+    for (Runner& r : runners) rows.push_back(std::move(r.row));
+    runners.clear();
     md << "## " << d.name << " (" << d.base.n << " base, " << d.queries.n << " queries, "
        << ruvector::metric_name(d.metric) << ")\n\n| system | mode | build s | heap B/vector | heap w/o floats |";
     for (unsigned ef : kEfs) md << " ef " << ef << " recall / QPS |";

@@ -19,16 +19,19 @@ CodeStore::CodeStore(std::size_t dim, Metric metric, Quantization mode, std::uin
     stride_ = binary_->code_bytes();
   }
   stride_ = (stride_ + 7) / 8 * 8;
-  prefetch_bytes_ = std::min<std::size_t>(stride_, 256);
+  prefetch_bytes_ = std::min<std::size_t>(stride_, 1024);
 }
 
 void CodeStore::reserve(std::size_t n) {
   if (n <= capacity_) return;
   const std::size_t cap = std::max<std::size_t>({n, capacity_ + capacity_ / 2, 64});
   // Zero-filled, so the padding of a code (stride beyond code_bytes) is defined when saved.
-  std::unique_ptr<std::uint8_t[]> grown(new std::uint8_t[cap * stride_]());  // new[] aligns to >= 8
-  if (capacity_ > 0) std::memcpy(grown.get(), data_.get(), capacity_ * stride_);
-  data_ = std::move(grown);
+  // Exactly cap slots (resize alone may double the block).
+  std::vector<std::uint8_t, HugePageAllocator<std::uint8_t>> grown;
+  grown.reserve(cap * stride_);
+  grown.assign(data_.begin(), data_.end());
+  grown.resize(cap * stride_, 0);
+  data_.swap(grown);
   capacity_ = cap;
 }
 
@@ -39,7 +42,7 @@ void CodeStore::train(const std::vector<const float*>& sample) {
 }
 
 void CodeStore::encode(std::uint32_t slot, const float* v) noexcept {
-  std::uint8_t* c = data_.get() + slot * stride_;
+  std::uint8_t* c = data_.data() + std::size_t{slot} * stride_;
   if (int8_) int8_->encode(v, c);
   if (binary_) binary_->encode(v, c);
 }
@@ -126,7 +129,7 @@ Status CodeStore::load(std::string_view in, std::size_t count) {
   reserve(static_cast<std::size_t>(n));
   int8_ = std::move(int8);
   binary_ = std::move(binary);
-  if (n > 0) std::memcpy(data_.get(), codes.data(), static_cast<std::size_t>(n) * stride_);
+  if (n > 0) std::memcpy(data_.data(), codes.data(), static_cast<std::size_t>(n) * stride_);
   trained_on_ = static_cast<std::size_t>(trained_on);
   return Status::Ok();
 }

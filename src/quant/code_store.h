@@ -25,6 +25,7 @@
 #include "ruvector/options.h"
 #include "ruvector/result.h"
 #include "simd/quant_kernels.h"
+#include "util/huge_pages.h"
 
 namespace ruvector::detail {
 
@@ -56,7 +57,7 @@ class CodeStore {
   // building without floats). Requires trained().
   float pair_distance(std::uint32_t a, std::uint32_t b) const noexcept;
 
-  const std::uint8_t* code(std::uint32_t slot) const noexcept { return data_.get() + slot * stride_; }
+  const std::uint8_t* code(std::uint32_t slot) const noexcept { return data_.data() + std::size_t{slot} * stride_; }
   // Hints the cache about a code distance() will read: its first lines, up to 4 (the
   // hardware prefetcher follows the rest of a longer code).
   void prefetch(std::uint32_t slot) const noexcept {
@@ -101,7 +102,9 @@ class CodeStore {
   std::size_t prefetch_bytes_ = 0;  // min(stride_, 256)
   std::size_t capacity_ = 0;
   std::size_t trained_on_ = 0;
-  std::unique_ptr<std::uint8_t[]> data_;  // capacity_ * stride_, 8-byte aligned
+  // capacity_ * stride_ bytes, 8-byte aligned, zero-filled; read at random by every coded
+  // walk, so on huge pages when large (util/huge_pages.h), like the float rows.
+  std::vector<std::uint8_t, HugePageAllocator<std::uint8_t>> data_;
 };
 
 }  // namespace ruvector::detail
