@@ -1,4 +1,5 @@
-// advise_huge_pages / HugePageAllocator and the VectorSpace rows: the mapping that holds
+// advise_huge_pages / HugePageAllocator, the VectorSpace rows and the quantized codes
+// (CodeStore): the mapping that holds
 // a large block carries the kernel's huge-page advice flag ("hg" in /proc/self/smaps
 // VmFlags), a small block's does not. Linux with transparent huge pages only.
 #include "util/huge_pages.h"
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "index/vector_space.h"
+#include "quant/code_store.h"
 
 namespace ruvector::detail {
 namespace {
@@ -72,6 +74,16 @@ TEST(HugePages, VectorSpaceRowsAreAdvised) {
   std::vector<float> row(784, 1.0f);
   space.set(5000, row.data());
   const std::string flags = vm_flags_of(space.vector(5000));
+  ASSERT_FALSE(flags.empty());
+  EXPECT_TRUE(has_flag(flags, "hg")) << flags;
+}
+
+// The codes a coded walk reads at random: 10,000 int8 codes of 768 dimensions (7.6 MB).
+TEST(HugePages, CodeStoreCodesAreAdvised) {
+  if (!thp_available()) GTEST_SKIP() << "no transparent huge pages on this system";
+  CodeStore store(768, Metric::kCosine, Quantization::kInt8, 1);
+  store.reserve(10000);
+  const std::string flags = vm_flags_of(store.code(5000));
   ASSERT_FALSE(flags.empty());
   EXPECT_TRUE(has_flag(flags, "hg")) << flags;
 }
