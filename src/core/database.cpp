@@ -593,6 +593,17 @@ struct Database::Impl {
 
   // Caller holds `mu` shared. A stored vector that cannot be read (re-ranking or
   // include_vector with floats in the store) sets *failure.
+  // One search under the read lock (Database::search); with `metadata_array`, the hits'
+  // metadata also goes there as one JSON array text.
+  Result<std::vector<SearchHit>> search(const SearchQuery& query, std::string* metadata_array) const {
+    RUVECTOR_ASSIGN_OR_RETURN(PlannedQuery plan, plan_query(query));
+    std::shared_lock<detail::WriterPriorityMutex> lock(mu);
+    Status failure;
+    std::vector<SearchHit> hits = run_query(plan, &failure, metadata_array);
+    if (!failure.ok()) return failure;
+    return hits;
+  }
+
   // With `metadata_array`, the hits' metadata also goes there as one JSON array text.
   std::vector<SearchHit> run_query(const PlannedQuery& p, Status* failure, std::string* metadata_array = nullptr) const {
     const SearchQuery& q = *p.query;
@@ -1156,25 +1167,13 @@ std::size_t Database::size() const {
 }
 
 Result<std::vector<SearchHit>> Database::search(const SearchQuery& query) const {
-  return guarded([&]() -> Result<std::vector<SearchHit>> {
-    RUVECTOR_ASSIGN_OR_RETURN(PlannedQuery plan, impl_->plan_query(query));
-    std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
-    Status failure;
-    std::vector<SearchHit> hits = impl_->run_query(plan, &failure);
-    if (!failure.ok()) return failure;
-    return hits;
-  });
+  return guarded([&] { return impl_->search(query, nullptr); });
 }
 
 Result<std::vector<SearchHit>> Database::search(const SearchQuery& query, std::string* metadata_json_array) const {
   return guarded([&]() -> Result<std::vector<SearchHit>> {
     RV_ASSERT(metadata_json_array != nullptr, "search: metadata_json_array is null");
-    RUVECTOR_ASSIGN_OR_RETURN(PlannedQuery plan, impl_->plan_query(query));
-    std::shared_lock<detail::WriterPriorityMutex> lock(impl_->mu);
-    Status failure;
-    std::vector<SearchHit> hits = impl_->run_query(plan, &failure, metadata_json_array);
-    if (!failure.ok()) return failure;
-    return hits;
+    return impl_->search(query, metadata_json_array);
   });
 }
 
