@@ -52,7 +52,12 @@ std::size_t estimate_memory_bytes(const DatabaseOptions& options, std::uint64_t 
   const bool floats_in_ram = placement == FloatPlacement::kMemory || n < 1000;
   std::size_t bytes = (floats_in_ram ? n * 4 * d : 0) + (metric == Metric::kCosine ? 4 * n : 0);
   // codes: one fixed-size code per vector, the codec's offset/scale (int8) or centres.
-  if (q == Quantization::kInt8) bytes += n * ((d + 4 + 7) / 8 * 8) + 8 * d;
+  // int8: D code bytes padded to whole cache lines when that adds at most D/8 bytes
+  // (else to 8), and the f32 extra in an array of its own.
+  if (q == Quantization::kInt8) {
+    const std::size_t lines = (d + 63) / 64 * 64;
+    bytes += n * (((lines - d) * 8 <= d ? lines : (d + 7) / 8 * 8) + 4) + 8 * d;
+  }
   if (q == Quantization::kBinary) {
     const std::size_t centres = n < 1000 ? 0 : std::min<std::size_t>(std::max<std::size_t>(n / 400, 1), 128);
     bytes += n * (8 * ((d + 63) / 64) + 8) + 8 * d + (centres > 0 ? 4 * d : 0) + 8 * centres * d;

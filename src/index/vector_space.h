@@ -173,8 +173,8 @@ class VectorSpace {
   // Hints the cache about the data an exact distance to x will read: the row's first
   // lines (up to 4; the hardware prefetcher follows the rest of a longer row) when the
   // rows are in RAM and, for cosine, its inverse norm. (A coded distance reads the code
-  // only: QueryDistance::prefetch.)
-  void prefetch(Slot x) const noexcept {
+  // only: QueryDistance::prefetch.) Always inlined (see CodeStore::prefetch).
+  __attribute__((always_inline)) void prefetch(Slot x) const noexcept {
     if (resident_) {
       const char* p = reinterpret_cast<const char*>(vector(x));
       __builtin_prefetch(p);

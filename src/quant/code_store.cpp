@@ -11,27 +11,40 @@ namespace ruvector::detail {
 
 CodeStore::CodeStore(std::size_t dim, Metric metric, Quantization mode, std::uint64_t seed)
     : dim_(dim), metric_(metric), mode_(mode), kernels_(active_quant_kernels()) {
+  auto round_up = [](std::size_t n, std::size_t to) { return (n + to - 1) / to * to; };
   if (mode == Quantization::kInt8) {
     int8_.emplace(dim, metric);
-    stride_ = int8_->code_bytes();
+    const std::size_t bytes = int8_->code_bytes();
+    stride_ = (round_up(bytes, 64) - bytes) * 8 <= bytes ? round_up(bytes, 64) : round_up(bytes, 8);
   } else {
     binary_.emplace(dim, metric, seed);
-    stride_ = binary_->code_bytes();
+    stride_ = round_up(binary_->code_bytes(), 8);
   }
-  stride_ = (stride_ + 7) / 8 * 8;
   prefetch_bytes_ = std::min<std::size_t>(stride_, 1024);
+}
+
+std::size_t CodeStore::saved_stride() const noexcept {
+  return int8_ ? (int8_->code_bytes() + sizeof(float) + 7) / 8 * 8 : stride_;
 }
 
 void CodeStore::reserve(std::size_t n) {
   if (n <= capacity_) return;
   const std::size_t cap = std::max<std::size_t>({n, capacity_ + capacity_ / 2, 64});
-  // Zero-filled, so the padding of a code (stride beyond code_bytes) is defined when saved.
-  // Exactly cap slots (resize alone may double the block).
-  std::vector<std::uint8_t, HugePageAllocator<std::uint8_t>> grown;
-  grown.reserve(cap * stride_);
-  grown.assign(data_.begin(), data_.end());
-  grown.resize(cap * stride_, 0);
-  data_.swap(grown);
+  // Zero-filled, so the padding of a code (stride beyond code_bytes) is defined.
+  // Exactly the lines of cap slots (resize alone may double the block).
+  const std::size_t lines = (cap * stride_ + sizeof(Line) - 1) / sizeof(Line);
+  std::vector<Line, HugePageAllocator<Line>> grown;
+  grown.reserve(lines);
+  grown.assign(lines_.begin(), lines_.end());
+  grown.resize(lines, Line{});
+  lines_.swap(grown);
+  if (int8_) {
+    std::vector<float> extras;
+    extras.reserve(cap);
+    extras.assign(extras_.begin(), extras_.end());
+    extras.resize(cap, 0.0f);
+    extras_.swap(extras);
+  }
   capacity_ = cap;
 }
 
@@ -42,8 +55,8 @@ void CodeStore::train(const std::vector<const float*>& sample) {
 }
 
 void CodeStore::encode(std::uint32_t slot, const float* v) noexcept {
-  std::uint8_t* c = data_.data() + std::size_t{slot} * stride_;
-  if (int8_) int8_->encode(v, c);
+  std::uint8_t* c = bytes() + std::size_t{slot} * stride_;
+  if (int8_) extras_[slot] = int8_->encode(v, c);
   if (binary_) binary_->encode(v, c);
 }
 
@@ -81,7 +94,8 @@ void CodeStore::prepare(const float* q, QueryCodes& out) const {
 }
 
 std::size_t CodeStore::memory_bytes() const noexcept {
-  return capacity_ * stride_ + 2 * dim_ * sizeof(float) + (binary_ ? binary_->memory_bytes() : 0);
+  return lines_.size() * sizeof(Line) + extras_.size() * sizeof(float) + 2 * dim_ * sizeof(float) +
+         (binary_ ? binary_->memory_bytes() : 0);
 }
 
 static_assert(std::endian::native == std::endian::little, "codes are saved in host byte order");
@@ -90,7 +104,8 @@ void CodeStore::save(const std::vector<std::uint32_t>& slots, std::string& out) 
   ByteWriter w(out);
   w.u8(mode_ == Quantization::kInt8 ? 1 : 2);
   w.u32(static_cast<std::uint32_t>(dim_));
-  w.u32(static_cast<std::uint32_t>(stride_));
+  const std::size_t saved = saved_stride();
+  w.u32(static_cast<std::uint32_t>(saved));
   w.u64(trained_on_);
   std::string params;
   if (int8_) int8_->save_parameters(params);
@@ -98,7 +113,17 @@ void CodeStore::save(const std::vector<std::uint32_t>& slots, std::string& out) 
   w.u64(params.size());
   w.bytes(params);
   w.u64(slots.size());
-  for (std::uint32_t s : slots) w.bytes(std::string_view(reinterpret_cast<const char*>(code(s)), stride_));
+  if (binary_) {
+    for (std::uint32_t s : slots) w.bytes(std::string_view(reinterpret_cast<const char*>(code(s)), stride_));
+    return;
+  }
+  const std::size_t body = int8_->code_bytes();
+  const std::string padding(saved - body - sizeof(float), '\0');
+  for (std::uint32_t s : slots) {
+    w.bytes(std::string_view(reinterpret_cast<const char*>(code(s)), body));
+    w.f32s(&extras_[s], 1);
+    w.bytes(padding);
+  }
 }
 
 Status CodeStore::load(std::string_view in, std::size_t count) {
@@ -110,26 +135,42 @@ Status CodeStore::load(std::string_view in, std::size_t count) {
   std::string_view params, codes;
   if (!r.u8(mode) || !r.u32(dim) || !r.u32(stride) || !r.u64(trained_on) || !r.u64(params_len)) return bad("truncated");
   if (mode != (mode_ == Quantization::kInt8 ? 1 : 2)) return bad("made for another quantization");
-  if (dim != dim_ || stride != stride_) return bad("made for another dimension");
+  const std::size_t saved = saved_stride();
+  if (dim != dim_ || stride != saved) return bad("made for another dimension");
   if (trained_on < kMinTrainVectors) return bad("bad training count");
   if (params_len > r.remaining() || !r.bytes(static_cast<std::size_t>(params_len), params) || !r.u64(n))
     return bad("truncated parameters");
   if (n != count) return bad("code count does not match the records");
-  if (n > r.remaining() / stride_ || r.remaining() != n * stride_) return bad("code bytes do not match the count");
-  (void)r.bytes(static_cast<std::size_t>(n) * stride_, codes);
+  if (n > r.remaining() / saved || r.remaining() != n * saved) return bad("code bytes do not match the count");
+  (void)r.bytes(static_cast<std::size_t>(n) * saved, codes);
   // Parameters into a scratch codec first, so a failure leaves this store unchanged.
   std::optional<Int8Codec> int8 = int8_;
   std::optional<BinaryCodec> binary = binary_;
   if (int8) RUVECTOR_RETURN_IF_ERROR(int8->load_parameters(params));
   if (binary) RUVECTOR_RETURN_IF_ERROR(binary->load_parameters(params));
+  const auto* saved_codes = reinterpret_cast<const std::uint8_t*>(codes.data());
+  const std::size_t body = int8 ? int8->code_bytes() : stride_;
+  // int8: the saved code's extra, and zero padding (what save() writes).
+  auto int8_extra = [&](std::size_t i) {
+    float e;
+    std::memcpy(&e, saved_codes + i * saved + body, sizeof e);
+    return e;
+  };
   for (std::size_t i = 0; i < n; ++i) {
-    const auto* c = reinterpret_cast<const std::uint8_t*>(codes.data()) + i * stride_;
-    if (int8 ? !int8->code_valid(c) : !binary->code_valid(c)) return bad("code " + std::to_string(i) + " is invalid");
+    const std::uint8_t* c = saved_codes + i * saved;
+    const bool valid = int8 ? Int8Codec::extra_valid(int8_extra(i)) &&
+                                  std::all_of(c + body + sizeof(float), c + saved, [](std::uint8_t b) { return b == 0; })
+                            : binary->code_valid(c);
+    if (!valid) return bad("code " + std::to_string(i) + " is invalid");
   }
   reserve(static_cast<std::size_t>(n));
   int8_ = std::move(int8);
   binary_ = std::move(binary);
-  if (n > 0) std::memcpy(data_.data(), codes.data(), static_cast<std::size_t>(n) * stride_);
+  std::uint8_t* to = bytes();
+  for (std::size_t i = 0; i < n; ++i) {
+    std::memcpy(to + i * stride_, saved_codes + i * saved, body);
+    if (int8_) extras_[i] = int8_extra(i);
+  }
   trained_on_ = static_cast<std::size_t>(trained_on);
   return Status::Ok();
 }

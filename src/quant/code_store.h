@@ -43,6 +43,8 @@ class CodeStore {
   bool wants_training(std::size_t count) const noexcept {
     return count >= kMinTrainVectors && (!trained() || count >= 2 * trained_on_);
   }
+  // Bytes of a slot's code in memory (int8: the D code bytes and padding; the f32
+  // extra of each code is kept in an array of its own, extra()).
   std::size_t code_bytes() const noexcept { return stride_; }
 
   void reserve(std::size_t n);
@@ -57,17 +59,24 @@ class CodeStore {
   // building without floats). Requires trained().
   float pair_distance(std::uint32_t a, std::uint32_t b) const noexcept;
 
-  const std::uint8_t* code(std::uint32_t slot) const noexcept { return data_.data() + std::size_t{slot} * stride_; }
-  // Hints the cache about a code distance() will read: its first lines, up to 4 (the
-  // hardware prefetcher follows the rest of a longer code).
-  void prefetch(std::uint32_t slot) const noexcept {
+  const std::uint8_t* code(std::uint32_t slot) const noexcept { return bytes() + std::size_t{slot} * stride_; }
+  // int8: the f32 that completes the code of slot (Int8Codec); binary: 0 (its codes hold
+  // their own).
+  float extra(std::uint32_t slot) const noexcept { return int8_ ? extras_[slot] : 0.0f; }
+  // Hints the cache about what distance() will read: the whole code (up to 1 KiB; a
+  // walk on codes is bound by these loads, and the hardware prefetcher starts too late
+  // on a code of a dozen lines) and, int8, its extra. Always inlined: GCC takes an
+  // out-of-line function of prefetches alone for a pure one and drops its calls.
+  __attribute__((always_inline)) void prefetch(std::uint32_t slot) const noexcept {
     const char* p = reinterpret_cast<const char*>(code(slot));
     __builtin_prefetch(p);
     for (std::size_t off = 64; off < prefetch_bytes_; off += 64) __builtin_prefetch(p + off);
+    if (int8_) __builtin_prefetch(extras_.data() + slot);
   }
 
   float distance(const QueryCodes& q, std::uint32_t slot) const noexcept {
-    return int8_ ? int8_->distance(q, code(slot), kernels_) : binary_->distance(q, code(slot), kernels_);
+    return int8_ ? int8_->distance(q, code(slot), extras_[slot], kernels_)
+                 : binary_->distance(q, code(slot), kernels_);
   }
 
   // Whether error_bound() is meaningful: binary codes under euclidean, cosine or dot.
@@ -85,9 +94,12 @@ class CodeStore {
   // a database survive a snapshot or reopen unchanged (a fresh training would pick other
   // centroids/ranges than the ones the codes were made with). CORRUPTION for bytes that
   // are damaged or were saved by another mode/dimension (the store is then unchanged).
-  // Format: u8 mode (1 int8, 2 binary), u32 dim, u32 stride, u64 trained_on, u64 P,
-  // P bytes codec parameters, u64 count, count * stride code bytes; little-endian (codes
-  // hold f32 in host order: every supported host is little-endian).
+  // Format: u8 mode (1 int8, 2 binary), u32 dim, u32 S, u64 trained_on, u64 P,
+  // P bytes codec parameters, u64 count, count * S code bytes; little-endian (codes
+  // hold f32 in host order: every supported host is little-endian). S = saved_stride():
+  // binary, the code as in memory; int8, D code bytes then the f32 extra, zero-padded to
+  // a multiple of 8 (the layout int8 codes had in memory before their extras moved to
+  // an array of their own: the saved bytes did not change).
   void save(const std::vector<std::uint32_t>& slots, std::string& out) const;
   Status load(std::string_view in, std::size_t count);
 
@@ -98,13 +110,25 @@ class CodeStore {
   const QuantKernels& kernels_;
   std::optional<Int8Codec> int8_;
   std::optional<BinaryCodec> binary_;
-  std::size_t stride_ = 0;  // bytes per slot, a multiple of 8
-  std::size_t prefetch_bytes_ = 0;  // min(stride_, 256)
+  // One cache line of the code block.
+  struct alignas(64) Line {
+    std::uint8_t bytes[64];
+  };
+  std::uint8_t* bytes() noexcept { return lines_.empty() ? nullptr : lines_.front().bytes; }
+  const std::uint8_t* bytes() const noexcept { return lines_.empty() ? nullptr : lines_.front().bytes; }
+  std::size_t saved_stride() const noexcept;
+
+  // Bytes per slot: a multiple of 8; int8, a multiple of 64 when that pads a code by at
+  // most D/8 bytes (every code then starts a cache line and spans ceil(D/64) lines).
+  std::size_t stride_ = 0;
+  std::size_t prefetch_bytes_ = 0;  // min(stride_, 1024)
   std::size_t capacity_ = 0;
   std::size_t trained_on_ = 0;
-  // capacity_ * stride_ bytes, 8-byte aligned, zero-filled; read at random by every coded
-  // walk, so on huge pages when large (util/huge_pages.h), like the float rows.
-  std::vector<std::uint8_t, HugePageAllocator<std::uint8_t>> data_;
+  // capacity_ * stride_ bytes (rounded up to whole lines), 64-byte aligned, zero-filled;
+  // read at random by every coded walk, so on huge pages when large
+  // (util/huge_pages.h), like the float rows.
+  std::vector<Line, HugePageAllocator<Line>> lines_;
+  std::vector<float> extras_;  // int8: capacity_ extras (4 bytes a slot: stays in cache)
 };
 
 }  // namespace ruvector::detail

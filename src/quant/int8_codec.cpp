@@ -24,7 +24,7 @@ void Int8Codec::train(const std::vector<const float*>& sample) {
   }
 }
 
-void Int8Codec::encode(const float* v, std::uint8_t* code) const noexcept {
+float Int8Codec::encode(const float* v, std::uint8_t* code) const noexcept {
   double norm_sq = 0.0, extra_sq = 0.0;
   for (std::size_t i = 0; i < dim_; ++i) {
     float c = scale_[i] > 0.0f ? std::nearbyint((v[i] - offset_[i]) / scale_[i]) : 0.0f;
@@ -37,7 +37,7 @@ void Int8Codec::encode(const float* v, std::uint8_t* code) const noexcept {
   float extra = 0.0f;
   if (metric_ == Metric::kEuclidean) extra = static_cast<float>(extra_sq);
   if (metric_ == Metric::kCosine) extra = norm_sq > 0.0 ? static_cast<float>(1.0 / std::sqrt(norm_sq)) : 0.0f;
-  std::memcpy(code + dim_, &extra, sizeof extra);
+  return extra;
 }
 
 void Int8Codec::decode(const std::uint8_t* code, float* out) const noexcept {

@@ -3,7 +3,9 @@
 // scale_i] is the range of dimension i over the training vectors (values outside are
 // clamped). Per-dimension rather than per-vector ranges: see docs/quantization.md.
 //
-// Code layout (code_bytes() = D + 4): D code bytes, then one f32 "extra":
+// A code is D bytes (code_bytes()) and one f32 "extra", kept apart by the caller
+// (CodeStore keeps the extras in an array of their own, so a code's bytes fill whole
+// cache lines):
 //   euclidean: sum (scale_i c_i)^2      cosine: 1 / |x| of the float vector
 //   dot, manhattan: 0
 // Asymmetric distances (query q in float, internal distances as in VectorSpace):
@@ -24,7 +26,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cmath>
-#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,10 +41,11 @@ class Int8Codec {
  public:
   Int8Codec(std::size_t dim, Metric metric) : dim_(dim), metric_(metric), offset_(dim, 0.0f), scale_(dim, 0.0f) {}
 
-  std::size_t code_bytes() const noexcept { return dim_ + 4; }
+  std::size_t code_bytes() const noexcept { return dim_; }
   // Sets the ranges from `sample` (each of length dim; non-empty).
   void train(const std::vector<const float*>& sample);
-  void encode(const float* v, std::uint8_t* code) const noexcept;
+  // Writes the code_bytes() bytes of v's code to `code` and returns its extra.
+  float encode(const float* v, std::uint8_t* code) const noexcept;
   // The vector the code stands for (offset + scale * c).
   void decode(const std::uint8_t* code, float* out) const noexcept;
   void prepare(const float* q, QueryCodes& out) const;
@@ -51,16 +53,10 @@ class Int8Codec {
   // this codec's dimension); loading them reproduces the codec bit for bit.
   void save_parameters(std::string& out) const;
   Status load_parameters(std::string_view in);
-  // False for a code no encode() can produce (a non-finite extra).
-  bool code_valid(const std::uint8_t* code) const noexcept {
-    float extra;
-    std::memcpy(&extra, code + dim_, sizeof extra);
-    return std::isfinite(extra);
-  }
+  // False for an extra no encode() can produce (not finite). Every byte is a valid code.
+  static bool extra_valid(float extra) noexcept { return std::isfinite(extra); }
 
-  float distance(const QueryCodes& q, const std::uint8_t* code, const QuantKernels& k) const noexcept {
-    float extra;
-    std::memcpy(&extra, code + dim_, sizeof extra);
+  float distance(const QueryCodes& q, const std::uint8_t* code, float extra, const QuantKernels& k) const noexcept {
     switch (metric_) {
       case Metric::kEuclidean: return q.c0 - weighted_sum(q, code, k) + extra;
       case Metric::kCosine: return 1.0f - (q.c0 + weighted_sum(q, code, k)) * q.c1 * extra;

@@ -7,7 +7,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
+#include <limits>
 #include <random>
 
 #include "format/index_image.h"
@@ -71,6 +75,7 @@ TEST(CodeStore, RoundTripRestoresCodesAndCodecExactly) {
       s.store.encode(kCount, extra.data());
       back.encode(kCount, extra.data());
       EXPECT_EQ(std::memcmp(back.code(kCount), s.store.code(kCount), back.code_bytes()), 0);
+      EXPECT_EQ(back.extra(kCount), s.store.extra(kCount));
     }
   }
 }
@@ -172,6 +177,74 @@ TEST(CodeStore, BinaryEstimateIsUnbiasedAndMostlyWithinItsBound) {
     const double sd = std::sqrt(sum2 / static_cast<double>(n) - mean * mean);
     EXPECT_LT(std::fabs(mean), 0.1 * sd);
     EXPECT_LT(static_cast<double>(outside) / static_cast<double>(n), 0.05);
+  }
+}
+
+// int8 codes saved before a code's extra moved out of its bytes in memory (the saved
+// layout is unchanged: D code bytes, the f32 extra, zero padding to 8): files written by
+// CodeStore::save of main at 439fb95 (70 dims, trained on 1,000 uniform rows in
+// [-1, 1), codes of slots 0..7) load, answer like the codes they hold, and save back to
+// the same bytes. The oracle for the distances is the decoded vector itself
+// (offset + scale * c, parsed from the file here): euclidean |q - x̂|^2; cosine uses the
+// extra (1/|x| of the original row) as the file holds it.
+std::string read_golden(const char* name) {
+  const char* dir = std::getenv("RUVECTOR_TEST_DATA");
+  if (dir == nullptr) return {};
+  std::ifstream in(std::string(dir) + "/golden/" + name, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+TEST(CodeStore, Int8CodesSavedInTheEarlierLayoutLoadBitForBit) {
+  constexpr std::size_t kGoldenDim = 70, kGoldenCount = 8, kSavedStride = 80;
+  for (Metric metric : {Metric::kEuclidean, Metric::kCosine}) {
+    SCOPED_TRACE(metric_name(metric));
+    const std::string bytes =
+        read_golden(metric == Metric::kEuclidean ? "int8-codes-euclidean.bin" : "int8-codes-cosine.bin");
+    ASSERT_EQ(bytes.size(), 1 + 4 + 4 + 8 + 8 + 2 * kGoldenDim * 4 + 8 + kGoldenCount * kSavedStride)
+        << "golden file missing (RUVECTOR_TEST_DATA) or damaged";
+    CodeStore store(kGoldenDim, metric, Quantization::kInt8, 42);
+    ASSERT_TRUE(store.load(bytes, kGoldenCount).ok());
+    std::string again;
+    store.save(slots(kGoldenCount), again);
+    EXPECT_EQ(again, bytes);
+    // Parse the file by its documented layout.
+    const std::size_t params_at = 1 + 4 + 4 + 8 + 8, codes_at = params_at + 2 * kGoldenDim * 4 + 8;
+    std::vector<float> offset(kGoldenDim), scale(kGoldenDim);
+    std::memcpy(offset.data(), bytes.data() + params_at, kGoldenDim * 4);
+    std::memcpy(scale.data(), bytes.data() + params_at + kGoldenDim * 4, kGoldenDim * 4);
+    std::mt19937_64 rng(3);
+    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+    std::vector<float> q(kGoldenDim);
+    for (float& x : q) x = u(rng);
+    QueryCodes qc;
+    store.prepare(q.data(), qc);
+    double qn = 0;
+    for (float x : q) qn += static_cast<double>(x) * x;
+    for (std::uint32_t i = 0; i < kGoldenCount; ++i) {
+      const char* saved = bytes.data() + codes_at + i * kSavedStride;
+      float extra;
+      std::memcpy(&extra, saved + kGoldenDim, 4);
+      EXPECT_EQ(store.extra(i), extra);
+      EXPECT_EQ(std::memcmp(store.code(i), saved, kGoldenDim), 0);
+      double l2 = 0, dot = 0;
+      for (std::size_t j = 0; j < kGoldenDim; ++j) {
+        const double x = static_cast<double>(offset[j]) + static_cast<double>(scale[j]) * static_cast<std::uint8_t>(saved[j]);
+        l2 += (q[j] - x) * (q[j] - x);
+        dot += q[j] * x;
+      }
+      const double expect = metric == Metric::kEuclidean ? l2 : 1.0 - dot / std::sqrt(qn) * extra;
+      EXPECT_NEAR(store.distance(qc, i), expect, 1e-4 * std::max(1.0, std::fabs(expect))) << "slot " << i;
+    }
+    // A damaged extra (not finite) or padding byte is CORRUPTION.
+    std::string bad = bytes;
+    const float inf = std::numeric_limits<float>::infinity();
+    std::memcpy(bad.data() + codes_at + 2 * kSavedStride + kGoldenDim, &inf, 4);
+    CodeStore fresh(kGoldenDim, metric, Quantization::kInt8, 42);
+    EXPECT_EQ(fresh.load(bad, kGoldenCount).code(), StatusCode::kCorruption);
+    bad = bytes;
+    bad[codes_at + 3 * kSavedStride + kGoldenDim + 4] = 1;
+    EXPECT_EQ(fresh.load(bad, kGoldenCount).code(), StatusCode::kCorruption);
+    EXPECT_FALSE(fresh.trained());
   }
 }
 
