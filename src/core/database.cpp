@@ -644,11 +644,14 @@ struct Database::Impl {
     const bool rerank_codes = prepared.coded && rescore > 0;
     // A walk on int8 codes keeps k more candidates than ef (see kCodedBeamMargin).
     // Binary codes may need a wider walk than ef (see kWidestBeamFactor): at most one more.
+    // Not the flat index: on such codes it already returns every candidate their error
+    // bound cannot rule out (flat_index.cpp).
     const std::size_t beam =
         rerank_codes && codes->mode() == Quantization::kInt8 ? p.ef + k * kCodedBeamMargin : p.ef;
     std::size_t walk_ef = std::min(std::max(beam, want), count);
-    const std::size_t widest =
-        rerank_codes && codes->has_error_bound() ? std::min(std::max(walk_ef, want * kWidestBeamFactor), count) : walk_ef;
+    const std::size_t widest = rerank_codes && codes->has_error_bound() && settings.index == IndexKind::kHnsw
+                                   ? std::min(std::max(walk_ef, want * kWidestBeamFactor), count)
+                                   : walk_ef;
     std::optional<detail::PreparedQuery> exact;
     for (;;) {
       index->search(prepared, want, walk_ef, predicate, found);

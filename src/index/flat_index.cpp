@@ -1,5 +1,6 @@
 // Exact index: a live-slot bitmap over the VectorSpace; every search scans it.
 #include <algorithm>
+#include <vector>
 
 #include "format/coding.h"
 #include "index/exact_scan.h"
@@ -24,15 +25,62 @@ class FlatIndex final : public Index {
   }
   std::vector<Slot> take_released_slots() override { return std::exchange(released_, {}); }
 
+  // Exact (or the codes' own ranking) top-k; on codes that bound their error (binary),
+  // every candidate the bound cannot rule out of the k best (bounded_candidates).
   void search(const PreparedQuery& q, std::size_t k, std::size_t, const SlotPredicate* filter,
               std::vector<Neighbor>& out) const override {
-    search_exact(q, k, filter, out);
+    const CodeStore* codes = space_.codes();
+    if (q.coded && codes != nullptr && codes->has_error_bound()) {
+      bounded_candidates(q, *codes, k, filter, out);
+    } else {
+      search_exact(q, k, filter, out);
+    }
   }
   void search_exact(const PreparedQuery& q, std::size_t k, const SlotPredicate* filter,
                     std::vector<Neighbor>& out) const override {
     exact_scan(space_, live_.size(), [this](Slot s) { return live_[s] != 0; }, q, k, filter, out);
   }
   std::size_t memory_bytes() const noexcept override { return live_.capacity(); }
+
+  // Every accepted live slot whose estimate minus its error bound is at most U, the k-th
+  // smallest estimate plus error bound over all of them, sorted by estimate. Within the
+  // bound each true distance lies in [estimate - bound, estimate + bound], so the k
+  // slots that define U are at most U away and a slot whose estimate - bound exceeds U
+  // cannot be among the k best: the list holds the true k best (as far as the bound
+  // holds) and, first, the k best by estimate. The caller re-scores it exactly
+  // (Database's re-ranking: the best rescore * k always, the rest while the bound does
+  // not rule them out against the k-th exact distance), so a flat index re-ranks every
+  // candidate that could matter instead of a fixed number: at least the recall of the
+  // graph walk on the same codes. One pass: U only falls as slots are seen, so a slot
+  // already past it is dropped at once and the rest are filtered at the end.
+  void bounded_candidates(const PreparedQuery& q, const CodeStore& codes, std::size_t k, const SlotPredicate* filter,
+                          std::vector<Neighbor>& out) const {
+    out.clear();
+    if (k == 0) return;
+    thread_local std::vector<float> upper;  // max-heap of the k smallest estimate + bound: U = front once full
+    upper.clear();
+    for (std::size_t i = 0; i < live_.size(); ++i) {
+      const Slot s = static_cast<Slot>(i);
+      if (live_[s] == 0 || (filter != nullptr && !filter->accept(s))) continue;
+      const float estimate = codes.distance(q.codes, s), bound = codes.error_bound(q.codes, s);
+      if (upper.size() == k && estimate - bound > upper.front()) continue;
+      out.push_back(Neighbor{estimate, s});
+      if (upper.size() < k || estimate + bound < upper.front()) {
+        upper.push_back(estimate + bound);
+        std::push_heap(upper.begin(), upper.end());
+        if (upper.size() > k) {
+          std::pop_heap(upper.begin(), upper.end());
+          upper.pop_back();
+        }
+      }
+    }
+    if (upper.empty()) return;
+    const float u = upper.front();
+    out.erase(std::remove_if(out.begin(), out.end(),
+                             [&](const Neighbor& n) { return n.distance - codes.error_bound(q.codes, n.slot) > u; }),
+              out.end());
+    std::sort(out.begin(), out.end());
+  }
 
   // The exact index has no structure beyond the set of nodes: its image is the count.
   void save_image(const std::vector<Slot>& order, std::string& out) const override {

@@ -40,6 +40,12 @@ std::size_t BinaryCodec::nearest_centroid(const float* x) const noexcept {
   return best;
 }
 
+std::size_t BinaryCodec::nearest_centroid_of(const float* v) const {
+  std::vector<float> x(dim_);
+  input(v, x.data());
+  return nearest_centroid(x.data());
+}
+
 void BinaryCodec::train(const std::vector<const float*>& sample) {
   // An evenly spaced subsample (deterministic), normalised under cosine.
   const std::size_t n = std::min(sample.size(), kMaxTrainSample);

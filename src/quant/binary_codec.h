@@ -70,6 +70,10 @@ class BinaryCodec {
 
   std::size_t code_bytes() const noexcept { return words_ * 8 + 8; }
   std::size_t centroids() const noexcept { return centroid_count_; }
+  // Centroid j (< centroids(); under cosine in the space of unit vectors) and the one a
+  // vector (as given to encode()) is coded against. For analysis (bench/binary_ceiling).
+  const float* centroid(std::size_t j) const noexcept { return centroids_.data() + j * dim_; }
+  std::size_t nearest_centroid_of(const float* v) const;
   // k-means on `sample` (each of length dim; non-empty).
   void train(const std::vector<const float*>& sample);
   // `code` must be 8-byte aligned.
