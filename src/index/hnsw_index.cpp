@@ -501,6 +501,9 @@ class HnswIndex final : public Index {
         if (results.size() < ef || dn < bound) {
           candidates.push_back({dn, nb});
           std::push_heap(candidates.begin(), candidates.end(), NearerFirst{});
+          // The nearest candidate is expanded next: its links are fetched while the
+          // rest of this list is scored.
+          if (candidates.front().slot == nb) __builtin_prefetch(links(nb, level));
           if (accept(nb)) {
             results.push_back({dn, nb});
             std::push_heap(results.begin(), results.end(), FartherFirst{});
