@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <random>
 
 #include "format/coding.h"
 #include "simd/kernels.h"
@@ -46,6 +47,47 @@ std::size_t BinaryCodec::nearest_centroid_of(const float* v) const {
   return nearest_centroid(x.data());
 }
 
+void BinaryCodec::seed_centroids(const std::vector<float>& xs, std::size_t n) {
+  // k-means++ (Arthur & Vassilvitskii): each next seed drawn with probability
+  // proportional to its squared distance from the nearest seed so far, so every
+  // well-separated cluster gets a seed (evenly spaced seeds left some clusters of the
+  // benchmark's clustered-768 without one, to share a centre with another: a residual
+  // as large as the distance between them). Uniform numbers from mt19937_64's raw
+  // output (its sequence is standardised; the library distributions are not), so every
+  // build and platform trains the same centres from the same sample.
+  std::mt19937_64 rng(seed_ ^ 0x6b2d6d65616e73ull);
+  auto uniform = [&rng] { return static_cast<double>(rng() >> 11) * 0x1.0p-53; };
+  const Kernels& k = active_kernels();
+  centroids_.assign(centroid_count_ * dim_, 0.0f);
+  std::vector<double> d2(n, std::numeric_limits<double>::infinity());
+  std::size_t pick = std::min(static_cast<std::size_t>(uniform() * static_cast<double>(n)), n - 1);
+  for (std::size_t j = 0; j < centroid_count_; ++j) {
+    float* c = centroids_.data() + j * dim_;
+    std::copy(xs.data() + pick * dim_, xs.data() + (pick + 1) * dim_, c);
+    if (j + 1 == centroid_count_) break;
+    double total = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      d2[i] = std::min(d2[i], static_cast<double>(k.l2sq(xs.data() + i * dim_, c, dim_)));
+      total += d2[i];
+    }
+    if (!(total > 0.0)) {
+      // Fewer distinct vectors than centroids: the rest repeat the sample in order.
+      for (std::size_t r = j + 1; r < centroid_count_; ++r)
+        std::copy(xs.data() + (r % n) * dim_, xs.data() + (r % n + 1) * dim_, centroids_.data() + r * dim_);
+      return;
+    }
+    double target = uniform() * total;
+    pick = n - 1;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (target < d2[i]) {
+        pick = i;
+        break;
+      }
+      target -= d2[i];
+    }
+  }
+}
+
 void BinaryCodec::train(const std::vector<const float*>& sample) {
   // An evenly spaced subsample (deterministic), normalised under cosine.
   const std::size_t n = std::min(sample.size(), kMaxTrainSample);
@@ -53,10 +95,7 @@ void BinaryCodec::train(const std::vector<const float*>& sample) {
   for (std::size_t i = 0; i < n; ++i) input(sample[i * sample.size() / n], xs.data() + i * dim_);
   centroid_count_ = std::clamp<std::size_t>(sample.size() / 400, 1, kMaxCentroids);
   centroid_count_ = std::min(centroid_count_, n);
-  centroids_.assign(centroid_count_ * dim_, 0.0f);
-  for (std::size_t j = 0; j < centroid_count_; ++j)
-    std::copy(xs.data() + (j * n / centroid_count_) * dim_, xs.data() + (j * n / centroid_count_ + 1) * dim_,
-              centroids_.data() + j * dim_);
+  seed_centroids(xs, n);
   std::vector<double> sums(centroid_count_ * dim_);
   std::vector<std::size_t> counts(centroid_count_);
   for (int it = 0; it < kKmeansIterations && centroid_count_ > 1; ++it) {

@@ -66,7 +66,7 @@ class BinaryCodec {
   static constexpr float kBoundSigmas = 3.0f;
 
   BinaryCodec(std::size_t dim, Metric metric, std::uint64_t seed)
-      : dim_(dim), words_((dim + 63) / 64), metric_(metric), rotation_(dim, seed) {}
+      : dim_(dim), words_((dim + 63) / 64), metric_(metric), seed_(seed), rotation_(dim, seed) {}
 
   std::size_t code_bytes() const noexcept { return words_ * 8 + 8; }
   std::size_t centroids() const noexcept { return centroid_count_; }
@@ -126,12 +126,15 @@ class BinaryCodec {
   // v (normalised under cosine) into out.
   void input(const float* v, float* out) const noexcept;
   std::size_t nearest_centroid(const float* x) const noexcept;
+  // The k-means starting centres from the first n normalised sample rows in xs.
+  void seed_centroids(const std::vector<float>& xs, std::size_t n);
   // Derived from centroids_ and mean_: R(c_j - mu).
   void derive();
 
   std::size_t dim_;
   std::size_t words_;
   Metric metric_;
+  std::uint64_t seed_;  // the rotation's and the k-means seeding's
   Rotation rotation_;
   std::size_t centroid_count_ = 0;
   std::vector<float> centroids_;        // centroid_count_ * dim_
