@@ -3,7 +3,7 @@
 // Error Bound for Approximate Nearest Neighbor Search", SIGMOD 2024; our own
 // formulation, summarised here and in docs/quantization.md).
 //
-// Training: K centroids by k-means (K = clamp(n / 400, 1, 128), on at most 8192
+// Training: K centroids by k-means, k-means++ seeded (K = clamp(n / 400, 1, 128), on at most 8192
 // vectors; cosine works on x / |x|), and the mean mu of the training vectors. The
 // residual to the nearest centroid is what is coded: RaBitQ's error grows with
 // |x - c| |q - c|, so local centroids (as in its IVF setting) make the 1-bit estimate
