@@ -9,7 +9,8 @@
 //
 // Usage: quant_bench [--quick] [--datasets fashion,clustered128,clustered768]
 //                    [--modes none,int8,binary,faiss] [--queries N] [--write-md FILE]
-//                    [--int8-rescores 3,0]  (the int8 rows: rescore values, 0 = no re-rank)
+//                    [--int8-rescores 2,3,0]  (the int8 rows: rescore values, 0 = no re-rank;
+//                    2 is the default)
 // Binary also runs on the flat (exact) index: brute force on the codes' estimates, so
 // the estimator's recall is seen apart from the graph's.
 // Cosine datasets (clustered): ruvector gets raw vectors and metric cosine; faiss gets
@@ -142,7 +143,7 @@ struct Runner {
 // the caches, gives the recall), then kTimedPasses rounds of one timed pass of each
 // runner in turn; QPS is queries / the median pass's thread CPU time.
 constexpr int kTimedPasses = 3;
-std::vector<std::uint32_t> int8_rescores = {3, 0};
+std::vector<std::uint32_t> int8_rescores = {2, 3, 0};
 void sweep_interleaved(const Data& d, std::vector<Runner>& runners) {
   std::vector<std::vector<std::uint32_t>> got(d.queries.n);
   for (std::size_t e = 0; e < std::size(kEfs); ++e) {

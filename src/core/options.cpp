@@ -35,7 +35,7 @@ const char* quantization_name(Quantization q) noexcept {
 
 std::uint32_t default_rescore(Quantization q) noexcept {
   switch (q) {
-    case Quantization::kInt8: return 3;
+    case Quantization::kInt8: return 2;
     case Quantization::kBinary: return 5;
     default: return 1;
   }

@@ -47,7 +47,7 @@ const invalid = (m) => new CliError('INVALID_ARGUMENT', m);
  * and `bench`: the C++ tool's option structs (tools/cli/commands.h); tests/cli/parity.mjs
  * checks that both help texts state the same.
  */
-export const CREATE_DEFAULTS = Object.freeze({ m: 16, efConstruction: 40, efSearch: 100, shards: 6, rescoreInt8: 3, rescoreBinary: 5 });
+export const CREATE_DEFAULTS = Object.freeze({ m: 16, efConstruction: 40, efSearch: 100, shards: 6, rescoreInt8: 2, rescoreBinary: 5 });
 export const SEARCH_DEFAULTS = Object.freeze({ k: 10, row: 0 });
 export const BENCH_DEFAULTS = Object.freeze({ k: 10, ef: '16,32,64,128', sample: 1000, seed: 42 });
 
