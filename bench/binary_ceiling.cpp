@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "datasets.h"
+#include "quant_sets.h"
 #include "quant/binary_codec.h"
 #include "simd/kernels.h"
 #include "simd/quant_kernels.h"
@@ -59,15 +60,7 @@ struct Set {
 };
 
 std::vector<float> work_rows(const Dataset& d, Metric metric) {
-  std::vector<float> out = d.data;
-  if (metric != Metric::kCosine) return out;
-  for (std::size_t i = 0; i < d.n; ++i) {
-    double s = 0;
-    for (std::size_t j = 0; j < d.dim; ++j) s += static_cast<double>(out[i * d.dim + j]) * out[i * d.dim + j];
-    const double inv = s > 0 ? 1.0 / std::sqrt(s) : 0.0;
-    for (std::size_t j = 0; j < d.dim; ++j) out[i * d.dim + j] = static_cast<float>(out[i * d.dim + j] * inv);
-  }
-  return out;
+  return metric == Metric::kCosine ? ruvector::testing::unit_rows(d).data : d.data;
 }
 
 double l2sq(const float* a, const float* b, std::size_t n) {
@@ -77,25 +70,12 @@ double l2sq(const float* a, const float* b, std::size_t n) {
 }
 
 Set load(const std::string& name, std::size_t nq) {
+  ruvector::bench::QuantSet set = ruvector::bench::load_quant_set(name, /*quick=*/false, nq);
   Set s;
-  Dataset all;
-  if (name == "fashion") {
-    auto base = ruvector::testing::load_fashion_mnist(true, 60000);
-    auto q = ruvector::testing::load_fashion_mnist(false, nq);
-    if (!base.ok() || !q.ok()) throw std::runtime_error("fashion-mnist is missing (make setup-bench)");
-    s.base = std::move(base).value();
-    s.queries = std::move(q).value();
-    s.metric = Metric::kEuclidean;
-    s.name = "fashion-mnist-784";
-  } else {
-    // The call of bench/quant_bench.cpp (and the clustered sets of ann_bench).
-    const std::size_t dim = name == "clustered128" ? 128 : 768;
-    const std::size_t nb = dim == 128 ? 100000 : 50000;
-    std::tie(s.base, s.queries) =
-        ruvector::testing::split(ruvector::testing::make_clustered(nb + nq, dim, 100, dim == 128 ? 128128 : 768768), nb);
-    s.metric = Metric::kCosine;
-    s.name = "clustered-" + std::to_string(dim);
-  }
+  s.name = std::move(set.title);
+  s.metric = set.metric;
+  s.base = std::move(set.base);
+  s.queries = std::move(set.queries);
   s.work_base = work_rows(s.base, s.metric);
   s.work_queries = work_rows(s.queries, s.metric);
   s.near = ruvector::testing::brute_force_knn(s.base, s.queries, kGapRank, s.metric);

@@ -34,6 +34,7 @@
 #include <faiss/IndexScalarQuantizer.h>
 
 #include "datasets.h"
+#include "quant_sets.h"
 #include "ruvector/ruvector.h"
 
 using ruvector::Metric;
@@ -75,47 +76,15 @@ struct Data {
   std::vector<std::vector<std::uint32_t>> truth;
 };
 
-Dataset take_rows(const Dataset& d, std::size_t from, std::size_t count) {
-  Dataset r;
-  r.dim = d.dim;
-  r.n = count;
-  r.data.assign(d.data.begin() + static_cast<std::ptrdiff_t>(from * d.dim),
-                d.data.begin() + static_cast<std::ptrdiff_t>((from + count) * d.dim));
-  return r;
-}
-Dataset unit(const Dataset& d) {
-  Dataset r = d;
-  for (std::size_t i = 0; i < r.n; ++i) {
-    double s = 0;
-    for (std::size_t j = 0; j < r.dim; ++j) s += static_cast<double>(r.data[i * r.dim + j]) * r.data[i * r.dim + j];
-    const float inv = s > 0 ? static_cast<float>(1.0 / std::sqrt(s)) : 0.0f;
-    for (std::size_t j = 0; j < r.dim; ++j) r.data[i * r.dim + j] *= inv;
-  }
-  return r;
-}
-
 Data load(const std::string& name, bool quick, std::size_t nq) {
+  ruvector::bench::QuantSet set = ruvector::bench::load_quant_set(name, quick, nq);
   Data d;
-  d.name = name;
-  if (name == "fashion") {
-    auto base = ruvector::testing::load_fashion_mnist(true, quick ? 10000 : 60000);
-    auto q = ruvector::testing::load_fashion_mnist(false, nq);
-    if (!base.ok() || !q.ok()) throw std::runtime_error("fashion-mnist is missing (make setup-bench)");
-    d.base = std::move(base).value();
-    d.queries = std::move(q).value();
-    d.metric = Metric::kEuclidean;
-    d.name = "fashion-mnist-784";
-  } else {
-    const std::size_t dim = name == "clustered128" ? 128 : 768;
-    const std::size_t nb = quick ? 10000 : (dim == 128 ? 100000 : 50000);
-    const Dataset all = ruvector::testing::make_clustered(nb + nq, dim, 100, dim == 128 ? 128128 : 768768);
-    d.base = take_rows(all, 0, nb);
-    d.queries = take_rows(all, nb, nq);
-    d.metric = Metric::kCosine;
-    d.name = "clustered-" + std::to_string(dim);
-  }
-  d.unit_base = d.metric == Metric::kCosine ? unit(d.base) : d.base;
-  d.unit_queries = d.metric == Metric::kCosine ? unit(d.queries) : d.queries;
+  d.name = std::move(set.title);
+  d.metric = set.metric;
+  d.base = std::move(set.base);
+  d.queries = std::move(set.queries);
+  d.unit_base = d.metric == Metric::kCosine ? ruvector::testing::unit_rows(d.base) : d.base;
+  d.unit_queries = d.metric == Metric::kCosine ? ruvector::testing::unit_rows(d.queries) : d.queries;
   d.truth = ruvector::testing::brute_force_knn(d.base, d.queries, kK, d.metric);
   return d;
 }

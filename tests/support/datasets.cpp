@@ -75,6 +75,18 @@ Dataset make_clustered(std::size_t n, std::size_t dim, std::size_t clusters, std
   return d;
 }
 
+Dataset unit_rows(const Dataset& d) {
+  Dataset r = d;
+  for (std::size_t i = 0; i < r.n; ++i) {
+    float* row = r.data.data() + i * r.dim;
+    double s = 0;
+    for (std::size_t j = 0; j < r.dim; ++j) s += static_cast<double>(row[j]) * row[j];
+    const float inv = s > 0 ? static_cast<float>(1.0 / std::sqrt(s)) : 0.0f;
+    for (std::size_t j = 0; j < r.dim; ++j) row[j] *= inv;
+  }
+  return r;
+}
+
 std::pair<Dataset, Dataset> split(const Dataset& all, std::size_t n_base) {
   Dataset base, rest;
   base.dim = rest.dim = all.dim;

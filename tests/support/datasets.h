@@ -35,6 +35,10 @@ Result<Dataset> load_fashion_mnist(bool train, std::size_t limit = 0);
 // standard deviation `spread`. Deterministic for a seed.
 Dataset make_clustered(std::size_t n, std::size_t dim, std::size_t clusters, std::uint64_t seed, float spread = 0.15f);
 
+// `d` with every row scaled to unit length (all-zero rows stay zero): what a cosine
+// database compares.
+Dataset unit_rows(const Dataset& d);
+
 // Splits `all` into its first `n_base` rows and the rest (e.g. base and queries drawn
 // from one distribution).
 std::pair<Dataset, Dataset> split(const Dataset& all, std::size_t n_base);
