@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "core/id_table.h"
+#include "quant/code_store.h"
 
 #include "ruvector/database.h"
 
@@ -54,13 +55,10 @@ std::size_t estimate_memory_bytes(const DatabaseOptions& options, std::uint64_t 
   // codes: one fixed-size code per vector, the codec's offset/scale (int8) or centres.
   // int8: D code bytes padded to whole cache lines when that adds at most D/8 bytes
   // (else to 8), and the f32 extra in an array of its own.
-  if (q == Quantization::kInt8) {
-    const std::size_t lines = (d + 63) / 64 * 64;
-    bytes += n * (((lines - d) * 8 <= d ? lines : (d + 7) / 8 * 8) + 4) + 8 * d;
-  }
+  if (q == Quantization::kInt8) bytes += n * (detail::CodeStore::stride_for(q, d) + 4) + 8 * d;
   if (q == Quantization::kBinary) {
     const std::size_t centres = n < 1000 ? 0 : std::min<std::size_t>(std::max<std::size_t>(n / 400, 1), 128);
-    bytes += n * (8 * ((d + 63) / 64) + 8) + 8 * d + (centres > 0 ? 4 * d : 0) + 8 * centres * d;
+    bytes += n * detail::CodeStore::stride_for(q, d) + 8 * d + (centres > 0 ? 4 * d : 0) + 8 * centres * d;
   }
   // graph: layer-0 blocks (count + 2M links), level and deleted flags, upper-layer
   // pointer, plus the upper layers: a node reaches layer l with probability M^-l, each

@@ -68,7 +68,8 @@ class BinaryCodec {
   BinaryCodec(std::size_t dim, Metric metric, std::uint64_t seed)
       : dim_(dim), words_((dim + 63) / 64), metric_(metric), seed_(seed), rotation_(dim, seed) {}
 
-  std::size_t code_bytes() const noexcept { return words_ * 8 + 8; }
+  std::size_t code_bytes() const noexcept { return code_bytes_for(dim_); }
+  static constexpr std::size_t code_bytes_for(std::size_t dim) noexcept { return (dim + 63) / 64 * 8 + 8; }
   std::size_t centroids() const noexcept { return centroid_count_; }
   // Centroid j (< centroids(); under cosine in the space of unit vectors) and the one a
   // vector (as given to encode()) is coded against. For analysis (bench/binary_ceiling).

@@ -10,17 +10,20 @@
 namespace ruvector::detail {
 
 CodeStore::CodeStore(std::size_t dim, Metric metric, Quantization mode, std::uint64_t seed)
-    : dim_(dim), metric_(metric), mode_(mode), kernels_(active_quant_kernels()) {
-  auto round_up = [](std::size_t n, std::size_t to) { return (n + to - 1) / to * to; };
+    : dim_(dim), metric_(metric), mode_(mode), kernels_(active_quant_kernels()), stride_(stride_for(mode, dim)) {
   if (mode == Quantization::kInt8) {
     int8_.emplace(dim, metric);
-    const std::size_t bytes = int8_->code_bytes();
-    stride_ = (round_up(bytes, 64) - bytes) * 8 <= bytes ? round_up(bytes, 64) : round_up(bytes, 8);
   } else {
     binary_.emplace(dim, metric, seed);
-    stride_ = round_up(binary_->code_bytes(), 8);
   }
   prefetch_bytes_ = std::min<std::size_t>(stride_, 1024);
+}
+
+std::size_t CodeStore::stride_for(Quantization mode, std::size_t dim) noexcept {
+  auto round_up = [](std::size_t n, std::size_t to) { return (n + to - 1) / to * to; };
+  if (mode != Quantization::kInt8) return round_up(BinaryCodec::code_bytes_for(dim), 8);
+  const std::size_t bytes = dim;  // Int8Codec::code_bytes()
+  return (round_up(bytes, 64) - bytes) * 8 <= bytes ? round_up(bytes, 64) : round_up(bytes, 8);
 }
 
 std::size_t CodeStore::saved_stride() const noexcept {

@@ -46,6 +46,8 @@ class CodeStore {
   // Bytes of a slot's code in memory (int8: the D code bytes and padding; the f32
   // extra of each code is kept in an array of its own, extra()).
   std::size_t code_bytes() const noexcept { return stride_; }
+  // code_bytes() of a store of `mode` (not kNone) and `dim` (the memory estimate's term).
+  static std::size_t stride_for(Quantization mode, std::size_t dim) noexcept;
 
   void reserve(std::size_t n);
   // Trains the codec on `sample` (non-empty). Codes made before are stale until re-encoded.
